@@ -1,0 +1,42 @@
+import CairnCore
+import CairnStorage
+import Hummingbird
+import Logging
+
+/// Builds the Cairn application: opens and migrates the database, wires the routes and the
+/// long-lived services. The server (added last by Hummingbird) stops first on shutdown, so
+/// in-flight requests still reach the event log writer.
+public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "cairn")
+    logger.logLevel = configuration.logLevel
+    let stores = try await CairnStores.open(configuration.database)
+    let writer = EventLogWriter(store: stores.eventLog, logger: logger)
+    let router = buildRouter(configuration, stores: stores, writer: writer)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cairn"),
+        logger: logger
+    )
+    app.addServices(writer)
+    return app
+}
+
+func buildRouter(
+    _ configuration: ServerConfiguration,
+    stores: CairnStores,
+    writer: EventLogWriter
+) -> Router<CairnRequestContext> {
+    let router = Router(context: CairnRequestContext.self)
+    HealthController().addRoutes(to: router)
+
+    let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: configuration.tokenCacheSeconds)
+    let track = router.group("track/:clientId/:accountId/:brandId/v1")
+        .add(middleware: TrackAuthMiddleware(authenticator: authenticator, limiter: RateLimiter()))
+    TrackController(
+        writer: writer,
+        eventLog: stores.eventLog,
+        bodyReader: TrackBodyReader(maxBodyBytes: configuration.maxBodyBytes, maxDepth: configuration.maxJSONDepth),
+        maxBatchItems: configuration.maxBatchItems
+    ).addRoutes(to: track)
+    return router
+}

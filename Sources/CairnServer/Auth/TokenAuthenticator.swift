@@ -1,0 +1,50 @@
+import CairnCore
+import CairnStorage
+import Synchronization
+
+/// Checks presented tokens against the token store, keeping what it read for a short time so
+/// that the hot path rarely touches the database.
+final class TokenAuthenticator: Sendable {
+    private struct CacheEntry {
+        var record: TokenRecord?
+        var readAt: Double
+    }
+
+    private let store: any TokenStore
+    private let cacheSeconds: Double
+    private let cache = Mutex<[String: CacheEntry]>([:])
+
+    init(store: any TokenStore, cacheSeconds: Double) {
+        self.store = store
+        self.cacheSeconds = cacheSeconds
+    }
+
+    enum Outcome: Sendable {
+        case authorised(TokenRecord)
+        case notAuthorised
+    }
+
+    /// Whether `presented` is a live token whose scope covers `tenant`.
+    func authenticate(_ presented: String, for tenant: Tenant) async throws -> Outcome {
+        guard let secret = TokenSecret(presented: presented),
+            let record = try await record(id: secret.id),
+            !record.isRevoked,
+            secret.matches(storedHash: record.secretHash),
+            record.scope.covers(tenant)
+        else { return .notAuthorised }
+        return .authorised(record)
+    }
+
+    private func record(id: String) async throws -> TokenRecord? {
+        let now = MonotonicClock.seconds()
+        if let entry = cache.withLock({ $0[id] }), now - entry.readAt < cacheSeconds {
+            return entry.record
+        }
+        let record = try await store.token(id: id)
+        cache.withLock { cache in
+            if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
+            cache[id] = CacheEntry(record: record, readAt: now)
+        }
+        return record
+    }
+}

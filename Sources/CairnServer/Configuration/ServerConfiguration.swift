@@ -1,0 +1,21 @@
+import CairnStorage
+import Logging
+
+/// Everything `cairn serve` can be told, read once at start (flags, then `CAIRN_*` variables).
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var database = DatabaseLocation.defaultValue
+    /// The largest request body accepted, in bytes (the spec's 6 MB).
+    public var maxBodyBytes = 6 * 1024 * 1024
+    /// The deepest nesting of arrays and objects accepted in a body.
+    public var maxJSONDepth = 64
+    /// The most events one batch may hold.
+    public var maxBatchItems = 10_000
+    /// How long a token looked up in the database is trusted before it is read again, in
+    /// seconds: a revoked token stops working within this time on a running server.
+    public var tokenCacheSeconds: Double = 5
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+}

@@ -1,0 +1,43 @@
+import CairnCore
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Per-token request budgets: one token bucket per token, sized from the token's own rate and burst.
+final class RateLimiter: Sendable {
+    private let buckets = Mutex<[String: TokenBucket]>([:])
+
+    /// Takes one request from `token`'s bucket.
+    func take(for token: TokenRecord, now: Double = MonotonicClock.seconds()) -> TokenBucket.Decision {
+        buckets.withLock { buckets in
+            var bucket = buckets[token.id] ?? TokenBucket(rate: token.rate, burst: token.burst, now: now)
+            if bucket.rate != token.rate || bucket.burst != token.burst {
+                bucket = TokenBucket(rate: token.rate, burst: token.burst, now: now)
+            }
+            let decision = bucket.take(now: now)
+            buckets[token.id] = bucket
+            return decision
+        }
+    }
+}
+
+/// The `RateLimit-Policy` and `RateLimit` headers (IETF httpapi rate-limit headers draft) and `Retry-After`.
+enum RateLimitHeaders {
+    static let policy = HTTPField.Name("RateLimit-Policy")!
+    static let state = HTTPField.Name("RateLimit")!
+
+    static func fields(for token: TokenRecord, decision: TokenBucket.Decision) -> HTTPFields {
+        let window = Int(max(1, (Double(token.burst) / token.rate).rounded(.up)))
+        var fields: HTTPFields = [policy: "\"token\";q=\(token.burst);w=\(window)"]
+        switch decision {
+        case .allowed(let remaining):
+            let reset = remaining > 0 ? 0 : Int(max(1, (1 / token.rate).rounded(.up)))
+            fields[state] = "\"token\";r=\(remaining);t=\(reset)"
+        case .limited(let retryAfter):
+            let seconds = Int(max(1, retryAfter.rounded(.up)))
+            fields[state] = "\"token\";r=0;t=\(seconds)"
+            fields[.retryAfter] = String(seconds)
+        }
+        return fields
+    }
+}

@@ -1,0 +1,76 @@
+import CairnCore
+import Hummingbird
+
+/// An error answer: `{"success":false,"code":…,"message":…}` with a fitting status, and for a
+/// refused batch the bad items. Messages are for people; codes are stable for programs.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var headers: HTTPFields
+    public var itemErrors: [BatchRejection.Item]
+
+    public init(
+        _ status: HTTPResponse.Status,
+        code: String,
+        message: String,
+        headers: HTTPFields = [:],
+        itemErrors: [BatchRejection.Item] = []
+    ) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+        self.itemErrors = itemErrors
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        makeResponse()
+    }
+
+    func makeResponse() -> Response {
+        var body: [String: JSONValue] = [
+            "success": false,
+            "code": .string(code),
+            "message": .string(message),
+        ]
+        if !itemErrors.isEmpty {
+            body["errors"] = .array(
+                itemErrors.map { item in
+                    [
+                        "index": .number(String(item.index)),
+                        "code": .string(item.rejection.code.rawValue),
+                        "message": .string(item.rejection.message),
+                    ]
+                }
+            )
+        }
+        var response = JSONResponse.make(status: status, body: .object(body))
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}
+
+extension APIError {
+    static let noToken = APIError(.forbidden, code: "no_token_supplied", message: "No Token Supplied")
+    static let notAuthorised = APIError(.forbidden, code: "token_not_authorised", message: "Token Not Authorised")
+
+    static func rejected(_ rejection: EventRejection) -> APIError {
+        APIError(.badRequest, code: rejection.code.rawValue, message: rejection.message)
+    }
+
+    static func rejected(_ rejection: BatchRejection) -> APIError {
+        APIError(
+            .badRequest,
+            code: rejection.rejection.code.rawValue,
+            message: rejection.rejection.message,
+            itemErrors: rejection.items
+        )
+    }
+
+    static let unavailable = APIError(
+        .serviceUnavailable,
+        code: "unavailable",
+        message: "The event could not be stored just now; nothing was accepted. Please retry."
+    )
+}

@@ -1,0 +1,105 @@
+import CairnStorage
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Group commit for the event log: requests hand their events to `append` and wait; one writer
+/// task stores everything that arrived while the previous transaction was on disk in a single
+/// transaction (one fsync), then answers every waiting request at once.
+///
+/// On graceful shutdown it stores what is queued, answers it, and stops taking more.
+public final class EventLogWriter: Service, Sendable {
+    private struct Pending {
+        var entries: [EventLogEntry]
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var wakeUp: CheckedContinuation<Void, Never>?
+        var stopping = false
+    }
+
+    public enum WriterError: Error, CustomStringConvertible {
+        case stopped
+
+        public var description: String { "the event log writer has stopped" }
+    }
+
+    private let store: any EventLogStore
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    public init(store: any EventLogStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Returns once `entries` are durably stored; throws if they could not be.
+    public func append(_ entries: [EventLogEntry]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome = state.withLock { state -> (accepted: Bool, wake: CheckedContinuation<Void, Never>?) in
+                guard !state.stopping else { return (false, nil) }
+                state.queue.append(Pending(entries: entries, continuation: continuation))
+                let wake = state.wakeUp
+                state.wakeUp = nil
+                return (true, wake)
+            }
+            if outcome.accepted {
+                outcome.wake?.resume()
+            } else {
+                continuation.resume(throwing: WriterError.stopped)
+            }
+        }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await self.writeUntilStopped()
+        } onGracefulShutdown: {
+            let wake = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.stopping = true
+                let wake = state.wakeUp
+                state.wakeUp = nil
+                return wake
+            }
+            wake?.resume()
+        }
+    }
+
+    private func writeUntilStopped() async {
+        while true {
+            let (batch, stopping) = state.withLock { state in
+                let batch = state.queue
+                state.queue.removeAll(keepingCapacity: true)
+                return (batch, state.stopping)
+            }
+            if !batch.isEmpty {
+                await write(batch)
+                continue
+            }
+            if stopping { return }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.queue.isEmpty || state.stopping { return true }
+                    state.wakeUp = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    private func write(_ batch: [Pending]) async {
+        var entries: [EventLogEntry] = []
+        entries.reserveCapacity(batch.reduce(0) { $0 + $1.entries.count })
+        for pending in batch { entries.append(contentsOf: pending.entries) }
+        do {
+            try await store.append(entries)
+            for pending in batch { pending.continuation.resume() }
+        } catch {
+            logger.error("event log write failed", metadata: ["error": "\(error)", "events": "\(entries.count)"])
+            for pending in batch { pending.continuation.resume(throwing: error) }
+        }
+    }
+}

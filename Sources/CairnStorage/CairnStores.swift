@@ -1,0 +1,22 @@
+/// The stores of one database, opened and migrated together.
+public struct CairnStores: Sendable {
+    public var eventLog: any EventLogStore
+    public var tokens: any TokenStore
+
+    public init(eventLog: any EventLogStore, tokens: any TokenStore) {
+        self.eventLog = eventLog
+        self.tokens = tokens
+    }
+
+    /// Opens (creating if needed) and migrates the database at `location`.
+    public static func open(_ location: DatabaseLocation) async throws -> CairnStores {
+        switch location {
+        case .sqlite(let path):
+            let database = try SQLiteDatabase(path: path)
+            return CairnStores(
+                eventLog: SQLiteEventLog(database: database),
+                tokens: SQLiteTokenStore(database: database)
+            )
+        }
+    }
+}

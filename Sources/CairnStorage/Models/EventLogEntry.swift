@@ -1,0 +1,39 @@
+import CairnCore
+
+/// One accepted event as the log stores it: the raw body and the fields it is found by.
+public struct EventLogEntry: Sendable, Hashable {
+    public var id: EventID
+    public var tenant: Tenant
+    public var tokenId: String
+    public var event: ValidatedEvent
+    public var receivedAt: Timestamp
+    /// The event's JSON exactly as stored (the request body for a single event).
+    public var body: [UInt8]
+
+    public init(
+        id: EventID,
+        tenant: Tenant,
+        tokenId: String,
+        event: ValidatedEvent,
+        receivedAt: Timestamp,
+        body: [UInt8]
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.tokenId = tokenId
+        self.event = event
+        self.receivedAt = receivedAt
+        self.body = body
+    }
+}
+
+/// A logged event read back, with where it stands.
+public struct StoredEvent: Sendable, Hashable {
+    public var entry: EventLogEntry
+    public var status: EventStatus
+
+    public init(entry: EventLogEntry, status: EventStatus) {
+        self.entry = entry
+        self.status = status
+    }
+}

@@ -1,0 +1,35 @@
+import GRDB
+
+/// One SQLite file in WAL mode, opened and migrated. Commits are durable (`synchronous = FULL`):
+/// each transaction is on disk before it returns.
+public final class SQLiteDatabase: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    public init(path: String, busyTimeoutSeconds: Double = 5) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        configuration.label = "cairn"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // WAL setup sets synchronous = NORMAL on the writer; durability needs FULL.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StorageError.cannotOpen(path: path, reason: error.message ?? "SQLite error \(error.resultCode)")
+        }
+        self.path = path
+    }
+
+    /// The writer connection's `PRAGMA synchronous` level (2 is FULL).
+    public func synchronousLevel() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Names of the migrations applied, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
+    }
+}

@@ -1,0 +1,87 @@
+import CairnCore
+import Foundation
+import GRDB
+
+/// The event log in SQLite. `append` writes a whole group in one transaction (one fsync).
+public struct SQLiteEventLog: EventLogStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    private static let insertSQL = """
+        INSERT INTO events (id, client_id, account_id, brand_id, token_id, action, event_name, user_id,
+            anonymous_id, original_timestamp, event_time, received_at, body)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    public func append(_ entries: [EventLogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await database.pool.write { db in
+            let statement = try db.cachedStatement(sql: Self.insertSQL)
+            for entry in entries {
+                let event = entry.event
+                try statement.execute(arguments: [
+                    entry.id.description,
+                    entry.tenant.clientId,
+                    entry.tenant.accountId,
+                    entry.tenant.brandId,
+                    entry.tokenId,
+                    event.action.rawValue,
+                    event.eventName,
+                    event.userId,
+                    event.anonymousId,
+                    event.originalTimestamp,
+                    event.eventTime.millisecondsSinceEpoch,
+                    entry.receivedAt.millisecondsSinceEpoch,
+                    Data(entry.body),
+                ])
+            }
+        }
+    }
+
+    public func event(id: EventID, tenant: Tenant) async throws -> StoredEvent? {
+        try await database.pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM events
+                    WHERE id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                    """,
+                arguments: [id.description, tenant.clientId, tenant.accountId, tenant.brandId]
+            )
+            return try row.map(Self.storedEvent(from:))
+        }
+    }
+
+    static func storedEvent(from row: Row) throws -> StoredEvent {
+        let idText: String = row["id"]
+        let actionText: String = row["action"]
+        let statusText: String = row["status"]
+        guard let id = EventID(idText), let action = TrackAction(rawValue: actionText),
+            let status = EventStatus(rawValue: statusText)
+        else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable row in events")
+        }
+        let body = [UInt8](row["body"] as Data)
+        let event = ValidatedEvent(
+            action: action,
+            eventName: row["event_name"],
+            userId: row["user_id"],
+            anonymousId: row["anonymous_id"],
+            originalTimestamp: row["original_timestamp"],
+            eventTime: Timestamp(millisecondsSinceEpoch: row["event_time"]),
+            command: nil
+        )
+        let entry = EventLogEntry(
+            id: id,
+            tenant: Tenant(clientId: row["client_id"], accountId: row["account_id"], brandId: row["brand_id"]),
+            tokenId: row["token_id"],
+            event: event,
+            receivedAt: Timestamp(millisecondsSinceEpoch: row["received_at"]),
+            body: body
+        )
+        return StoredEvent(entry: entry, status: status)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import CairnServer
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Cairn server."
+    )
+
+    @Option(help: "Address to listen on. Also CAIRN_HOST. (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one. Also CAIRN_PORT. (default: 8080)")
+    var port: Int?
+
+    @Option(help: "Largest request body accepted, in bytes. Also CAIRN_MAX_BODY_BYTES. (default: 6291456)")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Also CAIRN_LOG_LEVEL.")
+    var logLevel: String?
+
+    @OptionGroup var databaseOptions: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try serverConfiguration(environment: ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let app = try await buildApplication(configuration)
+        try await app.runService()
+    }
+
+    func serverConfiguration(environment: [String: String]) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.database = try databaseOptions.location(environment: environment)
+        if let host = host ?? environment["CAIRN_HOST"] { configuration.host = host }
+        if let port = try port ?? Self.integer(environment, "CAIRN_PORT") {
+            guard (0...65535).contains(port) else { throw CLIError("The port must be between 0 and 65535.") }
+            configuration.port = port
+        }
+        if let bytes = try maxBodyBytes ?? Self.integer(environment, "CAIRN_MAX_BODY_BYTES") {
+            guard bytes > 0 else { throw CLIError("The largest body size must be a positive number of bytes.") }
+            configuration.maxBodyBytes = bytes
+        }
+        if let level = logLevel ?? environment["CAIRN_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw CLIError("Unknown log level \"\(level)\"; use trace, debug, info, notice, warning or error.")
+            }
+            configuration.logLevel = parsed
+        }
+        return configuration
+    }
+
+    private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {
+        guard let text = environment[name] else { return nil }
+        guard let value = Int(text) else { throw CLIError("\(name) must be a whole number, not \"\(text)\".") }
+        return value
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import CairnCore
+import CairnStorage
+
+struct TokensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens",
+        abstract: "Create, list and revoke API tokens.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token. Its secret is printed once, alone on the last line."
+        )
+
+        @Option(help: "The client id the token belongs to.") var client: String
+        @Option(help: "The account id the token belongs to.") var account: String
+        @Option(help: "Limit the token to one brand; without it the token covers every brand of the account.")
+        var brand: String?
+        @Option(help: "Requests per second the token may make.") var rate: Double = TokenDefaults.rate
+        @Option(help: "Requests the token may make at once.") var burst: Int = TokenDefaults.burst
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func validate() throws {
+            for (name, value) in [("--client", client), ("--account", account), ("--brand", brand ?? "x")]
+            where value.isEmpty || value.contains("/") {
+                throw ValidationError("\(name) must be a non-empty id without '/'.")
+            }
+            guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number.") }
+            guard burst > 0 else { throw ValidationError("--burst must be a positive whole number.") }
+        }
+
+        func run() async throws {
+            let stores = try await CairnStores.open(try databaseOptions.location())
+            let scope = TokenScope(clientId: client, accountId: account, brandId: brand)
+            let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: .now())
+            try await stores.tokens.insert(record)
+            print("Created token \(record.id) for \(scope) (\(Self.format(rate)) requests/s, burst \(burst)).")
+            print("Keep this secret safe; it is not shown again:")
+            print(secret.text)
+        }
+
+        static func format(_ rate: Double) -> String {
+            rate == rate.rounded() ? String(Int(rate)) : String(rate)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            let stores = try await CairnStores.open(try databaseOptions.location())
+            let tokens = try await stores.tokens.list()
+            print(["ID", "CLIENT", "ACCOUNT", "BRAND", "RATE", "BURST", "CREATED", "STATUS"].joined(separator: "\t"))
+            for token in tokens {
+                let status = token.revokedAt.map { "revoked \($0.iso8601)" } ?? "active"
+                let row = [
+                    token.id, token.scope.clientId, token.scope.accountId, token.scope.brandId ?? "*",
+                    Create.format(token.rate), String(token.burst), token.createdAt.iso8601, status,
+                ]
+                print(row.joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by its id.")
+
+        @Argument(help: "The token id, as `cairn tokens list` shows it.") var id: String
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            let stores = try await CairnStores.open(try databaseOptions.location())
+            guard try await stores.tokens.revoke(id: id, at: .now()) else {
+                throw CLIError("No active token has the id \(id).")
+            }
+            print("Revoked token \(id).")
+        }
+    }
+}

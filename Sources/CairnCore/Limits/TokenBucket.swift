@@ -23,8 +23,9 @@ public struct TokenBucket: Sendable, Hashable {
 
     public mutating func take(now: Double) -> Decision {
         refill(now: now)
-        if tokens >= 1 {
-            tokens -= 1
+        // A hair of tolerance: refills summed in binary floating point fall just short of whole tokens.
+        if tokens >= 1 - 1e-9 {
+            tokens = max(0, tokens - 1)
             return .allowed(remaining: Int(tokens))
         }
         return .limited(retryAfter: (1 - tokens) / rate)

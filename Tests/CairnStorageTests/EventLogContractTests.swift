@@ -1,0 +1,83 @@
+import CairnCore
+import CairnStorage
+import Testing
+
+@Suite struct EventLogContractTests {
+    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+
+    func token(in stores: CairnStores) async throws -> TokenRecord {
+        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
+        try await stores.tokens.insert(token)
+        return token
+    }
+
+    func entry(_ token: TokenRecord, tenant: Tenant? = nil, name: String = "Product Added") -> EventLogEntry {
+        let received = Timestamp(millisecondsSinceEpoch: 1_700_000_000_123)
+        let event = ValidatedEvent(
+            action: .track,
+            eventName: name,
+            userId: "ABC/123",
+            anonymousId: "anon-1",
+            originalTimestamp: "2019-11-28T14:31:58.596Z",
+            eventTime: Timestamp(iso8601: "2019-11-28T14:31:58.596Z")!,
+            command: nil
+        )
+        return EventLogEntry(
+            id: EventID.make(at: received),
+            tenant: tenant ?? self.tenant,
+            tokenId: token.id,
+            event: event,
+            receivedAt: received,
+            body: Array(#"{"userId":"ABC/123","event":"\#(name)","price":"£11.99"}"#.utf8)
+        )
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func appendedEventsReadBackAccepted(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await token(in: stores)
+        let entries = (0..<50).map { entry(token, name: "e\($0)") }
+        try await stores.eventLog.append(entries)
+        for entry in entries {
+            let stored = try #require(try await stores.eventLog.event(id: entry.id, tenant: tenant))
+            #expect(stored.entry == entry)
+            #expect(stored.status == .accepted)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anEventIsInvisibleToOtherTenants(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await token(in: stores)
+        let entry = entry(token)
+        try await stores.eventLog.append([entry])
+        for other in [
+            Tenant(clientId: "c", accountId: "a", brandId: "b"),
+            Tenant(clientId: "c", accountId: "x", brandId: "B"),
+            Tenant(clientId: "x", accountId: "a", brandId: "B"),
+        ] {
+            #expect(try await stores.eventLog.event(id: entry.id, tenant: other) == nil)
+        }
+        #expect(try await stores.eventLog.event(id: EventID.make(at: .now()), tenant: tenant) == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aGroupIsStoredWholeOrNotAtAll(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await token(in: stores)
+        let first = entry(token)
+        try await stores.eventLog.append([first])
+        let fresh = entry(token)
+        // A repeated id violates uniqueness: the whole group, fresh entry included, must roll back.
+        await #expect(throws: (any Error).self) { try await stores.eventLog.append([fresh, first]) }
+        #expect(try await stores.eventLog.event(id: fresh.id, tenant: tenant) == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func eventsNeedAKnownToken(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        var ghost = try await token(in: stores)
+        ghost.id = "0123456789abcdef"
+        await #expect(throws: (any Error).self) { try await stores.eventLog.append([entry(ghost)]) }
+    }
+}

@@ -1,0 +1,42 @@
+import CairnCore
+import CairnStorage
+import Testing
+
+@Suite struct SQLiteDatabaseTests {
+    @Test func commitsAreDurableAndMigrationsNamed() async throws {
+        let database = try SQLiteDatabase(path: TemporaryFiles.path(named: "db.sqlite"))
+        #expect(try await database.synchronousLevel() == 2)
+        #expect(try await database.appliedMigrations() == ["0001_tokens", "0002_event_log"])
+    }
+
+    @Test func dataSurvivesReopening() async throws {
+        let path = TemporaryFiles.path(named: "db.sqlite")
+        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
+        do {
+            let stores = try await CairnStores.open(.sqlite(path: path))
+            try await stores.tokens.insert(token)
+        }
+        let reopened = try await CairnStores.open(.sqlite(path: path))
+        #expect(try await reopened.tokens.token(id: token.id) == token)
+    }
+
+    @Test func anUnopenablePathIsAClearError() async {
+        await #expect(throws: StorageError.self) {
+            _ = try await CairnStores.open(.sqlite(path: "/proc/no-such-dir/cairn.sqlite"))
+        }
+    }
+}
+
+@Suite struct DatabaseLocationTests {
+    @Test func readsSQLiteLocations() throws {
+        #expect(try DatabaseLocation(parsing: "sqlite:cairn.sqlite") == .sqlite(path: "cairn.sqlite"))
+        #expect(try DatabaseLocation(parsing: "sqlite:///tmp/x.db") == .sqlite(path: "/tmp/x.db"))
+        #expect(try DatabaseLocation(parsing: "sqlite:/tmp/x.db") == .sqlite(path: "/tmp/x.db"))
+    }
+
+    @Test func refusesWhatItCannotOpen() {
+        #expect(throws: StorageError.unsupportedDatabase("mysql")) { try DatabaseLocation(parsing: "mysql://h/db") }
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "sqlite:") }
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "cairn.sqlite") }
+    }
+}

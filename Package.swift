@@ -63,9 +63,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CairnTestFixtures",
+            path: "Tests/CairnTestFixtures",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CairnCoreTests",
-            dependencies: ["CairnCore"],
+            dependencies: ["CairnCore", "CairnTestFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -79,6 +84,7 @@ let package = Package(
                 "CairnCore",
                 "CairnStorage",
                 "CairnServer",
+                "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -88,6 +94,7 @@ let package = Package(
             dependencies: [
                 "cairn",
                 "CairnCore",
+                "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import CairnTestFixtures
 import Testing
 
 @testable import CairnCore

@@ -1,6 +1,6 @@
 /// The example bodies of the spec documents in `shared/seeds`, verbatim where they are valid JSON.
-enum SpecExamples {
-    static let identify = #"""
+public enum SpecExamples {
+    public static let identify = #"""
         {
           "userId": "ABC/123",
           "event":"identify",
@@ -22,7 +22,7 @@ enum SpecExamples {
         }
         """#
 
-    static let productAdded = #"""
+    public static let productAdded = #"""
         {
           "userId":"ABC/123",
           "event":"Product Added",
@@ -50,7 +50,7 @@ enum SpecExamples {
         """#
 
     /// The spec's page example misses one closing brace after `context`; this is it with the brace restored.
-    static let page = #"""
+    public static let page = #"""
         {
         	"event":"page",
         	"userId":"ABC/123",
@@ -77,9 +77,9 @@ enum SpecExamples {
         """#
 
     /// The spec's page example exactly as printed: one closing brace short, so not JSON.
-    static let pageAsPrinted = String(page.dropLast())
+    public static let pageAsPrinted = String(page.dropLast())
 
-    static let sendSMS = #"""
+    public static let sendSMS = #"""
         {
         	"userId": "ABC/123",
         	"event": "SEND_SMS",
@@ -89,7 +89,7 @@ enum SpecExamples {
         }
         """#
 
-    static let startJourney = #"""
+    public static let startJourney = #"""
         {
             "userId": "ABC/123",
             "event": "start_journey",

@@ -1,0 +1,96 @@
+import CairnCore
+import CairnServer
+import CairnStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A Cairn application on a fresh SQLite file, with the stores of that same file for arranging
+/// tokens and checking what was stored.
+struct TestApp {
+    var configuration: ServerConfiguration
+    let stores: CairnStores
+
+    static let tenant = Tenant(clientId: "hea", accountId: "hea", brandId: "HEA")
+    static let base = "/track/hea/hea/HEA/v1"
+
+    init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cairn-server-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = ServerConfiguration()
+        configuration.database = .sqlite(path: directory.appendingPathComponent("cairn.sqlite").path)
+        configuration.logLevel = .error
+        configure(&configuration)
+        self.configuration = configuration
+        self.stores = try await CairnStores.open(configuration.database)
+    }
+
+    /// A new token's secret.
+    func token(
+        client: String = "hea",
+        account: String = "hea",
+        brand: String? = "HEA",
+        rate: Double = 100,
+        burst: Int = 500
+    ) async throws -> String {
+        let scope = TokenScope(clientId: client, accountId: account, brandId: brand)
+        let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: .now())
+        try await stores.tokens.insert(record)
+        return secret.text
+    }
+
+    func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let app = try await buildApplication(configuration)
+        return try await app.test(.router, body)
+    }
+}
+
+/// A decoded JSON answer.
+struct Answer: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let json: JSONValue
+
+    var code: String? { json["code"]?.stringValue }
+    var eventId: String? { json["eventId"]?.stringValue }
+}
+
+extension TestClientProtocol {
+    func post(
+        _ path: String,
+        token: String?,
+        body: String,
+        contentType: String? = "application/json",
+        headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
+        var headers = extra
+        if let token { headers[.authToken] = token }
+        if let contentType { headers[.contentType] = contentType }
+        return try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            Answer(response: $0)
+        }
+    }
+
+    func get(_ path: String, token: String?) async throws -> Answer {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authToken] = token }
+        return try await execute(uri: path, method: .get, headers: headers) { Answer(response: $0) }
+    }
+}
+
+extension Answer {
+    init(response: TestResponse) {
+        status = response.status
+        headers = response.headers
+        let bytes = Array(response.body.readableBytesView)
+        json = (try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension HTTPField.Name {
+    static let authToken = HTTPField.Name("auth-token")!
+}

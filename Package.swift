@@ -96,6 +96,8 @@ let package = Package(
                 "CairnCore",
                 "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,79 @@
+import CairnCore
+import Foundation
+import Testing
+
+@Suite struct CLITests {
+    func database() throws -> String {
+        "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("cli.sqlite").path)
+    }
+
+    @Test func tokensCreatePrintsTheSecretAloneOnTheLastLine() async throws {
+        let database = try database()
+        let output = try await CairnBinary.run([
+            "tokens", "create", "--client", "hea", "--account", "hea", "--brand", "HEA", "--rate", "20", "--burst",
+            "40",
+            "--database", database,
+        ])
+        #expect(output.status == 0)
+        let secret = try #require(TokenSecret(presented: output.lastLine))
+        let list = try await CairnBinary.run(["tokens", "list", "--database", database])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains(secret.id))
+        #expect(list.stdout.contains("hea\thea\tHEA\t20\t40"))
+        #expect(!list.stdout.contains(secret.text), "list never shows secrets")
+    }
+
+    @Test func withoutABrandTheTokenCoversTheAccount() async throws {
+        let database = try database()
+        _ = try await CairnBinary.createToken(database: database, brand: nil)
+        let list = try await CairnBinary.run(["tokens", "list", "--database", database])
+        #expect(list.stdout.contains("hea\thea\t*\t100\t500"))
+    }
+
+    @Test func revokeMarksTheTokenAndRefusesUnknownIds() async throws {
+        let database = try database()
+        let secret = try #require(TokenSecret(presented: try await CairnBinary.createToken(database: database)))
+        let revoked = try await CairnBinary.run(["tokens", "revoke", secret.id, "--database", database])
+        #expect(revoked.status == 0)
+        let list = try await CairnBinary.run(["tokens", "list", "--database", database])
+        #expect(list.stdout.contains("revoked"))
+        let again = try await CairnBinary.run(["tokens", "revoke", secret.id, "--database", database])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("No active token has the id \(secret.id)"))
+    }
+
+    @Test func theDatabaseComesFromTheEnvironmentToo() async throws {
+        let database = try database()
+        let environment = ["CAIRN_DATABASE": database]
+        let created = try await CairnBinary.run(
+            ["tokens", "create", "--client", "c", "--account", "a"],
+            environment: environment
+        )
+        #expect(created.status == 0)
+        let list = try await CairnBinary.run(["tokens", "list"], environment: environment)
+        #expect(list.stdout.contains("c\ta\t*"))
+    }
+
+    @Test func errorsExitNonZeroWithASentence() async throws {
+        let badDatabase = try await CairnBinary.run(["tokens", "list", "--database", "mysql://x/y"])
+        #expect(badDatabase.status != 0)
+        #expect(badDatabase.stderr.contains("not supported"))
+        let missingClient = try await CairnBinary.run([
+            "tokens", "create", "--account", "a", "--database", try database(),
+        ])
+        #expect(missingClient.status != 0)
+        #expect(missingClient.stderr.contains("--client"))
+        let badRate = try await CairnBinary.run([
+            "tokens", "create", "--client", "c", "--account", "a", "--rate", "0", "--database", try database(),
+        ])
+        #expect(badRate.status != 0)
+        #expect(badRate.stderr.contains("--rate must be a positive number"))
+    }
+
+    @Test func migrateCreatesTheSchema() async throws {
+        let database = try database()
+        let output = try await CairnBinary.run(["migrate", "--database", database])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("up to date"))
+    }
+}

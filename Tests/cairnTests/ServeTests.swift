@@ -1,0 +1,46 @@
+import CairnCore
+import CairnTestFixtures
+import Foundation
+import Testing
+
+@Suite struct ServeTests {
+    @Test func theBinaryServesTheTrackAPIAndStopsCleanlyOnSIGTERM() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("serve.sqlite").path)
+        let token = try await CairnBinary.createToken(database: database)
+        let server = try await RunningServer.start(database: database)
+        let (health, posted, status) = try await server.withClient { client in
+            let health = try await client.get("/health").status
+            let posted = try await client.send(
+                "/track/hea/hea/HEA/v1/identify",
+                token: token,
+                body: SpecExamples.identify
+            )
+            let id = posted.1["eventId"]?.stringValue ?? ""
+            let status = try await client.fetch("/track/hea/hea/HEA/v1/events/\(id)", token: token)
+            return (health, posted, status)
+        }
+        #expect(health == .ok)
+        #expect(posted.0 == .ok)
+        #expect(status.0 == .ok)
+        #expect(status.1["status"] == "accepted")
+        let exit = await server.stop()
+        #expect(exit == 0, "SIGTERM exits cleanly; log:\n\(server.log)")
+
+        // The event is still there after a restart.
+        let restarted = try await RunningServer.start(database: database)
+        let again = try await restarted.withClient { client in
+            try await client.fetch(
+                "/track/hea/hea/HEA/v1/events/\(posted.1["eventId"]?.stringValue ?? "")",
+                token: token
+            )
+        }
+        #expect(again.0 == .ok)
+        _ = await restarted.stop()
+    }
+
+    @Test func aBadPortIsRefusedWithASentence() async throws {
+        let output = try await CairnBinary.run(["serve", "--port", "70000", "--database", "sqlite:/tmp/unused.sqlite"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("The port must be between 0 and 65535."))
+    }
+}

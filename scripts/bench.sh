@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Ingest benchmark: a release build of cairn on a temporary SQLite file, driven by wrk with
+# 32 connections on 127.0.0.1. Prints, from one run: bare /health req/s, durable single-event
+# track req/s with p50/p99, 100-event batch events/s, and the server's peak RSS after at
+# least a million stored events.
+#
+#   scripts/bench.sh                 # 10 s per phase
+#   BENCH_SECONDS=30 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+TARGET_EVENTS=${BENCH_TARGET_EVENTS:-1000000}
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "==> installing wrk" >&2
+    apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+fi
+
+echo "==> release build" >&2
+swift build -c release --product cairn >&2
+BIN="$(swift build -c release --show-bin-path)/cairn"
+
+WORK=$(mktemp -d)
+DB="sqlite:$WORK/bench.sqlite"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export CAIRN_TOKEN
+CAIRN_TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
+    --rate 10000000 --burst 10000000 --database "$DB" | tail -n 1)
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN" serve --port "$PORT" --database "$DB" --log-level warning >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+URL="http://127.0.0.1:$PORT"
+TRACK_URL="$URL/track/bench/bench/B/v1"
+
+# run_wrk SCRIPT URL SECONDS -> the RESULT line
+run_wrk() {
+    local script=$1 url=$2 seconds=$3 combined="$WORK/run.lua"
+    if [ -n "$script" ]; then cat "$script" Benchmarks/wrk/report.lua >"$combined"; else cp Benchmarks/wrk/report.lua "$combined"; fi
+    wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$combined" "$url" | grep '^RESULT'
+}
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+echo "==> /health for ${SECONDS_PER_PHASE}s" >&2
+health=$(run_wrk "" "$URL/health" "$SECONDS_PER_PHASE")
+echo "==> track for ${SECONDS_PER_PHASE}s" >&2
+track=$(run_wrk Benchmarks/wrk/track.lua "$TRACK_URL/track" "$SECONDS_PER_PHASE")
+echo "==> batch (100 events) for ${SECONDS_PER_PHASE}s" >&2
+batch=$(run_wrk Benchmarks/wrk/batch.lua "$TRACK_URL/batch" "$SECONDS_PER_PHASE")
+
+stored=$(( $(field requests "$track") + 100 * $(field requests "$batch") ))
+while [ "$stored" -lt "$TARGET_EVENTS" ]; do
+    echo "==> more batches until $TARGET_EVENTS events are stored ($stored so far)" >&2
+    more=$(run_wrk Benchmarks/wrk/batch.lua "$TRACK_URL/batch" 5)
+    stored=$(( stored + 100 * $(field requests "$more") ))
+done
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+db_bytes=$(du -cb "$WORK"/bench.sqlite* | tail -n 1 | cut -f1)
+
+health_rps=$(field rps "$health")
+track_rps=$(field rps "$track")
+batch_events=$(awk -v r="$(field rps "$batch")" 'BEGIN { printf "%.0f", r * 100 }')
+ratio=$(awk -v t="$track_rps" -v h="$health_rps" 'BEGIN { printf "%.2f", t / h }')
+
+echo
+echo "cairn ingest benchmark ($(nproc) cores, $CONNECTIONS connections, ${SECONDS_PER_PHASE}s per phase, SQLite synchronous=FULL)"
+printf '  %-34s %12s\n' "GET /health req/s" "$health_rps"
+printf '  %-34s %12s   (%s x /health; target >= 0.5)\n' "track req/s (1 event, durable)" "$track_rps" "$ratio"
+printf '  %-34s %12s ms (target <= 15)\n' "track p50 / p99 latency" "$(field p50_ms "$track") / $(field p99_ms "$track")"
+printf '  %-34s %12s   (target >= 50000)\n' "batch events/s (100 per request)" "$batch_events"
+printf '  %-34s %12s ms\n' "batch p50 / p99 latency" "$(field p50_ms "$batch") / $(field p99_ms "$batch")"
+printf '  %-34s %12s MB (target <= 150, after %s events)\n' "server peak RSS" "$((rss_kb / 1024))" "$stored"
+printf '  %-34s %12s MB\n' "database size" "$((db_bytes / 1024 / 1024))"
+printf '  %-34s %12s\n' "non-2xx or socket errors" "$(( $(field errors "$health") + $(field errors "$track") + $(field errors "$batch") ))"

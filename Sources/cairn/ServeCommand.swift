@@ -3,7 +3,6 @@ import CairnServer
 import Foundation
 import Hummingbird
 import Logging
-import NIOPosix
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

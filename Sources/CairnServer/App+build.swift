@@ -18,6 +18,11 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
         logger: logger
     )
     app.addServices(writer)
+    if configuration.processorEnabled {
+        app.addServices(
+            EventProcessor(store: stores.profiles, batchSize: configuration.processorBatchSize, logger: logger)
+        )
+    }
     return app
 }
 
@@ -34,9 +39,10 @@ func buildRouter(
         .add(middleware: TrackAuthMiddleware(authenticator: authenticator, limiter: RateLimiter()))
     TrackController(
         writer: writer,
-        eventLog: stores.eventLog,
         bodyReader: TrackBodyReader(maxBodyBytes: configuration.maxBodyBytes, maxDepth: configuration.maxJSONDepth),
         maxBatchItems: configuration.maxBatchItems
     ).addRoutes(to: track)
+    EventsController(eventLog: stores.eventLog).addRoutes(to: track)
+    ProfilesController(profiles: stores.profiles).addRoutes(to: track)
     return router
 }

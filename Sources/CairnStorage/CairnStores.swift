@@ -2,10 +2,12 @@
 public struct CairnStores: Sendable {
     public var eventLog: any EventLogStore
     public var tokens: any TokenStore
+    public var profiles: any ProfileStore
 
-    public init(eventLog: any EventLogStore, tokens: any TokenStore) {
+    public init(eventLog: any EventLogStore, tokens: any TokenStore, profiles: any ProfileStore) {
         self.eventLog = eventLog
         self.tokens = tokens
+        self.profiles = profiles
     }
 
     /// Opens (creating if needed) and migrates the database at `location`.
@@ -15,7 +17,8 @@ public struct CairnStores: Sendable {
             let database = try SQLiteDatabase(path: path)
             return CairnStores(
                 eventLog: SQLiteEventLog(database: database),
-                tokens: SQLiteTokenStore(database: database)
+                tokens: SQLiteTokenStore(database: database),
+                profiles: SQLiteProfileStore(database: database)
             )
         }
     }

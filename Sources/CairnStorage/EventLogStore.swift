@@ -6,4 +6,6 @@ public protocol EventLogStore: Sendable {
     func append(_ entries: [EventLogEntry]) async throws
     /// The event `id` if it belongs to `tenant`; nil otherwise, whoever it belongs to.
     func event(id: EventID, tenant: Tenant) async throws -> StoredEvent?
+    /// Events matching `query`, newest first.
+    func events(matching query: EventQuery) async throws -> [StoredEvent]
 }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct EventStatusTests {
     @Test func anAcceptedEventReportsItsStatus() async throws {
-        let app = try await TestApp()
+        let app = try await TestApp { $0.processorEnabled = false }
         let token = try await app.token()
         let status = try await app.test { client in
             let posted = try await client.post("\(TestApp.base)/track", token: token, body: SpecExamples.productAdded)

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// A Cairn application on a fresh SQLite file, with the stores of that same file for arranging
@@ -41,6 +42,18 @@ struct TestApp {
         let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: .now())
         try await stores.tokens.insert(record)
         return secret.text
+    }
+
+    /// Applies every waiting event to profiles, as the processor service does; returns how many it applied.
+    @discardableResult
+    func processAll(batchSize: Int = 1000) async throws -> Int {
+        let processor = EventProcessor(store: stores.profiles, batchSize: batchSize, logger: Logger(label: "test"))
+        var total = 0
+        while true {
+            let count = try await processor.processBatch()
+            if count == 0 { return total }
+            total += count
+        }
     }
 
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

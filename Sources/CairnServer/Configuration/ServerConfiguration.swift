@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     /// How long a token looked up in the database is trusted before it is read again, in
     /// seconds: a revoked token stops working within this time on a running server.
     public var tokenCacheSeconds: Double = 5
+    /// Whether this node applies accepted events to profiles.
+    public var processorEnabled = true
+    /// The most events the processor applies in one transaction.
+    public var processorBatchSize = 1000
     public var logLevel = Logger.Level.info
 
     public init() {}

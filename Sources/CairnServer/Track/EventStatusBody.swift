@@ -9,7 +9,6 @@ enum EventStatusBody {
         let event = entry.event
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
-            "success": true,
             "eventId": .string(entry.id.description),
             "status": .string(stored.status.rawValue),
             "action": .string(event.action.rawValue),
@@ -19,7 +18,8 @@ enum EventStatusBody {
             "timestamp": .string(event.eventTime.iso8601),
             "originalTimestamp": text(event.originalTimestamp),
             "receivedAt": .string(entry.receivedAt.iso8601),
-            "errors": [],
+            "customerId": text(stored.customerId),
+            "errors": .array(stored.errors.map { ["code": .string($0.code), "message": .string($0.message)] }),
             "messages": [],
         ]
     }

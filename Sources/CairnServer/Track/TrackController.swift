@@ -2,17 +2,14 @@ import CairnCore
 import CairnStorage
 import Hummingbird
 
-/// The Track API: `POST …/v1/{identify|track|page|screen|batch}` and `GET …/v1/events/{eventId}`,
-/// under `/track/{clientId}/{accountId}/{brandId}/v1`.
+/// The Track API's ingest: `POST /track/{clientId}/{accountId}/{brandId}/v1/{identify|track|page|screen|batch}`.
 struct TrackController: Sendable {
     let writer: EventLogWriter
-    let eventLog: any EventLogStore
     let bodyReader: TrackBodyReader
     let maxBatchItems: Int
 
     func addRoutes(to group: RouterGroup<CairnRequestContext>) {
         group.post(":action", use: self.ingest)
-        group.get("events/:eventId", use: self.status)
     }
 
     @Sendable func ingest(request: Request, context: CairnRequestContext) async throws -> Response {
@@ -76,15 +73,6 @@ struct TrackController: Sendable {
             throw APIError.unavailable
         }
         return action == .batch ? Self.acceptedBatch(entries) : Self.accepted(entries[0])
-    }
-
-    @Sendable func status(request: Request, context: CairnRequestContext) async throws -> Response {
-        let tenant = try context.pathTenant()
-        let idText = try context.parameters.require("eventId")
-        guard let id = EventID(idText), let stored = try await eventLog.event(id: id, tenant: tenant) else {
-            throw APIError(.notFound, code: "event_not_found", message: "No event \(idText) was found for this brand.")
-        }
-        return JSONResponse.make(body: EventStatusBody.make(stored))
     }
 
     private static func accepted(_ entry: EventLogEntry) -> Response {

@@ -27,13 +27,18 @@ public struct EventLogEntry: Sendable, Hashable {
     }
 }
 
-/// A logged event read back, with where it stands.
+/// A logged event read back, with where it stands and what processing made of it.
 public struct StoredEvent: Sendable, Hashable {
     public var entry: EventLogEntry
     public var status: EventStatus
+    /// The customer the event was applied to, once processed.
+    public var customerId: String?
+    public var errors: [EventError]
 
-    public init(entry: EventLogEntry, status: EventStatus) {
+    public init(entry: EventLogEntry, status: EventStatus, customerId: String? = nil, errors: [EventError] = []) {
         self.entry = entry
         self.status = status
+        self.customerId = customerId
+        self.errors = errors
     }
 }

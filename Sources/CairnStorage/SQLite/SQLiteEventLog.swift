@@ -55,6 +55,38 @@ public struct SQLiteEventLog: EventLogStore {
         }
     }
 
+    public func events(matching query: EventQuery) async throws -> [StoredEvent] {
+        var conditions = ["client_id = ?", "account_id = ?", "brand_id = ?"]
+        var arguments: StatementArguments = [query.tenant.clientId, query.tenant.accountId, query.tenant.brandId]
+        if let userId = query.userId {
+            conditions.append("user_id = ?")
+            _ = arguments.append(contentsOf: [userId])
+        }
+        if let name = query.eventName {
+            conditions.append("event_name = ?")
+            _ = arguments.append(contentsOf: [name])
+        }
+        if let status = query.status {
+            conditions.append("status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let start = query.start {
+            conditions.append("event_time >= ?")
+            _ = arguments.append(contentsOf: [start.millisecondsSinceEpoch])
+        }
+        if let end = query.end {
+            conditions.append("event_time < ?")
+            _ = arguments.append(contentsOf: [end.millisecondsSinceEpoch])
+        }
+        _ = arguments.append(contentsOf: [query.size, query.from])
+        let sql =
+            "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ? OFFSET ?"
+        let frozen = arguments
+        return try await database.pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.storedEvent(from:))
+        }
+    }
+
     static func storedEvent(from row: Row) throws -> StoredEvent {
         let idText: String = row["id"]
         let actionText: String = row["action"]
@@ -82,6 +114,12 @@ public struct SQLiteEventLog: EventLogStore {
             receivedAt: Timestamp(millisecondsSinceEpoch: row["received_at"]),
             body: body
         )
-        return StoredEvent(entry: entry, status: status)
+        let errors: Data? = row["errors"]
+        return StoredEvent(
+            entry: entry,
+            status: status,
+            customerId: row["customer_id"],
+            errors: errors.map { StoredJSON.errors(from: [UInt8]($0)) } ?? []
+        )
     }
 }

@@ -44,6 +44,44 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("0003_profiles") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE customers (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        user_id TEXT CHECK (user_id <> ''),
+                        email TEXT,
+                        identified INTEGER NOT NULL CHECK (identified IN (0, 1)),
+                        traits BLOB NOT NULL,
+                        trait_times BLOB NOT NULL,
+                        consent BLOB NOT NULL,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        UNIQUE (client_id, account_id, brand_id, user_id)
+                    ) STRICT;
+                    CREATE INDEX customers_by_email ON customers (client_id, account_id, brand_id, email)
+                        WHERE email IS NOT NULL;
+                    CREATE TABLE customer_aliases (
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        anonymous_id TEXT NOT NULL CHECK (anonymous_id <> ''),
+                        customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                        PRIMARY KEY (client_id, account_id, brand_id, anonymous_id)
+                    ) STRICT;
+                    CREATE INDEX customer_aliases_by_customer ON customer_aliases (customer_id);
+                    ALTER TABLE events ADD COLUMN customer_id TEXT;
+                    ALTER TABLE events ADD COLUMN errors BLOB;
+                    ALTER TABLE events ADD COLUMN processed_at INTEGER;
+                    CREATE INDEX events_pending ON events (seq) WHERE status = 'accepted';
+                    CREATE INDEX events_by_customer ON events (customer_id, event_time) WHERE customer_id IS NOT NULL;
+                    CREATE INDEX events_by_tenant ON events (client_id, account_id, brand_id, seq);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,62 @@
+/// One customer of one brand: who they are, what they told us, which channels they agreed to.
+public struct CustomerProfile: Sendable, Hashable {
+    /// Cairn's own stable id for the customer; never the client's id.
+    public var customerId: String
+    public var tenant: Tenant
+    public var userId: String?
+    public var anonymousIds: Set<String>
+    /// Whether an identify event with a userId has been applied: only then can commands reach them.
+    public var identified: Bool
+    public var traits: [String: JSONValue]
+    /// The per-path event times of `traits` (see `TraitMerge`).
+    public var traitTimes: [String: JSONValue]
+    public var consent: [String: ChannelConsent]
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+
+    public init(
+        customerId: String,
+        tenant: Tenant,
+        userId: String?,
+        anonymousIds: Set<String> = [],
+        identified: Bool = false,
+        traits: [String: JSONValue] = [:],
+        traitTimes: [String: JSONValue] = [:],
+        consent: [String: ChannelConsent] = [:],
+        firstSeen: Timestamp,
+        lastSeen: Timestamp
+    ) {
+        self.customerId = customerId
+        self.tenant = tenant
+        self.userId = userId
+        self.anonymousIds = anonymousIds
+        self.identified = identified
+        self.traits = traits
+        self.traitTimes = traitTimes
+        self.consent = consent
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+
+    /// The `email` trait, by which profiles can be looked up.
+    public var email: String? { traits["email"]?.stringValue }
+
+    mutating func saw(at time: Timestamp) {
+        firstSeen = min(firstSeen, time)
+        lastSeen = max(lastSeen, time)
+    }
+
+    /// Takes in another profile of the same person (an anonymous one being joined to this):
+    /// its ids, history bounds, and its traits and consent beneath newer ones of this.
+    mutating func absorb(_ other: CustomerProfile) {
+        anonymousIds.formUnion(other.anonymousIds)
+        identified = identified || other.identified
+        firstSeen = min(firstSeen, other.firstSeen)
+        lastSeen = max(lastSeen, other.lastSeen)
+        (traits, traitTimes) = TraitMerge.merge(other.traits, times: other.traitTimes, into: traits, times: traitTimes)
+        for (channel, theirs) in other.consent {
+            if let mine = consent[channel], mine.statedAt >= theirs.statedAt { continue }
+            consent[channel] = theirs
+        }
+    }
+}

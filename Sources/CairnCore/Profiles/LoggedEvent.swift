@@ -1,0 +1,71 @@
+/// An event read back from the log for processing: its place in the log and its raw body.
+public struct LoggedEvent: Sendable, Hashable {
+    /// Position in the log: the order events were received in.
+    public var sequence: Int64
+    public var id: EventID
+    public var tenant: Tenant
+    public var action: TrackAction
+    public var eventName: String?
+    public var userId: String?
+    public var anonymousId: String?
+    public var eventTime: Timestamp
+    public var body: [UInt8]
+
+    public init(
+        sequence: Int64,
+        id: EventID,
+        tenant: Tenant,
+        action: TrackAction,
+        eventName: String?,
+        userId: String?,
+        anonymousId: String?,
+        eventTime: Timestamp,
+        body: [UInt8]
+    ) {
+        self.sequence = sequence
+        self.id = id
+        self.tenant = tenant
+        self.action = action
+        self.eventName = eventName
+        self.userId = userId
+        self.anonymousId = anonymousId
+        self.eventTime = eventTime
+        self.body = body
+    }
+}
+
+/// A reason an event failed in processing: a stable code and a sentence.
+public struct EventError: Sendable, Hashable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public static let customerNotIdentified = EventError(
+        code: "customer_not_identified",
+        message: "The customer has not been identified: send an identify event with their userId before a command."
+    )
+
+    public static let unreadableBody = EventError(
+        code: "unreadable_body",
+        message: "The stored event body could not be read as JSON."
+    )
+}
+
+/// What processing made of one event.
+public struct EventOutcome: Sendable, Hashable {
+    public var sequence: Int64
+    public var status: EventStatus
+    public var customerId: String?
+    public var errors: [EventError]
+
+    public init(sequence: Int64, status: EventStatus, customerId: String?, errors: [EventError]) {
+        self.sequence = sequence
+        self.status = status
+        self.customerId = customerId
+        self.errors = errors
+    }
+}

@@ -1,0 +1,52 @@
+import CairnCore
+import CairnStorage
+import Hummingbird
+
+/// The Events API under `/track/{clientId}/{accountId}/{brandId}/v1`: one event's status
+/// (`GET events/{eventId}`) and a filtered, paged list, newest first (`GET events`).
+struct EventsController: Sendable {
+    let eventLog: any EventLogStore
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("events", use: self.list)
+        group.get("events/:eventId", use: self.status)
+    }
+
+    @Sendable func status(request: Request, context: CairnRequestContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        let idText = try context.parameters.require("eventId")
+        guard let id = EventID(idText), let stored = try await eventLog.event(id: id, tenant: tenant) else {
+            throw APIError(.notFound, code: "event_not_found", message: "No event \(idText) was found for this brand.")
+        }
+        var body = EventStatusBody.make(stored)
+        body = body.filling(defaults: ["success": true])
+        return JSONResponse.make(body: body)
+    }
+
+    @Sendable func list(request: Request, context: CairnRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = EventQuery(tenant: try context.pathTenant())
+        query.userId = parameters["userId"].map(String.init)
+        query.eventName = parameters["event"].map(String.init)
+        if let status = parameters["status"] {
+            guard let parsed = EventStatus(rawValue: String(status)) else {
+                throw APIError(
+                    .badRequest,
+                    code: "invalid_status",
+                    message: "status must be accepted, processed or failed."
+                )
+            }
+            query.status = parsed
+        }
+        query.start = try QueryReader.timestamp(parameters["start"], name: "start")
+        query.end = try QueryReader.timestamp(parameters["end"], name: "end")
+        (query.from, query.size) = try QueryReader.paging(parameters)
+        let events = try await eventLog.events(matching: query)
+        return JSONResponse.make(body: [
+            "success": true,
+            "from": .number(String(query.from)),
+            "size": .number(String(query.size)),
+            "events": .array(events.map(EventStatusBody.make)),
+        ])
+    }
+}

@@ -1,0 +1,40 @@
+import CairnCore
+import Hummingbird
+
+/// Reads the query parameters shared by the read APIs, with clear errors for bad values.
+enum QueryReader {
+    static let maxPageSize = 100
+
+    /// `from` (default 0) and `size` (default 20, at most 100).
+    static func paging(_ parameters: Parameters) throws -> (from: Int, size: Int) {
+        let from = try integer(parameters["from"], name: "from", default: 0)
+        let size = try integer(parameters["size"], name: "size", default: 20)
+        guard from >= 0 else {
+            throw APIError(.badRequest, code: "invalid_paging", message: "from must be zero or more.")
+        }
+        guard (1...maxPageSize).contains(size) else {
+            throw APIError(.badRequest, code: "invalid_paging", message: "size must be between 1 and \(maxPageSize).")
+        }
+        return (from, size)
+    }
+
+    static func timestamp(_ value: Substring?, name: String) throws -> Timestamp? {
+        guard let value else { return nil }
+        guard let parsed = Timestamp(iso8601: String(value)) else {
+            throw APIError(
+                .badRequest,
+                code: "invalid_timestamp",
+                message: "\(name) must be an ISO-8601 date-time such as 2019-11-18T13:30:11.444Z."
+            )
+        }
+        return parsed
+    }
+
+    private static func integer(_ value: Substring?, name: String, default fallback: Int) throws -> Int {
+        guard let value else { return fallback }
+        guard let parsed = Int(value) else {
+            throw APIError(.badRequest, code: "invalid_paging", message: "\(name) must be a whole number.")
+        }
+        return parsed
+    }
+}

@@ -1,0 +1,71 @@
+import CairnCore
+import CairnStorage
+import Hummingbird
+
+/// The Profiles API: `GET /track/{c}/{a}/{b}/v1/profiles/{key}:{value}/{traits|meta|events}`.
+///
+/// `userId:` and `id:` name one customer and answer with that profile's view; `email:` may
+/// match several customers and answers `{"profiles":[…]}` with a view of each.
+struct ProfilesController: Sendable {
+    let profiles: any ProfileStore
+
+    enum View: String {
+        case traits
+        case meta
+        case events
+    }
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("profiles/:lookup/:view", use: self.show)
+    }
+
+    @Sendable func show(request: Request, context: CairnRequestContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        let lookup = try ProfileLookup(parsing: try context.parameters.require("lookup"))
+        let viewName = try context.parameters.require("view")
+        guard let view = View(rawValue: viewName) else {
+            throw APIError(.notFound, code: "unknown_view", message: "Use traits, meta or events after the profile.")
+        }
+        let paging = view == .events ? try QueryReader.paging(request.uri.queryParameters) : (0, 0)
+
+        let found: [CustomerProfile]
+        switch lookup.key {
+        case .userId: found = try await profiles.profile(userId: lookup.value, tenant: tenant).map { [$0] } ?? []
+        case .id: found = try await profiles.profile(customerId: lookup.value, tenant: tenant).map { [$0] } ?? []
+        case .email: found = try await profiles.profiles(email: lookup.value, tenant: tenant)
+        }
+        guard !found.isEmpty else {
+            throw APIError(
+                .notFound,
+                code: "profile_not_found",
+                message: "No customer with \(lookup.key.rawValue) \(lookup.value) was found for this brand."
+            )
+        }
+
+        var bodies: [JSONValue] = []
+        for profile in found {
+            switch view {
+            case .traits: bodies.append(ProfileBody.traits(profile))
+            case .meta: bodies.append(ProfileBody.meta(profile))
+            case .events:
+                let events = try await profiles.timeline(
+                    customerId: profile.customerId,
+                    tenant: tenant,
+                    from: paging.0,
+                    size: paging.1
+                )
+                bodies.append(ProfileBody.events(profile, events))
+            }
+        }
+        var answer: JSONValue
+        if lookup.key == .email {
+            answer = ["success": true, "profiles": .array(bodies)]
+        } else {
+            answer = bodies[0].filling(defaults: ["success": true])
+        }
+        if view == .events {
+            answer = answer.filling(defaults: ["from": .number(String(paging.0)), "size": .number(String(paging.1))])
+        }
+        return JSONResponse.make(body: answer)
+    }
+}

@@ -1,0 +1,36 @@
+import CairnCore
+
+/// Customer profiles, and the processing state of the event log that builds them.
+public protocol ProfileStore: Sendable {
+    /// Accepted, unprocessed events in log order; at most `limit`.
+    func pendingEvents(limit: Int) async throws -> [LoggedEvent]
+    /// Every profile known by one of these userIds or anonymousIds.
+    func profiles(userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) async throws -> [CustomerProfile]
+    /// Stores a processed batch in one transaction: profiles, joins and event outcomes. Throws
+    /// (storing nothing) if any of the events is no longer waiting, so no event applies twice.
+    func commit(_ result: ProfileProcessor.Result, processedAt: Timestamp) async throws
+
+    func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile?
+    func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile?
+    /// Every profile whose `email` trait is `email` (several customers may share one).
+    func profiles(email: String, tenant: Tenant) async throws -> [CustomerProfile]
+    /// The customer's events, newest first.
+    func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent]
+}
+
+/// A filter over the event log for the Events API; nil fields do not filter.
+public struct EventQuery: Sendable, Hashable {
+    public var tenant: Tenant
+    public var userId: String?
+    public var eventName: String?
+    public var status: EventStatus?
+    /// Event time bounds, inclusive start and exclusive end.
+    public var start: Timestamp?
+    public var end: Timestamp?
+    public var from = 0
+    public var size = 20
+
+    public init(tenant: Tenant) {
+        self.tenant = tenant
+    }
+}

@@ -1,0 +1,120 @@
+import CairnCore
+import CairnStorage
+import Testing
+
+@Suite struct ProfileStoreContractTests {
+    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+
+    /// Logs `bodies` as (action, userId, anonymousId) events, one millisecond apart.
+    func log(_ stores: CairnStores, _ events: [(TrackAction, String?, String?)]) async throws {
+        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
+        try await stores.tokens.insert(token)
+        var entries: [EventLogEntry] = []
+        for (offset, (action, userId, anonymousId)) in events.enumerated() {
+            let time = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(offset))
+            var body: [String: JSONValue] = action == .identify ? ["traits": ["email": "shared@example.com"]] : [:]
+            if let userId { body["userId"] = .string(userId) }
+            if let anonymousId { body["anonymousId"] = .string(anonymousId) }
+            let event = ValidatedEvent(
+                action: action,
+                eventName: action == .track ? "e\(offset)" : nil,
+                userId: userId,
+                anonymousId: anonymousId,
+                originalTimestamp: nil,
+                eventTime: time,
+                command: nil
+            )
+            entries.append(
+                EventLogEntry(
+                    id: EventID.make(at: time),
+                    tenant: tenant,
+                    tokenId: token.id,
+                    event: event,
+                    receivedAt: time,
+                    body: JSONValue.object(body).encoded()
+                )
+            )
+        }
+        try await stores.eventLog.append(entries)
+    }
+
+    func processAll(_ stores: CairnStores) async throws -> ProfileProcessor.Result {
+        let events = try await stores.profiles.pendingEvents(limit: 1000)
+        var users: Set<IdentityKey> = []
+        var anonymous: Set<IdentityKey> = []
+        for event in events {
+            if let id = event.userId { users.insert(IdentityKey(event.tenant, id)) }
+            if let id = event.anonymousId { anonymous.insert(IdentityKey(event.tenant, id)) }
+        }
+        let profiles = try await stores.profiles.profiles(userIds: users, anonymousIds: anonymous)
+        var counter = 0
+        let result = ProfileProcessor.process(events, snapshot: ProfileSnapshot(profiles)) {
+            counter += 1
+            return "customer-\(events.first?.sequence ?? 0)-\(counter)"
+        }
+        try await stores.profiles.commit(result, processedAt: .now())
+        return result
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func pendingEventsComeInLogOrderUntilCommitted(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await log(stores, [(.page, nil, "x"), (.track, "u", nil), (.identify, "u", nil)])
+        let pending = try await stores.profiles.pendingEvents(limit: 10)
+        #expect(pending.map(\.action) == [.page, .track, .identify])
+        #expect(pending.map(\.sequence) == pending.map(\.sequence).sorted())
+        #expect(try await stores.profiles.pendingEvents(limit: 2).count == 2)
+        _ = try await processAll(stores)
+        #expect(try await stores.profiles.pendingEvents(limit: 10).isEmpty)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aBatchCannotBeCommittedTwice(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await log(stores, [(.identify, "u", nil)])
+        let result = try await processAll(stores)
+        var again = result
+        again.profiles[0].traits["email"] = "changed@example.com"
+        await #expect(throws: (any Error).self) { try await stores.profiles.commit(again, processedAt: .now()) }
+        let stored = try await stores.profiles.profile(userId: "u", tenant: tenant)
+        #expect(stored?.email == "shared@example.com")
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func profilesRoundTripAndAreFoundByEveryKey(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await log(stores, [(.identify, "u1", "anon-1"), (.identify, "u2", nil), (.page, nil, "anon-9")])
+        let result = try await processAll(stores)
+        for profile in result.profiles {
+            #expect(try await stores.profiles.profile(customerId: profile.customerId, tenant: tenant) == profile)
+        }
+        let u1 = try #require(try await stores.profiles.profile(userId: "u1", tenant: tenant))
+        #expect(u1.anonymousIds == ["anon-1"])
+        #expect(try await stores.profiles.profiles(email: "shared@example.com", tenant: tenant).count == 2)
+        let found = try await stores.profiles.profiles(
+            userIds: [IdentityKey(tenant, "u2")],
+            anonymousIds: [IdentityKey(tenant, "anon-1"), IdentityKey(tenant, "anon-9"), IdentityKey(tenant, "nobody")]
+        )
+        #expect(found.count == 3)
+        let otherBrand = Tenant(clientId: "c", accountId: "a", brandId: "b")
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: otherBrand) == nil)
+        #expect(try await stores.profiles.profile(customerId: u1.customerId, tenant: otherBrand) == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aJoinMovesTheAnonymousHistory(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await log(stores, [(.identify, "u", nil), (.page, nil, "anon-1"), (.track, nil, "anon-1")])
+        let first = try await processAll(stores)
+        let anonymousId = try #require(first.outcomes[1].customerId)
+        try await log(stores, [(.track, "u", "anon-1")])
+        let second = try await processAll(stores)
+        let customer = try #require(try await stores.profiles.profile(userId: "u", tenant: tenant))
+        #expect(second.mergedCustomers == [anonymousId: customer.customerId])
+        #expect(try await stores.profiles.profile(customerId: anonymousId, tenant: tenant) == nil)
+        let timeline = try await stores.profiles.timeline(customerId: customer.customerId, tenant: tenant, from: 0, size: 10)
+        #expect(timeline.count == 4)
+        #expect(timeline.map(\.entry.event.eventTime) == timeline.map(\.entry.event.eventTime).sorted(by: >))
+        #expect(timeline.allSatisfy { $0.customerId == customer.customerId && $0.status == .processed })
+    }
+}

@@ -2,6 +2,13 @@ import CairnCore
 
 /// Customer profiles, and the processing state of the event log that builds them.
 public protocol ProfileStore: Sendable {
+    /// In one transaction: reads up to `limit` waiting events in log order and the profiles they
+    /// may touch, lets `apply` work out the changes, and stores them with each event's outcome.
+    /// Returns how many events were processed (0 when none were waiting).
+    func processPending(
+        limit: Int,
+        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int
     /// Accepted, unprocessed events in log order; at most `limit`.
     func pendingEvents(limit: Int) async throws -> [LoggedEvent]
     /// Every profile known by one of these userIds or anonymousIds.

@@ -22,6 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Also CAIRN_LOG_LEVEL.")
     var logLevel: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Apply accepted events to customer profiles on this node. Also CAIRN_PROCESSOR=on|off. (default: on)"
+    )
+    var processor: Bool?
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
@@ -47,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard bytes > 0 else { throw CLIError("The largest body size must be a positive number of bytes.") }
             configuration.maxBodyBytes = bytes
         }
+        if let enabled = try processor ?? Self.switchValue(environment, "CAIRN_PROCESSOR") {
+            configuration.processorEnabled = enabled
+        }
         if let level = logLevel ?? environment["CAIRN_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw CLIError("Unknown log level \"\(level)\"; use trace, debug, info, notice, warning or error.")
@@ -54,6 +63,15 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.logLevel = parsed
         }
         return configuration
+    }
+
+    private static func switchValue(_ environment: [String: String], _ name: String) throws -> Bool? {
+        guard let text = environment[name]?.lowercased() else { return nil }
+        switch text {
+        case "on", "true", "1", "yes": return true
+        case "off", "false", "0", "no": return false
+        default: throw CLIError("\(name) must be on or off, not \"\(text)\".")
+        }
     }
 
     private static func integer(_ environment: [String: String], _ name: String) throws -> Int? {

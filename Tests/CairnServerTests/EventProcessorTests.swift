@@ -50,10 +50,17 @@ import Testing
         #expect(try await app.stores.eventLog.events(matching: query).isEmpty)
         var total = 0
         for user in 0..<7 {
-            let profile = try #require(try await app.stores.profiles.profile(userId: "user-\(user)", tenant: TestApp.tenant))
+            let profile = try #require(
+                try await app.stores.profiles.profile(userId: "user-\(user)", tenant: TestApp.tenant)
+            )
             var from = 0
             while true {
-                let page = try await app.stores.profiles.timeline(customerId: profile.customerId, tenant: TestApp.tenant, from: from, size: 100)
+                let page = try await app.stores.profiles.timeline(
+                    customerId: profile.customerId,
+                    tenant: TestApp.tenant,
+                    from: from,
+                    size: 100
+                )
                 total += page.count
                 if page.count < 100 { break }
                 from += 100

@@ -112,7 +112,12 @@ import Testing
         let customer = try #require(try await stores.profiles.profile(userId: "u", tenant: tenant))
         #expect(second.mergedCustomers == [anonymousId: customer.customerId])
         #expect(try await stores.profiles.profile(customerId: anonymousId, tenant: tenant) == nil)
-        let timeline = try await stores.profiles.timeline(customerId: customer.customerId, tenant: tenant, from: 0, size: 10)
+        let timeline = try await stores.profiles.timeline(
+            customerId: customer.customerId,
+            tenant: tenant,
+            from: 0,
+            size: 10
+        )
         #expect(timeline.count == 4)
         #expect(timeline.map(\.entry.event.eventTime) == timeline.map(\.entry.event.eventTime).sorted(by: >))
         #expect(timeline.allSatisfy { $0.customerId == customer.customerId && $0.status == .processed })

@@ -44,3 +44,44 @@ import Testing
         #expect(output.stderr.contains("The port must be between 0 and 65535."))
     }
 }
+
+@Suite struct ServeProcessorTests {
+    @Test func noProcessorLeavesEventsWaitingForANodeThatProcesses() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("processor.sqlite").path)
+        let token = try await CairnBinary.createToken(database: database)
+        let ingestOnly = try await RunningServer.start(database: database, extraArguments: ["--no-processor"])
+        let (posted, waiting) = try await ingestOnly.withClient { client in
+            let posted = try await client.send(
+                "/track/hea/hea/HEA/v1/identify",
+                token: token,
+                body: #"{"userId":"u","traits":{}}"#
+            )
+            try await Task.sleep(for: .milliseconds(300))
+            let id = posted.1["eventId"]?.stringValue ?? ""
+            return (id, try await client.fetch("/track/hea/hea/HEA/v1/events/\(id)", token: token))
+        }
+        #expect(waiting.1["status"] == "accepted")
+        _ = await ingestOnly.stop()
+
+        let processing = try await RunningServer.start(database: database)
+        let status = try await processing.withClient { client in
+            for _ in 0..<250 {
+                let answer = try await client.fetch("/track/hea/hea/HEA/v1/events/\(posted)", token: token)
+                if answer.1["status"] != "accepted" { return answer }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return try await client.fetch("/track/hea/hea/HEA/v1/events/\(posted)", token: token)
+        }
+        #expect(status.1["status"] == "processed")
+        _ = await processing.stop()
+    }
+
+    @Test func aBadProcessorSwitchIsRefused() async throws {
+        let output = try await CairnBinary.run(
+            ["serve", "--database", "sqlite:/tmp/unused.sqlite"],
+            environment: ["CAIRN_PROCESSOR": "maybe"]
+        )
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("CAIRN_PROCESSOR must be on or off"))
+    }
+}

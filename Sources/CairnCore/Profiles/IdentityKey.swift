@@ -9,14 +9,32 @@ public struct IdentityKey: Sendable, Hashable {
     }
 }
 
+extension IdentityKey {
+    /// The userIds and anonymousIds a batch of events names.
+    public static func keys(of events: [LoggedEvent]) -> (userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) {
+        var userIds: Set<IdentityKey> = []
+        var anonymousIds: Set<IdentityKey> = []
+        for event in events {
+            if let userId = event.userId { userIds.insert(IdentityKey(event.tenant, userId)) }
+            if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(event.tenant, anonymousId)) }
+        }
+        return (userIds, anonymousIds)
+    }
+}
+
 /// The profiles a batch of events may touch, indexed by the ids clients use.
 public struct ProfileSnapshot: Sendable {
     public private(set) var profiles: [String: CustomerProfile] = [:]
     private(set) var byUserId: [IdentityKey: String] = [:]
     private(set) var byAnonymousId: [IdentityKey: String] = [:]
 
-    public init(_ profiles: [CustomerProfile] = []) {
+    /// `anonymousIndex` adds anonymousIds known to belong to these profiles beyond the ids each
+    /// profile lists (a store need not load every anonymousId of a profile, only those asked for).
+    public init(_ profiles: [CustomerProfile] = [], anonymousIndex: [IdentityKey: String] = [:]) {
         for profile in profiles { put(profile) }
+        for (key, customerId) in anonymousIndex where profiles.contains(where: { $0.customerId == customerId }) {
+            byAnonymousId[key] = customerId
+        }
     }
 
     public mutating func put(_ profile: CustomerProfile) {

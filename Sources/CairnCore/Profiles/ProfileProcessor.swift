@@ -5,14 +5,18 @@ public struct ProfileProcessor {
     public struct Result: Sendable {
         /// Final state of every profile created or changed.
         public var profiles: [CustomerProfile]
-        /// Anonymous profiles joined into another: removed id → the id that absorbed it.
+        /// Anonymous profiles joined into another: removed id → the id that absorbed it. A store
+        /// moves the removed profile's anonymousIds and events to the one that absorbed it.
         public var mergedCustomers: [String: String]
+        /// anonymousIds newly tied to a customer (after joins).
+        public var newAnonymousIds: [IdentityKey: String]
         public var outcomes: [EventOutcome]
     }
 
     private var snapshot: ProfileSnapshot
     private var changed: Set<String> = []
     private var merged: [String: String] = [:]
+    private var newAnonymousIds: [IdentityKey: String] = [:]
     private let makeCustomerId: () -> String
 
     public init(snapshot: ProfileSnapshot, makeCustomerId: @escaping () -> String) {
@@ -37,6 +41,7 @@ public struct ProfileProcessor {
         return Result(
             profiles: processor.changed.sorted().compactMap { processor.snapshot.profiles[$0] },
             mergedCustomers: processor.merged,
+            newAnonymousIds: processor.newAnonymousIds.mapValues { processor.merged[$0] ?? $0 },
             outcomes: outcomes
         )
     }
@@ -112,7 +117,10 @@ public struct ProfileProcessor {
                 lastSeen: event.eventTime
             )
             // An anonymousId already known as another user's stays theirs.
-            if let anonymousId = event.anonymousId, byAnonymous == nil { created.anonymousIds.insert(anonymousId) }
+            if let anonymousId = event.anonymousId, byAnonymous == nil {
+                created.anonymousIds.insert(anonymousId)
+                newAnonymousIds[IdentityKey(tenant, anonymousId)] = created.customerId
+            }
             store(created)
             return created.customerId
         }
@@ -125,6 +133,9 @@ public struct ProfileProcessor {
             firstSeen: event.eventTime,
             lastSeen: event.eventTime
         )
+        if let anonymousId = event.anonymousId {
+            newAnonymousIds[IdentityKey(tenant, anonymousId)] = created.customerId
+        }
         store(created)
         return created.customerId
     }
@@ -142,6 +153,7 @@ public struct ProfileProcessor {
     private mutating func addAnonymousId(_ anonymousId: String, to customerId: String) {
         guard var profile = snapshot.profiles[customerId] else { return }
         profile.anonymousIds.insert(anonymousId)
+        newAnonymousIds[IdentityKey(profile.tenant, anonymousId)] = customerId
         store(profile)
     }
 

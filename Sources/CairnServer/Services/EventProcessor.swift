@@ -14,7 +14,7 @@ public final class EventProcessor: Service, Sendable {
 
     public init(
         store: any ProfileStore,
-        batchSize: Int = 1000,
+        batchSize: Int = 500,
         idleDelay: Duration = .milliseconds(20),
         logger: Logger
     ) {
@@ -42,20 +42,9 @@ public final class EventProcessor: Service, Sendable {
     /// Processes one batch of waiting events; returns how many there were.
     @discardableResult
     public func processBatch() async throws -> Int {
-        let events = try await store.pendingEvents(limit: batchSize)
-        guard !events.isEmpty else { return 0 }
-        var userIds: Set<IdentityKey> = []
-        var anonymousIds: Set<IdentityKey> = []
-        for event in events {
-            if let userId = event.userId { userIds.insert(IdentityKey(event.tenant, userId)) }
-            if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(event.tenant, anonymousId)) }
+        try await store.processPending(limit: batchSize) { events, snapshot in
+            let now = Timestamp.now()
+            return ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: now).description }
         }
-        let profiles = try await store.profiles(userIds: userIds, anonymousIds: anonymousIds)
-        let now = Timestamp.now()
-        let result = ProfileProcessor.process(events, snapshot: ProfileSnapshot(profiles)) {
-            EventID.make(at: now).description
-        }
-        try await store.commit(result, processedAt: now)
-        return events.count
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 import GRDB
 
 /// Customer profiles in SQLite: `customers`, `customer_aliases`, and the processing columns of `events`.
+///
+/// The processor's statements are cached and read columns by position: they run for every event.
 public struct SQLiteProfileStore: ProfileStore {
     let database: SQLiteDatabase
 
@@ -10,89 +12,136 @@ public struct SQLiteProfileStore: ProfileStore {
         self.database = database
     }
 
-    public func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
-        try await database.pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT seq, id, client_id, account_id, brand_id, action, event_name, user_id, anonymous_id,
-                        event_time, body
-                    FROM events WHERE status = 'accepted' ORDER BY seq LIMIT ?
-                    """,
-                arguments: [limit]
-            ).map { row in
-                let idText: String = row["id"]
-                let actionText: String = row["action"]
-                guard let id = EventID(idText), let action = TrackAction(rawValue: actionText) else {
-                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable row in events")
-                }
-                return LoggedEvent(
-                    sequence: row["seq"],
-                    id: id,
-                    tenant: Self.tenant(row),
-                    action: action,
-                    eventName: row["event_name"],
-                    userId: row["user_id"],
-                    anonymousId: row["anonymous_id"],
-                    eventTime: Timestamp(millisecondsSinceEpoch: row["event_time"]),
-                    body: [UInt8](row["body"] as Data)
-                )
-            }
+    public func processPending(
+        limit: Int,
+        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int {
+        try await database.pool.write { db in
+            let events = try Self.pendingEvents(db, limit: limit)
+            guard !events.isEmpty else { return 0 }
+            let (userIds, anonymousIds) = IdentityKey.keys(of: events)
+            let snapshot = try Self.snapshot(db, userIds: userIds, anonymousIds: anonymousIds)
+            try Self.commit(db, apply(events, snapshot), processedAt: .now())
+            return events.count
         }
+    }
+
+    public func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
+        try await database.pool.read { db in try Self.pendingEvents(db, limit: limit) }
     }
 
     public func profiles(userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) async throws -> [CustomerProfile] {
         try await database.pool.read { db in
-            var ids: Set<String> = []
-            for key in userIds {
-                let id = try String.fetchOne(
-                    db,
-                    sql:
-                        "SELECT id FROM customers WHERE client_id = ? AND account_id = ? AND brand_id = ? AND user_id = ?",
-                    arguments: Self.arguments(key)
-                )
-                if let id { ids.insert(id) }
-            }
-            for key in anonymousIds {
-                let id = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT customer_id FROM customer_aliases
-                        WHERE client_id = ? AND account_id = ? AND brand_id = ? AND anonymous_id = ?
-                        """,
-                    arguments: Self.arguments(key)
-                )
-                if let id { ids.insert(id) }
-            }
-            return try ids.sorted().compactMap { try Self.profile(db, where: "id = ?", [$0]).first }
+            try Self.snapshot(db, userIds: userIds, anonymousIds: anonymousIds, withAllAnonymousIds: true)
+                .profiles.values.sorted { $0.customerId < $1.customerId }
         }
     }
 
     public func commit(_ result: ProfileProcessor.Result, processedAt: Timestamp) async throws {
-        try await database.pool.write { db in
-            for (from, to) in result.mergedCustomers.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?", arguments: [to, from])
-                try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [from])
+        try await database.pool.write { db in try Self.commit(db, result, processedAt: processedAt) }
+    }
+
+    static func pendingEvents(_ db: Database, limit: Int) throws -> [LoggedEvent] {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT seq, id, client_id, account_id, brand_id, action, event_name, user_id, anonymous_id,
+                    event_time, body
+                FROM events WHERE status = 'accepted' ORDER BY seq LIMIT ?
+                """
+        )
+        return try Row.fetchAll(statement, arguments: [limit]).map { row in
+            let idText: String = row[1]
+            let actionText: String = row[5]
+            guard let id = EventID(idText), let action = TrackAction(rawValue: actionText) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable row in events")
             }
-            for profile in result.profiles { try Self.save(profile, db) }
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE events SET status = ?, customer_id = ?, errors = ?, processed_at = ?
-                    WHERE seq = ? AND status = 'accepted'
-                    """
+            return LoggedEvent(
+                sequence: row[0],
+                id: id,
+                tenant: Tenant(clientId: row[2], accountId: row[3], brandId: row[4]),
+                action: action,
+                eventName: row[6],
+                userId: row[7],
+                anonymousId: row[8],
+                eventTime: Timestamp(millisecondsSinceEpoch: row[9]),
+                body: [UInt8](row[10] as Data)
             )
-            for outcome in result.outcomes {
-                try update.execute(arguments: [
-                    outcome.status.rawValue, outcome.customerId,
-                    outcome.errors.isEmpty ? nil : Data(StoredJSON.encode(outcome.errors)),
-                    processedAt.millisecondsSinceEpoch, outcome.sequence,
-                ])
-                guard db.changesCount == 1 else {
-                    throw DatabaseError(
-                        resultCode: .SQLITE_ABORT,
-                        message: "event \(outcome.sequence) was already processed"
-                    )
-                }
+        }
+    }
+
+    /// The profiles named by these ids. The processor needs only the anonymousIds it asked
+    /// about, so a profile's full list is read only when `withAllAnonymousIds` is set.
+    static func snapshot(
+        _ db: Database,
+        userIds: Set<IdentityKey>,
+        anonymousIds: Set<IdentityKey>,
+        withAllAnonymousIds: Bool = false
+    ) throws -> ProfileSnapshot {
+        let byUser = try db.cachedStatement(
+            sql:
+                "SELECT \(columns) FROM customers WHERE client_id = ? AND account_id = ? AND brand_id = ? AND user_id = ?"
+        )
+        let byAnonymous = try db.cachedStatement(
+            sql: """
+                SELECT \(columns) FROM customer_aliases JOIN customers ON customers.id = customer_aliases.customer_id
+                WHERE customer_aliases.client_id = ? AND customer_aliases.account_id = ?
+                    AND customer_aliases.brand_id = ? AND customer_aliases.anonymous_id = ?
+                """
+        )
+        var profiles: [String: CustomerProfile] = [:]
+        var anonymousIndex: [IdentityKey: String] = [:]
+        for key in userIds {
+            if let row = try Row.fetchOne(byUser, arguments: arguments(key)) {
+                let profile = try decodeProfile(row, db, withAnonymousIds: withAllAnonymousIds)
+                profiles[profile.customerId] = profile
+            }
+        }
+        for key in anonymousIds {
+            if let row = try Row.fetchOne(byAnonymous, arguments: arguments(key)) {
+                let profile = try profiles[row[0]] ?? decodeProfile(row, db, withAnonymousIds: withAllAnonymousIds)
+                profiles[profile.customerId] = profile
+                anonymousIndex[key] = profile.customerId
+            }
+        }
+        return ProfileSnapshot(profiles.values.sorted { $0.customerId < $1.customerId }, anonymousIndex: anonymousIndex)
+    }
+
+    static func commit(_ db: Database, _ result: ProfileProcessor.Result, processedAt: Timestamp) throws {
+        for (from, to) in result.mergedCustomers.sorted(by: { $0.key < $1.key }) {
+            try db.cachedStatement(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?")
+                .execute(arguments: [to, from])
+            try db.cachedStatement(sql: "UPDATE customer_aliases SET customer_id = ? WHERE customer_id = ?")
+                .execute(arguments: [to, from])
+            try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").execute(arguments: [from])
+        }
+        for profile in result.profiles { try save(profile, db) }
+        let insertAlias = try db.cachedStatement(
+            sql: """
+                INSERT INTO customer_aliases (client_id, account_id, brand_id, anonymous_id, customer_id)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET customer_id = excluded.customer_id
+                """
+        )
+        for (key, customerId) in result.newAnonymousIds.sorted(by: { $0.key.id < $1.key.id }) {
+            try insertAlias.execute(arguments: arguments(key) + [customerId])
+        }
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE events SET status = ?, customer_id = ?, errors = ?, processed_at = ?
+                WHERE seq = ? AND status = 'accepted'
+                """
+        )
+        for outcome in result.outcomes {
+            try update.execute(arguments: [
+                outcome.status.rawValue, outcome.customerId,
+                outcome.errors.isEmpty ? nil : Data(StoredJSON.encode(outcome.errors)),
+                processedAt.millisecondsSinceEpoch, outcome.sequence,
+            ])
+            guard db.changesCount == 1 else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_ABORT,
+                    message: "event \(outcome.sequence) was already processed"
+                )
             }
         }
     }
@@ -144,7 +193,7 @@ public struct SQLiteProfileStore: ProfileStore {
     // MARK: - Rows
 
     private static func save(_ profile: CustomerProfile, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO customers (id, client_id, account_id, brand_id, user_id, email, identified, traits,
                     trait_times, consent, first_seen, last_seen)
@@ -152,7 +201,8 @@ public struct SQLiteProfileStore: ProfileStore {
                 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, email = excluded.email,
                     identified = excluded.identified, traits = excluded.traits, trait_times = excluded.trait_times,
                     consent = excluded.consent, first_seen = excluded.first_seen, last_seen = excluded.last_seen
-                """,
+                """
+        ).execute(
             arguments: [
                 profile.customerId, profile.tenant.clientId, profile.tenant.accountId, profile.tenant.brandId,
                 profile.userId, profile.email, profile.identified,
@@ -161,21 +211,14 @@ public struct SQLiteProfileStore: ProfileStore {
                 profile.lastSeen.millisecondsSinceEpoch,
             ]
         )
-        try db.execute(sql: "DELETE FROM customer_aliases WHERE customer_id = ?", arguments: [profile.customerId])
-        for anonymousId in profile.anonymousIds.sorted() {
-            try db.execute(
-                sql: """
-                    INSERT INTO customer_aliases (client_id, account_id, brand_id, anonymous_id, customer_id)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET customer_id = excluded.customer_id
-                    """,
-                arguments: [
-                    profile.tenant.clientId, profile.tenant.accountId, profile.tenant.brandId, anonymousId,
-                    profile.customerId,
-                ]
-            )
-        }
     }
+
+    /// The customers columns, in the order `decodeProfile` reads them.
+    private static let columns = """
+        customers.id, customers.client_id, customers.account_id, customers.brand_id, customers.user_id,
+        customers.identified, customers.traits, customers.trait_times, customers.consent, customers.first_seen,
+        customers.last_seen
+        """
 
     private static func profile(
         _ db: Database,
@@ -184,35 +227,32 @@ public struct SQLiteProfileStore: ProfileStore {
     ) throws
         -> [CustomerProfile]
     {
-        try Row.fetchAll(
-            db,
-            sql: "SELECT * FROM customers WHERE \(condition) ORDER BY id",
-            arguments: StatementArguments(arguments)
-        )
-        .map { row in
-            let id: String = row["id"]
-            let anonymousIds = try String.fetchAll(
-                db,
-                sql: "SELECT anonymous_id FROM customer_aliases WHERE customer_id = ?",
-                arguments: [id]
-            )
-            return CustomerProfile(
-                customerId: id,
-                tenant: tenant(row),
-                userId: row["user_id"],
-                anonymousIds: Set(anonymousIds),
-                identified: row["identified"],
-                traits: StoredJSON.object(from: [UInt8](row["traits"] as Data)),
-                traitTimes: StoredJSON.object(from: [UInt8](row["trait_times"] as Data)),
-                consent: StoredJSON.consent(from: [UInt8](row["consent"] as Data)),
-                firstSeen: Timestamp(millisecondsSinceEpoch: row["first_seen"]),
-                lastSeen: Timestamp(millisecondsSinceEpoch: row["last_seen"])
-            )
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM customers WHERE \(condition) ORDER BY id")
+        return try Row.fetchAll(statement, arguments: StatementArguments(arguments)).map {
+            try decodeProfile($0, db, withAnonymousIds: true)
         }
     }
 
-    private static func tenant(_ row: Row) -> Tenant {
-        Tenant(clientId: row["client_id"], accountId: row["account_id"], brandId: row["brand_id"])
+    /// Reads a row of `columns` by position (this runs for every profile the processor touches).
+    private static func decodeProfile(_ row: Row, _ db: Database, withAnonymousIds: Bool) throws -> CustomerProfile {
+        let id: String = row[0]
+        var anonymousIds: Set<String> = []
+        if withAnonymousIds {
+            let aliases = try db.cachedStatement(sql: "SELECT anonymous_id FROM customer_aliases WHERE customer_id = ?")
+            anonymousIds = Set(try String.fetchAll(aliases, arguments: [id]))
+        }
+        return CustomerProfile(
+            customerId: id,
+            tenant: Tenant(clientId: row[1], accountId: row[2], brandId: row[3]),
+            userId: row[4],
+            anonymousIds: anonymousIds,
+            identified: row[5],
+            traits: StoredJSON.object(from: [UInt8](row[6] as Data)),
+            traitTimes: StoredJSON.object(from: [UInt8](row[7] as Data)),
+            consent: StoredJSON.consent(from: [UInt8](row[8] as Data)),
+            firstSeen: Timestamp(millisecondsSinceEpoch: row[9]),
+            lastSeen: Timestamp(millisecondsSinceEpoch: row[10])
+        )
     }
 
     private static func tenantArguments(_ tenant: Tenant) -> [String] {

@@ -9,6 +9,9 @@ public protocol ProfileStore: Sendable {
         limit: Int,
         apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int
+    /// Marks one waiting event `failed` without applying it (for an event that cannot be processed).
+    func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws
+
     /// Accepted, unprocessed events in log order; at most `limit`.
     func pendingEvents(limit: Int) async throws -> [LoggedEvent]
     /// Every profile known by one of these userIds or anonymousIds.

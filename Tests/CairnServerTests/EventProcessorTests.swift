@@ -72,3 +72,77 @@ import Testing
         #expect(user0?.traits["visits"] == 280)
     }
 }
+
+/// A profile store whose batches fail whenever they hold one chosen event: a stand-in for an
+/// event that cannot be applied, to test that the processor sets it aside.
+struct PoisonedProfileStore: ProfileStore {
+    let inner: any ProfileStore
+    let poisoned: Int64
+
+    struct Poisoned: Error {}
+
+    func processPending(
+        limit: Int,
+        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int {
+        if try await inner.pendingEvents(limit: limit).contains(where: { $0.sequence == poisoned }) { throw Poisoned() }
+        return try await inner.processPending(limit: limit, apply: apply)
+    }
+
+    func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
+        try await inner.fail(sequence: sequence, error: error, at: time)
+    }
+    func pendingEvents(limit: Int) async throws -> [LoggedEvent] { try await inner.pendingEvents(limit: limit) }
+    func profiles(userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) async throws -> [CustomerProfile] {
+        try await inner.profiles(userIds: userIds, anonymousIds: anonymousIds)
+    }
+    func commit(_ result: ProfileProcessor.Result, processedAt: Timestamp) async throws {
+        try await inner.commit(result, processedAt: processedAt)
+    }
+    func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile? {
+        try await inner.profile(customerId: customerId, tenant: tenant)
+    }
+    func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile? {
+        try await inner.profile(userId: userId, tenant: tenant)
+    }
+    func profiles(email: String, tenant: Tenant) async throws -> [CustomerProfile] {
+        try await inner.profiles(email: email, tenant: tenant)
+    }
+    func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent] {
+        try await inner.timeline(customerId: customerId, tenant: tenant, from: from, size: size)
+    }
+}
+
+extension EventProcessorTests {
+    @Test func anEventThatCannotBeAppliedIsSetAsideAndTheRestGoOn() async throws {
+        let app = try await TestApp { $0.processorEnabled = false }
+        let token = try await app.token()
+        let ids = try await app.test { client in
+            var ids: [String] = []
+            for index in 0..<5 {
+                let answer = try await client.post(
+                    "\(base)/track",
+                    token: token,
+                    body: #"{"userId":"u","event":"e\#(index)"}"#
+                )
+                ids.append(answer.eventId ?? "")
+            }
+            return ids
+        }
+        let pending = try await app.stores.profiles.pendingEvents(limit: 10)
+        let store = PoisonedProfileStore(inner: app.stores.profiles, poisoned: pending[2].sequence)
+        let processor = EventProcessor(store: store, retryDelay: .milliseconds(1), logger: Logger(label: "poison"))
+        let running = Task { try await processor.run() }
+        for _ in 0..<250 where try await !app.stores.profiles.pendingEvents(limit: 1).isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        running.cancel()
+        var statuses: [EventStatus] = []
+        for id in ids {
+            let stored = try #require(try await app.stores.eventLog.event(id: EventID(id)!, tenant: TestApp.tenant))
+            statuses.append(stored.status)
+            if stored.status == .failed { #expect(stored.errors.map(\.code) == ["processing_failed"]) }
+        }
+        #expect(statuses == [.processed, .processed, .failed, .processed, .processed])
+    }
+}

@@ -123,3 +123,24 @@ import Testing
         #expect(timeline.allSatisfy { $0.customerId == customer.customerId && $0.status == .processed })
     }
 }
+
+extension ProfileStoreContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func anAnonymousProfileCanJoinACustomerCreatedInTheSameBatch(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await log(stores, [(.page, nil, "anon-1")])
+        _ = try await processAll(stores)
+        try await log(stores, [(.track, "new-user", nil), (.identify, "new-user", "anon-1")])
+        let result = try await processAll(stores)
+        #expect(result.mergedCustomers.count == 1)
+        let customer = try #require(try await stores.profiles.profile(userId: "new-user", tenant: tenant))
+        #expect(customer.anonymousIds == ["anon-1"])
+        let timeline = try await stores.profiles.timeline(
+            customerId: customer.customerId,
+            tenant: tenant,
+            from: 0,
+            size: 10
+        )
+        #expect(timeline.count == 3)
+    }
+}

@@ -49,6 +49,11 @@ public struct EventError: Sendable, Hashable {
         message: "The customer has not been identified: send an identify event with their userId before a command."
     )
 
+    public static let processingFailed = EventError(
+        code: "processing_failed",
+        message: "The event could not be applied to the customer's profile after several attempts; it was set aside."
+    )
+
     public static let unreadableBody = EventError(
         code: "unreadable_body",
         message: "The stored event body could not be read as JSON."

@@ -10,17 +10,21 @@ public final class EventProcessor: Service, Sendable {
     private let store: any ProfileStore
     private let batchSize: Int
     private let idleDelay: Duration
+    private let retryDelay: Duration
+    private let maxAttempts = 3
     private let logger: Logger
 
     public init(
         store: any ProfileStore,
         batchSize: Int = 500,
         idleDelay: Duration = .milliseconds(20),
+        retryDelay: Duration = .seconds(1),
         logger: Logger
     ) {
         self.store = store
         self.batchSize = batchSize
         self.idleDelay = idleDelay
+        self.retryDelay = retryDelay
         self.logger = logger
     }
 
@@ -32,17 +36,53 @@ public final class EventProcessor: Service, Sendable {
                 } catch is CancellationError {
                     return
                 } catch {
-                    self.logger.error("event processing failed; retrying", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
+                    self.logger.error(
+                        "event batch failed; retrying its events one by one",
+                        metadata: ["error": "\(error)"]
+                    )
+                    do {
+                        try await self.isolateFailure()
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        self.logger.error("event processing failed; retrying", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: self.retryDelay)
+                    }
                 }
             }
         }
     }
 
+    /// After a failed batch: tries the first waiting event alone a few times, and if it still
+    /// fails, marks it failed so that one bad event cannot hold up every event behind it.
+    /// A failure that is not the event's (the database is away) fails the lookup below too,
+    /// and the caller waits and retries.
+    func isolateFailure() async throws {
+        for attempt in 1...maxAttempts {
+            do {
+                try await process(limit: 1)
+                return
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning("event failed alone", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                if attempt < maxAttempts { try await Task.sleep(for: retryDelay) }
+            }
+        }
+        guard let event = try await store.pendingEvents(limit: 1).first else { return }
+        logger.error("setting an event aside as failed", metadata: ["eventId": "\(event.id)"])
+        try await store.fail(sequence: event.sequence, error: .processingFailed, at: .now())
+    }
+
     /// Processes one batch of waiting events; returns how many there were.
     @discardableResult
     public func processBatch() async throws -> Int {
-        try await store.processPending(limit: batchSize) { events, snapshot in
+        try await process(limit: batchSize)
+    }
+
+    @discardableResult
+    private func process(limit: Int) async throws -> Int {
+        try await store.processPending(limit: limit) { events, snapshot in
             let now = Timestamp.now()
             return ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: now).description }
         }

@@ -26,6 +26,16 @@ public struct SQLiteProfileStore: ProfileStore {
         }
     }
 
+    public func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE events SET status = 'failed', errors = ?, processed_at = ? WHERE seq = ? AND status = 'accepted'",
+                arguments: [Data(StoredJSON.encode([error])), time.millisecondsSinceEpoch, sequence]
+            )
+        }
+    }
+
     public func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
         try await database.pool.read { db in try Self.pendingEvents(db, limit: limit) }
     }
@@ -107,6 +117,8 @@ public struct SQLiteProfileStore: ProfileStore {
     }
 
     static func commit(_ db: Database, _ result: ProfileProcessor.Result, processedAt: Timestamp) throws {
+        // Profiles first: a joined anonymous profile may move to a customer this batch created.
+        for profile in result.profiles { try save(profile, db) }
         for (from, to) in result.mergedCustomers.sorted(by: { $0.key < $1.key }) {
             try db.cachedStatement(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?")
                 .execute(arguments: [to, from])
@@ -114,7 +126,6 @@ public struct SQLiteProfileStore: ProfileStore {
                 .execute(arguments: [to, from])
             try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").execute(arguments: [from])
         }
-        for profile in result.profiles { try save(profile, db) }
         let insertAlias = try db.cachedStatement(
             sql: """
                 INSERT INTO customer_aliases (client_id, account_id, brand_id, anonymous_id, customer_id)

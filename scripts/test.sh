@@ -16,4 +16,14 @@ echo "==> swift build --build-tests"
 swift build --build-tests
 
 echo "==> swift test"
-swift test --skip-build
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+swift test --skip-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 0 ]; then
+    count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
+    echo "${count:-0} passed, 0 failed"
+fi
+exit "$status"

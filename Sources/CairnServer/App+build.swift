@@ -32,6 +32,7 @@ func buildRouter(
     writer: EventLogWriter
 ) -> Router<CairnRequestContext> {
     let router = Router(context: CairnRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
     HealthController().addRoutes(to: router)
 
     let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: configuration.tokenCacheSeconds)

@@ -75,3 +75,79 @@ import Testing
         _ = await restarted.stop()
     }
 }
+
+extension CrashTests {
+    @Test func theProcessorResumesAfterKill9InTheMiddleOfABacklog() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("backlog.sqlite").path)
+        let token = try await CairnBinary.createToken(
+            database: database,
+            extra: ["--rate", "100000", "--burst", "100000"]
+        )
+        let users = 20
+        let batches = 40
+        // A backlog of 4,000 events, taken in with the processor off.
+        let ingest = try await RunningServer.start(database: database, extraArguments: ["--no-processor"])
+        try await ingest.withClient { client in
+            for batch in 0..<batches {
+                var items: [String] = []
+                for index in 0..<100 {
+                    let user = "user-\((batch * 100 + index) % users)"
+                    items.append(#"{"type":"track","userId":"\#(user)","event":"e","properties":{"n":\#(index)}}"#)
+                }
+                let (status, _) = try await client.send(
+                    "/track/hea/hea/HEA/v1/batch",
+                    token: token,
+                    body: #"{"batch":[\#(items.joined(separator: ","))]}"#
+                )
+                try #require(status == .ok)
+            }
+        }
+        _ = await ingest.stop()
+
+        // Kill the processing node as soon as it has made progress, then start it again.
+        let first = try await RunningServer.start(database: database)
+        try await first.withClient { client in
+            for _ in 0..<500 {
+                let (_, json) = try await client.fetch(
+                    "/track/hea/hea/HEA/v1/events?status=processed&size=1",
+                    token: token
+                )
+                if json["events"]?.arrayValue?.isEmpty == false { return }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        _ = await first.stop(signal: SIGKILL)
+
+        let second = try await RunningServer.start(database: database)
+        let (waiting, timelineTotal) = try await second.withClient { client in
+            var waiting = -1
+            for _ in 0..<500 {
+                let (_, json) = try await client.fetch(
+                    "/track/hea/hea/HEA/v1/events?status=accepted&size=1",
+                    token: token
+                )
+                waiting = json["events"]?.arrayValue?.count ?? -1
+                if waiting == 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            var total = 0
+            for user in 0..<users {
+                var from = 0
+                while true {
+                    let (_, json) = try await client.fetch(
+                        "/track/hea/hea/HEA/v1/profiles/userId:user-\(user)/events?from=\(from)&size=100",
+                        token: token
+                    )
+                    let count = json["events"]?.arrayValue?.count ?? 0
+                    total += count
+                    if count < 100 { break }
+                    from += 100
+                }
+            }
+            return (waiting, total)
+        }
+        _ = await second.stop()
+        #expect(waiting == 0, "every event was processed after the restart")
+        #expect(timelineTotal == users * (batches * 100 / users), "each event is on exactly one timeline, once")
+    }
+}

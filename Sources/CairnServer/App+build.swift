@@ -20,7 +20,12 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
     app.addServices(writer)
     if configuration.processorEnabled {
         app.addServices(
-            EventProcessor(store: stores.profiles, batchSize: configuration.processorBatchSize, logger: logger)
+            EventProcessor(
+                store: stores.profiles,
+                batchSize: configuration.processorBatchSize,
+                ingestIsBusy: { writer.isBusy },
+                logger: logger
+            )
         )
     }
     return app

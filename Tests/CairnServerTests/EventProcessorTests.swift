@@ -1,9 +1,10 @@
 import CairnCore
-import CairnServer
 import CairnStorage
 import HTTPTypes
 import Logging
 import Testing
+
+@testable import CairnServer
 
 @Suite struct EventProcessorTests {
     let base = TestApp.base
@@ -144,5 +145,53 @@ extension EventProcessorTests {
             if stored.status == .failed { #expect(stored.errors.map(\.code) == ["processing_failed"]) }
         }
         #expect(statuses == [.processed, .processed, .failed, .processed, .processed])
+    }
+}
+
+extension EventProcessorTests {
+    @Test func whileIngestIsBusyTheProcessorTakesSmallBatches() async throws {
+        let app = try await TestApp { $0.processorEnabled = false }
+        let token = try await app.token()
+        try await app.test { client in
+            let items = (0..<250).map { #"{"type":"track","userId":"u\#($0 % 9)","event":"e"}"# }
+            _ = try await client.post(
+                "\(base)/batch",
+                token: token,
+                body: #"{"batch":[\#(items.joined(separator: ","))]}"#
+            )
+        }
+        let busy = EventProcessor(store: app.stores.profiles, ingestIsBusy: { true }, logger: Logger(label: "busy"))
+        #expect(try await busy.processBatch() == EventProcessor.busyBatchSize)
+        let idle = EventProcessor(store: app.stores.profiles, ingestIsBusy: { false }, logger: Logger(label: "idle"))
+        #expect(try await idle.processBatch() == 150)
+    }
+
+    @Test func theWriterIsBusyWhileItWritesAndShortlyAfter() async throws {
+        let app = try await TestApp()
+        let writer = EventLogWriter(store: app.stores.eventLog, logger: Logger(label: "writer"))
+        #expect(!writer.isBusy)
+        let token = try await app.token()
+        let record = try #require(try await app.stores.tokens.token(id: TokenSecret(presented: token)!.id))
+        let running = Task { try await writer.run() }
+        let event = try EventValidator.validate(
+            action: .track,
+            body: ["userId": "u", "event": "e"],
+            receivedAt: .now()
+        )
+        try await writer.append([
+            EventLogEntry(
+                id: EventID.make(at: .now()),
+                tenant: TestApp.tenant,
+                tokenId: record.id,
+                event: event,
+                receivedAt: .now(),
+                body: Array(#"{"userId":"u","event":"e"}"#.utf8)
+            )
+        ])
+        #expect(writer.isBusy)
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(!writer.isBusy)
+        running.cancel()
+        try await running.value
     }
 }

@@ -18,6 +18,7 @@ public final class EventLogWriter: Service, Sendable {
         var queue: [Pending] = []
         var wakeUp: CheckedContinuation<Void, Never>?
         var stopping = false
+        var lastWriteAt: ContinuousClock.Instant?
     }
 
     public enum WriterError: Error, CustomStringConvertible {
@@ -33,6 +34,16 @@ public final class EventLogWriter: Service, Sendable {
     public init(store: any EventLogStore, logger: Logger) {
         self.store = store
         self.logger = logger
+    }
+
+    /// Whether requests are being written now or were a moment ago: the processor then takes
+    /// small batches, so that it holds the database's single writer only briefly.
+    public var isBusy: Bool {
+        state.withLock { state in
+            guard state.queue.isEmpty else { return true }
+            guard let last = state.lastWriteAt else { return false }
+            return ContinuousClock.now - last < .milliseconds(100)
+        }
     }
 
     /// Returns once `entries` are durably stored; throws if they could not be.
@@ -54,17 +65,26 @@ public final class EventLogWriter: Service, Sendable {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await self.writeUntilStopped()
-        } onGracefulShutdown: {
-            let wake = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-                state.stopping = true
-                let wake = state.wakeUp
-                state.wakeUp = nil
-                return wake
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await self.writeUntilStopped()
+            } onGracefulShutdown: {
+                self.stop()
             }
-            wake?.resume()
+        } onCancel: {
+            self.stop()
         }
+    }
+
+    /// Stops taking new events; what is queued is still written.
+    private func stop() {
+        let wake = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.stopping = true
+            let wake = state.wakeUp
+            state.wakeUp = nil
+            return wake
+        }
+        wake?.resume()
     }
 
     private func writeUntilStopped() async {
@@ -72,6 +92,7 @@ public final class EventLogWriter: Service, Sendable {
             let (batch, stopping) = state.withLock { state in
                 let batch = state.queue
                 state.queue.removeAll(keepingCapacity: true)
+                if !batch.isEmpty { state.lastWriteAt = .now }
                 return (batch, state.stopping)
             }
             if !batch.isEmpty {

@@ -12,6 +12,7 @@ public final class EventProcessor: Service, Sendable {
     private let idleDelay: Duration
     private let retryDelay: Duration
     private let maxAttempts = 3
+    private let ingestIsBusy: @Sendable () -> Bool
     private let logger: Logger
 
     public init(
@@ -19,12 +20,14 @@ public final class EventProcessor: Service, Sendable {
         batchSize: Int = 500,
         idleDelay: Duration = .milliseconds(20),
         retryDelay: Duration = .seconds(1),
+        ingestIsBusy: @escaping @Sendable () -> Bool = { false },
         logger: Logger
     ) {
         self.store = store
         self.batchSize = batchSize
         self.idleDelay = idleDelay
         self.retryDelay = retryDelay
+        self.ingestIsBusy = ingestIsBusy
         self.logger = logger
     }
 
@@ -77,8 +80,11 @@ public final class EventProcessor: Service, Sendable {
     /// Processes one batch of waiting events; returns how many there were.
     @discardableResult
     public func processBatch() async throws -> Int {
-        try await process(limit: batchSize)
+        // While requests wait on the same single-writer database, short transactions keep their latency down.
+        try await process(limit: ingestIsBusy() ? min(batchSize, Self.busyBatchSize) : batchSize)
     }
+
+    static let busyBatchSize = 100
 
     @discardableResult
     private func process(limit: Int) async throws -> Int {

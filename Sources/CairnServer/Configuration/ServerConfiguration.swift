@@ -18,7 +18,7 @@ public struct ServerConfiguration: Sendable {
     /// Whether this node applies accepted events to profiles.
     public var processorEnabled = true
     /// The most events the processor applies in one transaction.
-    public var processorBatchSize = 500
+    public var processorBatchSize = 1000
     public var logLevel = Logger.Level.info
 
     public init() {}

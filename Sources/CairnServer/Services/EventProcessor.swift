@@ -17,7 +17,7 @@ public final class EventProcessor: Service, Sendable {
 
     public init(
         store: any ProfileStore,
-        batchSize: Int = 500,
+        batchSize: Int = 1000,
         idleDelay: Duration = .milliseconds(20),
         retryDelay: Duration = .seconds(1),
         ingestIsBusy: @escaping @Sendable () -> Bool = { false },

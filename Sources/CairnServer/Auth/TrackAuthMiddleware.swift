@@ -8,6 +8,7 @@ import Hummingbird
 struct TrackAuthMiddleware: RouterMiddleware {
     typealias Context = CairnRequestContext
 
+    // A valid token (RFC 9110) as a literal: the initializer cannot fail.
     static let tokenHeader = HTTPField.Name("auth-token")!
 
     let authenticator: TokenAuthenticator

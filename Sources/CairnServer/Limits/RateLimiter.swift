@@ -23,6 +23,7 @@ final class RateLimiter: Sendable {
 
 /// The `RateLimit-Policy` and `RateLimit` headers (IETF httpapi rate-limit headers draft) and `Retry-After`.
 enum RateLimitHeaders {
+    // Valid field names as literals: the initializers cannot fail.
     static let policy = HTTPField.Name("RateLimit-Policy")!
     static let state = HTTPField.Name("RateLimit")!
 

@@ -29,7 +29,7 @@ final class RunningServer: Sendable {
 
     static func start(database: String, extraArguments: [String] = []) async throws -> RunningServer {
         let logURL = try TemporaryDirectory.make().appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let process = Process()
         process.executableURL = CairnBinary.url
         process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments

@@ -29,20 +29,23 @@ public final class EventLogWriter: Service, Sendable {
 
     private let store: any EventLogStore
     private let logger: Logger
+    private let busyWindow: Duration
     private let state = Mutex(State())
 
-    public init(store: any EventLogStore, logger: Logger) {
+    /// `busyWindow`: how long after a write the writer still counts as busy.
+    public init(store: any EventLogStore, busyWindow: Duration = .milliseconds(100), logger: Logger) {
         self.store = store
+        self.busyWindow = busyWindow
         self.logger = logger
     }
 
-    /// Whether requests are being written now or were a moment ago: the processor then takes
+    /// Whether requests are being written now or were within `busyWindow`: the processor then takes
     /// small batches, so that it holds the database's single writer only briefly.
     public var isBusy: Bool {
         state.withLock { state in
             guard state.queue.isEmpty else { return true }
             guard let last = state.lastWriteAt else { return false }
-            return ContinuousClock.now - last < .milliseconds(100)
+            return ContinuousClock.now - last < busyWindow
         }
     }
 

@@ -32,7 +32,7 @@ public final class EventProcessor: Service, Sendable {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     if try await self.processBatch() == 0 { try await Task.sleep(for: self.idleDelay) }

@@ -26,17 +26,25 @@ import Testing
         if let userId { fields["userId"] = .string(userId) }
         if let anonymousId { fields["anonymousId"] = .string(anonymousId) }
         if let name { fields["event"] = .string(name) }
-        return LoggedEvent(
-            sequence: sequence,
-            id: EventID.make(at: Timestamp(millisecondsSinceEpoch: time)),
-            tenant: tenant,
+        let at = Timestamp(millisecondsSinceEpoch: time)
+        let event = ValidatedEvent(
             action: action,
             eventName: name,
             userId: userId,
             anonymousId: anonymousId,
-            eventTime: Timestamp(millisecondsSinceEpoch: time),
+            originalTimestamp: nil,
+            eventTime: at,
+            command: nil
+        )
+        let entry = EventLogEntry(
+            id: EventID.make(at: at),
+            tenant: tenant,
+            tokenId: "token",
+            event: event,
+            receivedAt: at,
             body: JSONValue.object(fields).encoded()
         )
+        return LoggedEvent(sequence: sequence, entry: entry)
     }
 
     func process(
@@ -183,7 +191,7 @@ import Testing
     @Test func tenantsNeverShareProfiles() {
         let otherBrand = Tenant(clientId: "c", accountId: "a", brandId: "OTHER")
         var foreign = event(2, .track, userId: "u", name: "x")
-        foreign.tenant = otherBrand
+        foreign.entry.tenant = otherBrand
         let result = process([event(1, .track, userId: "u", name: "x"), foreign])
         #expect(result.profiles.count == 2)
         #expect(result.outcomes[0].customerId != result.outcomes[1].customerId)

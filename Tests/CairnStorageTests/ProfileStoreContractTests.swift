@@ -40,12 +40,7 @@ import Testing
 
     func processAll(_ stores: CairnStores) async throws -> ProfileProcessor.Result {
         let events = try await stores.profiles.pendingEvents(limit: 1000)
-        var users: Set<IdentityKey> = []
-        var anonymous: Set<IdentityKey> = []
-        for event in events {
-            if let id = event.userId { users.insert(IdentityKey(event.tenant, id)) }
-            if let id = event.anonymousId { anonymous.insert(IdentityKey(event.tenant, id)) }
-        }
+        let (users, anonymous) = IdentityKey.keys(of: events)
         let profiles = try await stores.profiles.profiles(userIds: users, anonymousIds: anonymous)
         var counter = 0
         let result = ProfileProcessor.process(events, snapshot: ProfileSnapshot(profiles)) {
@@ -61,7 +56,7 @@ import Testing
         let stores = try await backend.makeStores()
         try await log(stores, [(.page, nil, "x"), (.track, "u", nil), (.identify, "u", nil)])
         let pending = try await stores.profiles.pendingEvents(limit: 10)
-        #expect(pending.map(\.action) == [.page, .track, .identify])
+        #expect(pending.map(\.entry.event.action) == [.page, .track, .identify])
         #expect(pending.map(\.sequence) == pending.map(\.sequence).sorted())
         #expect(try await stores.profiles.pendingEvents(limit: 2).count == 2)
         _ = try await processAll(stores)

@@ -14,9 +14,10 @@ extension IdentityKey {
     public static func keys(of events: [LoggedEvent]) -> (userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) {
         var userIds: Set<IdentityKey> = []
         var anonymousIds: Set<IdentityKey> = []
-        for event in events {
-            if let userId = event.userId { userIds.insert(IdentityKey(event.tenant, userId)) }
-            if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(event.tenant, anonymousId)) }
+        for logged in events {
+            let (tenant, event) = (logged.entry.tenant, logged.entry.event)
+            if let userId = event.userId { userIds.insert(IdentityKey(tenant, userId)) }
+            if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(tenant, anonymousId)) }
         }
         return (userIds, anonymousIds)
     }

@@ -1,36 +1,12 @@
-/// An event read back from the log for processing: its place in the log and its raw body.
+/// An event read back from the log for processing: the stored entry and its place in the log.
 public struct LoggedEvent: Sendable, Hashable {
     /// Position in the log: the order events were received in.
     public var sequence: Int64
-    public var id: EventID
-    public var tenant: Tenant
-    public var action: TrackAction
-    public var eventName: String?
-    public var userId: String?
-    public var anonymousId: String?
-    public var eventTime: Timestamp
-    public var body: [UInt8]
+    public var entry: EventLogEntry
 
-    public init(
-        sequence: Int64,
-        id: EventID,
-        tenant: Tenant,
-        action: TrackAction,
-        eventName: String?,
-        userId: String?,
-        anonymousId: String?,
-        eventTime: Timestamp,
-        body: [UInt8]
-    ) {
+    public init(sequence: Int64, entry: EventLogEntry) {
         self.sequence = sequence
-        self.id = id
-        self.tenant = tenant
-        self.action = action
-        self.eventName = eventName
-        self.userId = userId
-        self.anonymousId = anonymousId
-        self.eventTime = eventTime
-        self.body = body
+        self.entry = entry
     }
 }
 

@@ -46,11 +46,12 @@ public struct ProfileProcessor {
         )
     }
 
-    mutating func apply(_ event: LoggedEvent) -> EventOutcome {
-        guard case .object(let body)? = try? JSONParser.parse(event.body, maxDepth: 512) else {
-            return EventOutcome(sequence: event.sequence, status: .failed, customerId: nil, errors: [.unreadableBody])
+    mutating func apply(_ logged: LoggedEvent) -> EventOutcome {
+        guard case .object(let body)? = try? JSONParser.parse(logged.entry.body, maxDepth: 512) else {
+            return EventOutcome(sequence: logged.sequence, status: .failed, customerId: nil, errors: [.unreadableBody])
         }
-        let customerId = resolve(event)
+        let event = logged.entry.event
+        let customerId = resolve(event, tenant: logged.entry.tenant)
         guard var profile = snapshot.profiles[customerId] else {
             preconditionFailure("resolve always returns a profile in the snapshot")
         }
@@ -80,7 +81,7 @@ public struct ProfileProcessor {
         }
         store(profile)
         return EventOutcome(
-            sequence: event.sequence,
+            sequence: logged.sequence,
             status: errors.isEmpty ? .processed : .failed,
             customerId: customerId,
             errors: errors
@@ -89,8 +90,7 @@ public struct ProfileProcessor {
 
     /// Finds (or creates) the customer an event belongs to, joining an anonymous profile to
     /// its user the first time an event carries both ids.
-    private mutating func resolve(_ event: LoggedEvent) -> String {
-        let tenant = event.tenant
+    private mutating func resolve(_ event: ValidatedEvent, tenant: Tenant) -> String {
         let byUser = snapshot.customer(userId: event.userId, tenant: tenant)
         let byAnonymous = snapshot.customer(anonymousId: event.anonymousId, tenant: tenant)
         let anonymousProfile = byAnonymous.flatMap { snapshot.profiles[$0] }.flatMap { $0.userId == nil ? $0 : nil }

@@ -10,7 +10,8 @@ public struct ValidatedEvent: Sendable, Hashable {
     public var originalTimestamp: String?
     /// When the event happened: the parsed `timestamp`, or the receive time when absent.
     public var eventTime: Timestamp
-    /// The command a track event carries, when its name is one.
+    /// The command a track event carries, when its name is one. Not stored: an event read back
+    /// from the log has nil here, and whoever needs it parses the body (`Command.parse`).
     public var command: Command?
 
     public init(

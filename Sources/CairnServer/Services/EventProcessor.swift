@@ -73,7 +73,7 @@ public final class EventProcessor: Service, Sendable {
             }
         }
         guard let event = try await store.pendingEvents(limit: 1).first else { return }
-        logger.error("setting an event aside as failed", metadata: ["eventId": "\(event.id)"])
+        logger.error("setting an event aside as failed", metadata: ["eventId": "\(event.entry.id)"])
         try await store.fail(sequence: event.sequence, error: .processingFailed, at: .now())
     }
 

@@ -54,28 +54,35 @@ public struct SQLiteProfileStore: ProfileStore {
     static func pendingEvents(_ db: Database, limit: Int) throws -> [LoggedEvent] {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT seq, id, client_id, account_id, brand_id, action, event_name, user_id, anonymous_id,
-                    event_time, body
+                SELECT seq, id, client_id, account_id, brand_id, token_id, action, event_name, user_id,
+                    anonymous_id, original_timestamp, event_time, received_at, body
                 FROM events WHERE status = 'accepted' ORDER BY seq LIMIT ?
                 """
         )
         return try Row.fetchAll(statement, arguments: [limit]).map { row in
             let idText: String = row[1]
-            let actionText: String = row[5]
+            let actionText: String = row[6]
             guard let id = EventID(idText), let action = TrackAction(rawValue: actionText) else {
                 throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable row in events")
             }
-            return LoggedEvent(
-                sequence: row[0],
+            let event = ValidatedEvent(
+                action: action,
+                eventName: row[7],
+                userId: row[8],
+                anonymousId: row[9],
+                originalTimestamp: row[10],
+                eventTime: Timestamp(millisecondsSinceEpoch: row[11]),
+                command: nil
+            )
+            let entry = EventLogEntry(
                 id: id,
                 tenant: Tenant(clientId: row[2], accountId: row[3], brandId: row[4]),
-                action: action,
-                eventName: row[6],
-                userId: row[7],
-                anonymousId: row[8],
-                eventTime: Timestamp(millisecondsSinceEpoch: row[9]),
-                body: [UInt8](row[10] as Data)
+                tokenId: row[5],
+                event: event,
+                receivedAt: Timestamp(millisecondsSinceEpoch: row[12]),
+                body: [UInt8](row[13] as Data)
             )
+            return LoggedEvent(sequence: row[0], entry: entry)
         }
     }
 

@@ -1,5 +1,3 @@
-import CairnCore
-
 /// One accepted event as the log stores it: the raw body and the fields it is found by.
 public struct EventLogEntry: Sendable, Hashable {
     public var id: EventID

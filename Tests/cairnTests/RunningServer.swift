@@ -27,13 +27,18 @@ final class RunningServer: Sendable {
         self.logURL = logURL
     }
 
-    static func start(database: String, extraArguments: [String] = []) async throws -> RunningServer {
+    static func start(
+        database: String,
+        extraArguments: [String] = [],
+        environment: [String: String] = [:]
+    ) async throws -> RunningServer {
         let logURL = try TemporaryDirectory.make().appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let process = Process()
         process.executableURL = CairnBinary.url
         process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
+            .merging(environment) { $1 }
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
         process.standardError = log

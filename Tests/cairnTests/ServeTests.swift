@@ -85,3 +85,40 @@ import Testing
         #expect(output.stderr.contains("CAIRN_PROCESSOR must be on or off"))
     }
 }
+
+@Suite struct ServeConfigurationTests {
+    @Test(arguments: [
+        ("CAIRN_PORT", "eighty", "CAIRN_PORT must be a whole number"),
+        ("CAIRN_MAX_BODY_BYTES", "0", "The largest body size must be a positive number of bytes."),
+        ("CAIRN_LOG_LEVEL", "loud", "Unknown log level \"loud\""),
+        ("CAIRN_DATABASE", "mysql://h/db", "not supported yet"),
+    ])
+    func badSettingsFromTheEnvironmentAreRefused(_ name: String, _ value: String, _ sentence: String) async throws {
+        let output = try await CairnBinary.run(["serve"], environment: [name: value])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains(sentence))
+    }
+
+    @Test func theBodyLimitComesFromTheEnvironment() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("limit.sqlite").path)
+        let token = try await CairnBinary.createToken(database: database)
+        let server = try await RunningServer.start(database: database, environment: ["CAIRN_MAX_BODY_BYTES": "200"])
+        let (small, big) = try await server.withClient { client in
+            (
+                try await client.send(
+                    "/track/hea/hea/HEA/v1/track",
+                    token: token,
+                    body: #"{"userId":"u","event":"e"}"#
+                ),
+                try await client.send(
+                    "/track/hea/hea/HEA/v1/track",
+                    token: token,
+                    body: #"{"userId":"u","event":"e","p":"\#(String(repeating: "x", count: 300))"}"#
+                )
+            )
+        }
+        _ = await server.stop()
+        #expect(small.0 == .ok)
+        #expect(big.0 == .contentTooLarge)
+    }
+}

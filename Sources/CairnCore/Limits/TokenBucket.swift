@@ -32,7 +32,9 @@ public struct TokenBucket: Sendable, Hashable {
     }
 
     /// Seconds until the bucket is full again (the window of the RateLimit-Policy header).
-    public var window: Double { Double(burst) / rate }
+    public var window: Double { Self.window(rate: rate, burst: burst) }
+
+    public static func window(rate: Double, burst: Int) -> Double { Double(burst) / rate }
 
     private mutating func refill(now: Double) {
         let elapsed = now - updatedAt

@@ -28,7 +28,7 @@ enum RateLimitHeaders {
     static let state = HTTPField.Name("RateLimit")!
 
     static func fields(for token: TokenRecord, decision: TokenBucket.Decision) -> HTTPFields {
-        let window = Int(max(1, (Double(token.burst) / token.rate).rounded(.up)))
+        let window = Int(max(1, TokenBucket.window(rate: token.rate, burst: token.burst).rounded(.up)))
         var fields: HTTPFields = [policy: "\"token\";q=\(token.burst);w=\(window)"]
         switch decision {
         case .allowed(let remaining):

@@ -10,14 +10,26 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
     var logger = Logger(label: "cairn")
     logger.logLevel = configuration.logLevel
     let stores = try await CairnStores.open(configuration.database)
-    let writer = EventLogWriter(store: stores.eventLog, logger: logger)
+    let writer = EventLogWriter(
+        store: stores.eventLog,
+        deduplicationWindow: configuration.deduplicationWindow,
+        logger: logger
+    )
     let router = buildRouter(configuration, stores: stores, writer: writer)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cairn"),
         logger: logger
     )
-    app.addServices(writer)
+    app.addServices(
+        writer,
+        MessageIdPruner(
+            store: stores.eventLog,
+            window: configuration.deduplicationWindow,
+            interval: .seconds(60),
+            logger: logger
+        )
+    )
     if configuration.processorEnabled {
         app.addServices(
             EventProcessor(
@@ -41,8 +53,10 @@ func buildRouter(
     HealthController().addRoutes(to: router)
 
     let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: configuration.tokenCacheSeconds)
+    // One budget per token, whichever surface it is used on.
+    let limiter = RateLimiter()
     let track = router.group("track/:clientId/:accountId/:brandId/v1")
-        .add(middleware: TrackAuthMiddleware(authenticator: authenticator, limiter: RateLimiter()))
+        .add(middleware: TrackAuthMiddleware(authenticator: authenticator, limiter: limiter))
     TrackController(
         writer: writer,
         bodyReader: TrackBodyReader(maxBodyBytes: configuration.maxBodyBytes, maxDepth: configuration.maxJSONDepth),
@@ -50,5 +64,25 @@ func buildRouter(
     ).addRoutes(to: track)
     EventsController(eventLog: stores.eventLog).addRoutes(to: track)
     ProfilesController(profiles: stores.profiles).addRoutes(to: track)
+    GroupsController(profiles: stores.profiles).addRoutes(to: track)
+
+    let gate = WriteKeyGate(authenticator: authenticator, limiter: limiter)
+    let messages = MessageWriter(writer: writer)
+    let compatReader = CompatBodyReader(maxBytes: SegmentBatchRules.maxBatchBytes, maxDepth: configuration.maxJSONDepth)
+    let segment = SegmentController(
+        messages: messages,
+        gate: gate,
+        bodyReader: compatReader,
+        maxBatchItems: configuration.maxBatchItems
+    )
+    let salesmachine = SalesmachineController(
+        messages: messages,
+        gate: gate,
+        bodyReader: compatReader,
+        maxBatchItems: configuration.maxBatchItems
+    )
+    segment.addRoutes(to: router)
+    salesmachine.addRoutes(to: router)
+    SharedBatchController(segment: segment, salesmachine: salesmachine).addRoutes(to: router)
     return router
 }

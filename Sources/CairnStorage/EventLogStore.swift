@@ -3,9 +3,35 @@ import CairnCore
 /// The durable log of accepted events.
 public protocol EventLogStore: Sendable {
     /// Stores `entries` in one transaction; returns only once they are durable on disk.
-    func append(_ entries: [EventLogEntry]) async throws
+    ///
+    /// An entry with a `messageId` that its token already used at or after `duplicatesSince` is
+    /// a duplicate: it is not stored, and its id is returned. An older use has expired and no
+    /// longer counts.
+    @discardableResult
+    func append(_ entries: [EventLogEntry], duplicatesSince: Timestamp) async throws -> [EventID]
+    /// Forgets up to `limit` messageIds last used before `seenBefore`; returns how many.
+    func pruneMessageIds(seenBefore: Timestamp, limit: Int) async throws -> Int
     /// The event `id` if it belongs to `tenant`; nil otherwise, whoever it belongs to.
     func event(id: EventID, tenant: Tenant) async throws -> StoredEvent?
     /// Events matching `query`, newest first.
     func events(matching query: EventQuery) async throws -> [StoredEvent]
+}
+
+/// How long a messageId counts: Segment's 7 days unless configured otherwise.
+public enum MessageDeduplication {
+    public static let defaultWindow: Duration = .seconds(7 * 24 * 3600)
+
+    /// The earliest use of a messageId that still makes a new message with it a duplicate.
+    public static func cutoff(window: Duration, now: Timestamp = .now()) -> Timestamp {
+        let millis = window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000
+        return Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - millis)
+    }
+}
+
+extension EventLogStore {
+    /// Appends with the default de-duplication window.
+    @discardableResult
+    public func append(_ entries: [EventLogEntry]) async throws -> [EventID] {
+        try await append(entries, duplicatesSince: MessageDeduplication.cutoff(window: MessageDeduplication.defaultWindow))
+    }
 }

@@ -20,6 +20,8 @@ public protocol ProfileStore: Sendable {
     /// (storing nothing) if any of the events is no longer waiting, so no event applies twice.
     func commit(_ result: ProfileProcessor.Result, processedAt: Timestamp) async throws
 
+    /// The group (account) `groupId` as group calls left it.
+    func group(groupId: String, tenant: Tenant) async throws -> GroupProfile?
     func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile?
     func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile?
     /// Every profile whose `email` trait is `email` (several customers may share one).

@@ -28,6 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var processor: Bool?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long a Segment messageId keeps later messages with the same id and write key out, "
+                + "in seconds. Also CAIRN_MESSAGE_ID_WINDOW. (default: 604800, 7 days)",
+            valueName: "seconds"
+        )
+    )
+    var messageIdWindow: Int?
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
@@ -52,6 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let bytes = try maxBodyBytes ?? Self.integer(environment, "CAIRN_MAX_BODY_BYTES") {
             guard bytes > 0 else { throw CLIError("The largest body size must be a positive number of bytes.") }
             configuration.maxBodyBytes = bytes
+        }
+        if let seconds = try messageIdWindow ?? Self.integer(environment, "CAIRN_MESSAGE_ID_WINDOW") {
+            guard seconds >= 0 else { throw CLIError("The messageId window must be zero or more seconds.") }
+            configuration.deduplicationWindow = .seconds(seconds)
         }
         if let enabled = try processor ?? Self.switchValue(environment, "CAIRN_PROCESSOR") {
             configuration.processorEnabled = enabled

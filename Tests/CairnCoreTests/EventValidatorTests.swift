@@ -6,13 +6,13 @@ import Testing
 @Suite struct EventValidatorTests {
     let now = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
 
-    func validate(_ action: TrackAction, _ text: String) throws(EventRejection) -> ValidatedEvent {
+    func validate(_ action: EventAction, _ text: String) throws(EventRejection) -> ValidatedEvent {
         let body: JSONValue
         do { body = try JSONParser.parse(text) } catch { fatalError("test body is not JSON: \(error)") }
         return try EventValidator.validate(action: action, body: body, receivedAt: now)
     }
 
-    func rejection(_ action: TrackAction, _ text: String) -> EventRejection.Code? {
+    func rejection(_ action: EventAction, _ text: String) -> EventRejection.Code? {
         do {
             _ = try validate(action, text)
             return nil
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func pageAndScreenNeedAUserOrAnonymousId() {
-        for action in [TrackAction.page, .screen] {
+        for action in [EventAction.page, .screen] {
             #expect(rejection(action, #"{"properties":{}}"#) == .missingIdentity)
             #expect(rejection(action, #"{"anonymousId":"a"}"#) == nil)
             #expect(rejection(action, #"{"userId":"u"}"#) == nil)

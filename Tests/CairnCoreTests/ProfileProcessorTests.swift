@@ -15,7 +15,7 @@ import Testing
 
     func event(
         _ sequence: Int64,
-        _ action: TrackAction,
+        _ action: EventAction,
         userId: String? = nil,
         anonymousId: String? = nil,
         name: String? = nil,

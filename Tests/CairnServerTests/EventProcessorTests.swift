@@ -100,6 +100,9 @@ struct PoisonedProfileStore: ProfileStore {
     func commit(_ result: ProfileProcessor.Result, processedAt: Timestamp) async throws {
         try await inner.commit(result, processedAt: processedAt)
     }
+    func group(groupId: String, tenant: Tenant) async throws -> GroupProfile? {
+        try await inner.group(groupId: groupId, tenant: tenant)
+    }
     func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile? {
         try await inner.profile(customerId: customerId, tenant: tenant)
     }

@@ -40,7 +40,7 @@ import Testing
     }
 
     struct StoredEventSummary: Equatable {
-        var action: TrackAction
+        var action: EventAction
         var name: String?
         var ip: JSONValue?
     }

@@ -6,7 +6,7 @@ import Testing
     let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
 
     /// Logs `bodies` as (action, userId, anonymousId) events, one millisecond apart.
-    func log(_ stores: CairnStores, _ events: [(TrackAction, String?, String?)]) async throws {
+    func log(_ stores: CairnStores, _ events: [(EventAction, String?, String?)]) async throws {
         let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
         try await stores.tokens.insert(token)
         var entries: [EventLogEntry] = []
@@ -40,8 +40,8 @@ import Testing
 
     func processAll(_ stores: CairnStores) async throws -> ProfileProcessor.Result {
         let events = try await stores.profiles.pendingEvents(limit: 1000)
-        let (users, anonymous) = IdentityKey.keys(of: events)
-        let profiles = try await stores.profiles.profiles(userIds: users, anonymousIds: anonymous)
+        let keys = BatchKeys(of: events)
+        let profiles = try await stores.profiles.profiles(userIds: keys.userIds, anonymousIds: keys.anonymousIds)
         var counter = 0
         let result = ProfileProcessor.process(events, snapshot: ProfileSnapshot(profiles)) {
             counter += 1

@@ -11,6 +11,8 @@ public struct CustomerProfile: Sendable, Hashable {
     /// The per-path event times of `traits` (see `TraitMerge`).
     public var traitTimes: [String: JSONValue]
     public var consent: [String: ChannelConsent]
+    /// The groups (accounts) group calls put the customer in.
+    public var groupIds: Set<String>
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
 
@@ -23,6 +25,7 @@ public struct CustomerProfile: Sendable, Hashable {
         traits: [String: JSONValue] = [:],
         traitTimes: [String: JSONValue] = [:],
         consent: [String: ChannelConsent] = [:],
+        groupIds: Set<String> = [],
         firstSeen: Timestamp,
         lastSeen: Timestamp
     ) {
@@ -34,6 +37,7 @@ public struct CustomerProfile: Sendable, Hashable {
         self.traits = traits
         self.traitTimes = traitTimes
         self.consent = consent
+        self.groupIds = groupIds
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
     }
@@ -46,10 +50,13 @@ public struct CustomerProfile: Sendable, Hashable {
         lastSeen = max(lastSeen, time)
     }
 
-    /// Takes in another profile of the same person (an anonymous one being joined to this):
-    /// its ids, history bounds, and its traits and consent beneath newer ones of this.
+    /// Takes in another profile of the same person (an anonymous one being joined to this, or
+    /// one an alias call merges): its ids (its userId kept as an alias), groups, history bounds,
+    /// and its traits and consent beneath newer ones of this.
     mutating func absorb(_ other: CustomerProfile) {
         anonymousIds.formUnion(other.anonymousIds)
+        if let otherUserId = other.userId, otherUserId != userId { anonymousIds.insert(otherUserId) }
+        groupIds.formUnion(other.groupIds)
         identified = identified || other.identified
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)

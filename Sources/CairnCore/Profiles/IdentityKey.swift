@@ -1,4 +1,5 @@
-/// An id a client knows a customer by (a userId or an anonymousId), within one brand.
+/// An id a client knows a customer (or a group) by, within one brand: a userId, an anonymousId,
+/// an alias, or a groupId.
 public struct IdentityKey: Sendable, Hashable {
     public var tenant: Tenant
     public var id: String
@@ -9,52 +10,31 @@ public struct IdentityKey: Sendable, Hashable {
     }
 }
 
-extension IdentityKey {
-    /// The userIds and anonymousIds a batch of events names.
-    public static func keys(of events: [LoggedEvent]) -> (userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) {
-        var userIds: Set<IdentityKey> = []
-        var anonymousIds: Set<IdentityKey> = []
+/// The ids a batch of events names: what a store loads before processing it.
+public struct BatchKeys: Sendable, Equatable {
+    /// Looked up as userIds (a store also tries each one missing there as an alias).
+    public var userIds: Set<IdentityKey> = []
+    /// Looked up as anonymousIds and aliases.
+    public var anonymousIds: Set<IdentityKey> = []
+    public var groupIds: Set<IdentityKey> = []
+
+    public init(userIds: Set<IdentityKey> = [], anonymousIds: Set<IdentityKey> = [], groupIds: Set<IdentityKey> = []) {
+        self.userIds = userIds
+        self.anonymousIds = anonymousIds
+        self.groupIds = groupIds
+    }
+
+    public init(of events: [LoggedEvent]) {
         for logged in events {
             let (tenant, event) = (logged.entry.tenant, logged.entry.event)
             if let userId = event.userId { userIds.insert(IdentityKey(tenant, userId)) }
             if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(tenant, anonymousId)) }
+            if let groupId = event.groupId { groupIds.insert(IdentityKey(tenant, groupId)) }
+            // An alias's earlier id may be a userId or an anonymousId.
+            if let previousId = event.previousId {
+                userIds.insert(IdentityKey(tenant, previousId))
+                anonymousIds.insert(IdentityKey(tenant, previousId))
+            }
         }
-        return (userIds, anonymousIds)
-    }
-}
-
-/// The profiles a batch of events may touch, indexed by the ids clients use.
-public struct ProfileSnapshot: Sendable {
-    public private(set) var profiles: [String: CustomerProfile] = [:]
-    private(set) var byUserId: [IdentityKey: String] = [:]
-    private(set) var byAnonymousId: [IdentityKey: String] = [:]
-
-    /// `anonymousIndex` adds anonymousIds known to belong to these profiles beyond the ids each
-    /// profile lists (a store need not load every anonymousId of a profile, only those asked for).
-    public init(_ profiles: [CustomerProfile] = [], anonymousIndex: [IdentityKey: String] = [:]) {
-        for profile in profiles { put(profile) }
-        for (key, customerId) in anonymousIndex where profiles.contains(where: { $0.customerId == customerId }) {
-            byAnonymousId[key] = customerId
-        }
-    }
-
-    public mutating func put(_ profile: CustomerProfile) {
-        profiles[profile.customerId] = profile
-        if let userId = profile.userId { byUserId[IdentityKey(profile.tenant, userId)] = profile.customerId }
-        for anonymousId in profile.anonymousIds {
-            byAnonymousId[IdentityKey(profile.tenant, anonymousId)] = profile.customerId
-        }
-    }
-
-    mutating func remove(_ customerId: String) {
-        profiles[customerId] = nil
-    }
-
-    func customer(userId: String?, tenant: Tenant) -> String? {
-        userId.flatMap { byUserId[IdentityKey(tenant, $0)] }
-    }
-
-    func customer(anonymousId: String?, tenant: Tenant) -> String? {
-        anonymousId.flatMap { byAnonymousId[IdentityKey(tenant, $0)] }
     }
 }

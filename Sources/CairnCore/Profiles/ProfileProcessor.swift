@@ -8,13 +8,30 @@ public struct ProfileProcessor {
         /// Anonymous profiles joined into another: removed id → the id that absorbed it. A store
         /// moves the removed profile's anonymousIds and events to the one that absorbed it.
         public var mergedCustomers: [String: String]
-        /// anonymousIds newly tied to a customer (after joins).
+        /// anonymousIds (and aliases) newly tied to a customer (after joins).
         public var newAnonymousIds: [IdentityKey: String]
+        /// Final state of every group created or changed.
+        public var groups: [GroupProfile]
         public var outcomes: [EventOutcome]
+
+        public init(
+            profiles: [CustomerProfile],
+            mergedCustomers: [String: String],
+            newAnonymousIds: [IdentityKey: String],
+            groups: [GroupProfile] = [],
+            outcomes: [EventOutcome]
+        ) {
+            self.profiles = profiles
+            self.mergedCustomers = mergedCustomers
+            self.newAnonymousIds = newAnonymousIds
+            self.groups = groups
+            self.outcomes = outcomes
+        }
     }
 
     private var snapshot: ProfileSnapshot
     private var changed: Set<String> = []
+    private var changedGroups: Set<IdentityKey> = []
     private var merged: [String: String] = [:]
     private var newAnonymousIds: [IdentityKey: String] = [:]
     private let makeCustomerId: () -> String
@@ -42,6 +59,7 @@ public struct ProfileProcessor {
             profiles: processor.changed.sorted().compactMap { processor.snapshot.profiles[$0] },
             mergedCustomers: processor.merged,
             newAnonymousIds: processor.newAnonymousIds.mapValues { processor.merged[$0] ?? $0 },
+            groups: processor.changedGroups.sorted { $0.id < $1.id }.compactMap { processor.snapshot.groups[$0] },
             outcomes: outcomes
         )
     }
@@ -51,7 +69,13 @@ public struct ProfileProcessor {
             return EventOutcome(sequence: logged.sequence, status: .failed, customerId: nil, errors: [.unreadableBody])
         }
         let event = logged.entry.event
-        let customerId = resolve(event, tenant: logged.entry.tenant)
+        let tenant = logged.entry.tenant
+        if event.action == .group, event.userId == nil, event.anonymousId == nil {
+            // An account on its own (a Salesmachine account upsert): no person to file it under.
+            updateGroup(event, body: body, tenant: tenant)
+            return EventOutcome(sequence: logged.sequence, status: .processed, customerId: nil, errors: [])
+        }
+        let customerId = event.action == .alias ? resolveAlias(event, tenant: tenant) : resolve(event, tenant: tenant)
         guard var profile = snapshot.profiles[customerId] else {
             preconditionFailure("resolve always returns a profile in the snapshot")
         }
@@ -76,7 +100,12 @@ public struct ProfileProcessor {
         case .track:
             let command = event.eventName.flatMap { try? Command.parse(eventName: $0, body: body) }
             if command != nil, !profile.identified { errors.append(.customerNotIdentified) }
-        case .page, .screen, .batch:
+        case .group:
+            if let groupId = event.groupId {
+                updateGroup(event, body: body, tenant: tenant)
+                profile.groupIds.insert(groupId)
+            }
+        case .page, .screen, .alias:
             break
         }
         store(profile)
@@ -91,7 +120,7 @@ public struct ProfileProcessor {
     /// Finds (or creates) the customer an event belongs to, joining an anonymous profile to
     /// its user the first time an event carries both ids.
     private mutating func resolve(_ event: ValidatedEvent, tenant: Tenant) -> String {
-        let byUser = snapshot.customer(userId: event.userId, tenant: tenant)
+        let byUser = snapshot.knownCustomer(userId: event.userId, tenant: tenant)
         let byAnonymous = snapshot.customer(anonymousId: event.anonymousId, tenant: tenant)
         let anonymousProfile = byAnonymous.flatMap { snapshot.profiles[$0] }.flatMap { $0.userId == nil ? $0 : nil }
 
@@ -140,14 +169,73 @@ public struct ProfileProcessor {
         return created.customerId
     }
 
-    private mutating func join(_ anonymous: CustomerProfile, into customerId: String) {
+    /// An alias call: `previousId` (an anonymousId, or a userId the person had before) and
+    /// `userId` are one person. Their profiles become one, kept under `userId`; `previousId`
+    /// stays an alias that later events may still use.
+    private mutating func resolveAlias(_ event: ValidatedEvent, tenant: Tenant) -> String {
+        guard let userId = event.userId, let previousId = event.previousId else {
+            return resolve(event, tenant: tenant)
+        }
+        let target = snapshot.knownCustomer(userId: userId, tenant: tenant)
+        let previous =
+            snapshot.knownCustomer(userId: previousId, tenant: tenant)
+            ?? snapshot.customer(anonymousId: previousId, tenant: tenant)
+        switch (previous, target) {
+        case (let previous?, let target?):
+            if previous != target, let absorbed = snapshot.profiles[previous] {
+                join(absorbed, into: target)
+            }
+            return target
+        case (let previous?, nil):
+            guard var renamed = snapshot.profiles[previous] else { return previous }
+            if let formerUserId = renamed.userId, formerUserId != userId {
+                renamed.anonymousIds.insert(formerUserId)
+                newAnonymousIds[IdentityKey(tenant, formerUserId)] = renamed.customerId
+            }
+            renamed.userId = userId
+            store(renamed)
+            return renamed.customerId
+        case (nil, let target?):
+            addAnonymousId(previousId, to: target)
+            return target
+        case (nil, nil):
+            let created = CustomerProfile(
+                customerId: makeCustomerId(),
+                tenant: tenant,
+                userId: userId,
+                anonymousIds: [previousId],
+                firstSeen: event.eventTime,
+                lastSeen: event.eventTime
+            )
+            newAnonymousIds[IdentityKey(tenant, previousId)] = created.customerId
+            store(created)
+            return created.customerId
+        }
+    }
+
+    /// Merges `absorbed` into the customer `customerId`; a userId it had stays as an alias.
+    private mutating func join(_ absorbed: CustomerProfile, into customerId: String) {
         guard var target = snapshot.profiles[customerId] else { return }
-        target.absorb(anonymous)
-        snapshot.remove(anonymous.customerId)
-        changed.remove(anonymous.customerId)
-        for (from, to) in merged where to == anonymous.customerId { merged[from] = customerId }
-        merged[anonymous.customerId] = customerId
+        target.absorb(absorbed)
+        if let formerUserId = absorbed.userId {
+            newAnonymousIds[IdentityKey(absorbed.tenant, formerUserId)] = customerId
+        }
+        snapshot.merge(absorbed.customerId, into: customerId)
+        changed.remove(absorbed.customerId)
+        for (from, to) in merged where to == absorbed.customerId { merged[from] = customerId }
+        merged[absorbed.customerId] = customerId
         store(target)
+    }
+
+    private mutating func updateGroup(_ event: ValidatedEvent, body: [String: JSONValue], tenant: Tenant) {
+        guard let groupId = event.groupId else { return }
+        let key = IdentityKey(tenant, groupId)
+        var group =
+            snapshot.groups[key]
+            ?? GroupProfile(tenant: tenant, groupId: groupId, firstSeen: event.eventTime, lastSeen: event.eventTime)
+        group.apply(traits: body["traits"]?.objectValue ?? [:], at: event.eventTime)
+        snapshot.put(group)
+        changedGroups.insert(key)
     }
 
     private mutating func addAnonymousId(_ anonymousId: String, to customerId: String) {

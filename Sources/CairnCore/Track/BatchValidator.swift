@@ -99,12 +99,14 @@ public enum BatchValidator {
 
     /// The action an item names: `type` when present, else an `event` of identify, page or
     /// screen, else track (an item with only an event name is a track event).
-    static func action(of item: JSONValue) throws(EventRejection) -> TrackAction {
+    static func action(of item: JSONValue) throws(EventRejection) -> EventAction {
         guard case .object(let fields) = item else {
             throw EventRejection(.bodyNotObject, "Each batch item must be a JSON object, not \(item.typeName).")
         }
         if let type = fields["type"], !type.isNull {
-            guard let name = type.stringValue, let action = TrackAction(name: name), action != .batch else {
+            guard let name = type.stringValue, let action = EventAction(name: name),
+                TrackAction.eventActions.contains(action)
+            else {
                 throw EventRejection(
                     .unknownAction,
                     "type must be one of identify, track, page or screen."
@@ -118,7 +120,7 @@ public enum BatchValidator {
                 "Each batch item needs a type or an event naming its action (identify, track, page or screen)."
             )
         }
-        if let action = TrackAction(name: name), action != .batch { return action }
+        if let action = EventAction(name: name), TrackAction.eventActions.contains(action) { return action }
         return .track
     }
 

@@ -7,6 +7,9 @@ public struct EventLogEntry: Sendable, Hashable {
     public var receivedAt: Timestamp
     /// The event's JSON exactly as stored (the request body for a single event).
     public var body: [UInt8]
+    /// The client's own id for the message (Segment's `messageId`): the log keeps one event per
+    /// id and write key within the de-duplication window. nil: never de-duplicated.
+    public var messageId: String?
 
     public init(
         id: EventID,
@@ -14,7 +17,8 @@ public struct EventLogEntry: Sendable, Hashable {
         tokenId: String,
         event: ValidatedEvent,
         receivedAt: Timestamp,
-        body: [UInt8]
+        body: [UInt8],
+        messageId: String? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -22,6 +26,7 @@ public struct EventLogEntry: Sendable, Hashable {
         self.event = event
         self.receivedAt = receivedAt
         self.body = body
+        self.messageId = messageId
     }
 }
 

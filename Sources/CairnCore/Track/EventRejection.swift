@@ -28,5 +28,12 @@ public struct EventRejection: Error, Sendable, Hashable {
         case batchTooLarge = "batch_too_large"
         case invalidBatchItems = "invalid_batch_items"
         case unknownAction = "unknown_action"
+        case messageTooLarge = "message_too_large"
+        case missingGroupId = "missing_group_id"
+        case missingPreviousId = "missing_previous_id"
+        case missingContactUid = "missing_contact_uid"
+        case missingAccountUid = "missing_account_uid"
+        case missingEventUid = "missing_event_uid"
+        case unknownMethod = "unknown_method"
     }
 }

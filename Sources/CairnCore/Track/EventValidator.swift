@@ -3,7 +3,7 @@ public enum EventValidator {
     /// Checks `body` against the rules of `action` and reads what the log stores beside it.
     /// `action` must be one of `TrackAction.eventActions`.
     public static func validate(
-        action: TrackAction,
+        action: EventAction,
         body: JSONValue,
         receivedAt: Timestamp
     ) throws(EventRejection) -> ValidatedEvent {
@@ -51,8 +51,11 @@ public enum EventValidator {
                 )
             }
             eventName = FieldReader.nonEmptyString(fields["name"])
-        case .batch:
-            throw EventRejection(.unknownAction, "A batch cannot be validated as a single event.")
+        case .group, .alias:
+            throw EventRejection(
+                .unknownAction,
+                "The Track API takes identify, track, page and screen; send \(action.rawValue) to the Segment API."
+            )
         }
         return ValidatedEvent(
             action: action,
@@ -66,7 +69,7 @@ public enum EventValidator {
     }
 
     /// The spec's identify and page bodies repeat their action in `event`; when present it must agree.
-    private static func requireMatchingEvent(_ value: JSONValue?, action: TrackAction) throws(EventRejection) {
+    private static func requireMatchingEvent(_ value: JSONValue?, action: EventAction) throws(EventRejection) {
         switch value {
         case .none, .null?: return
         case .string(let text)? where text.lowercased() == action.rawValue: return
@@ -78,7 +81,7 @@ public enum EventValidator {
         }
     }
 
-    private static func readTimestamp(
+    static func readTimestamp(
         _ value: JSONValue?,
         receivedAt: Timestamp
     ) throws(EventRejection) -> (String?, Timestamp) {

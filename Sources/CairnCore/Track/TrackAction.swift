@@ -7,11 +7,16 @@ public enum TrackAction: String, Sendable, CaseIterable {
     case screen
     case batch
 
-    /// The actions a single event (or a batch item) can have.
-    public static let eventActions: [TrackAction] = [.identify, .track, .page, .screen]
-
     /// Reads an action name in any letter case.
     public init?(name: String) {
         self.init(rawValue: name.lowercased())
     }
+
+    /// The stored action of a single event sent to this path; nil for `batch`.
+    public var eventAction: EventAction? {
+        EventAction(rawValue: rawValue)
+    }
+
+    /// The event actions the Track API takes (a batch item names one of these).
+    public static let eventActions: [EventAction] = [.identify, .track, .page, .screen]
 }

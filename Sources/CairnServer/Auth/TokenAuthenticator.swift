@@ -26,13 +26,18 @@ final class TokenAuthenticator: Sendable {
 
     /// Whether `presented` is a live token whose scope covers `tenant`.
     func authenticate(_ presented: String, for tenant: Tenant) async throws -> Outcome {
+        guard let record = try await liveToken(presented), record.scope.covers(tenant) else { return .notAuthorised }
+        return .authorised(record)
+    }
+
+    /// The live (known, unrevoked) token `presented` is the secret of; nil for anything else.
+    func liveToken(_ presented: String) async throws -> TokenRecord? {
         guard let secret = TokenSecret(presented: presented),
             let record = try await record(id: secret.id),
             !record.isRevoked,
-            secret.matches(storedHash: record.secretHash),
-            record.scope.covers(tenant)
-        else { return .notAuthorised }
-        return .authorised(record)
+            secret.matches(storedHash: record.secretHash)
+        else { return nil }
+        return record
     }
 
     private func record(id: String) async throws -> TokenRecord? {

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// The most events the processor applies in one transaction.
     public var processorBatchSize = 1000
     public var logLevel = Logger.Level.info
+    /// How long a Segment `messageId` keeps later messages with the same id and write key out of the log.
+    public var deduplicationWindow = MessageDeduplication.defaultWindow
 
     public init() {}
 }

@@ -15,6 +15,7 @@ enum ProfileBody {
             "identified": .bool(profile.identified),
             "firstSeen": .string(profile.firstSeen.iso8601),
             "lastSeen": .string(profile.lastSeen.iso8601),
+            "groups": .array(profile.groupIds.sorted().map(JSONValue.string)),
             "consent": .object(
                 profile.consent.mapValues { state in
                     ["subscribed": .bool(state.subscribed), "changedAt": .string(state.changedAt.iso8601)]

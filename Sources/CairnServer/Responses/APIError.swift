@@ -9,6 +9,14 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     public var headers: HTTPFields
     public var itemErrors: [BatchRejection.Item]
+    public var style = Style.cairn
+
+    /// The shape of the answer: Cairn's (and Segment's) `{"success":false,…}`, or the
+    /// Salesmachine API's `{"status":"error",…}`.
+    public enum Style: Sendable {
+        case cairn
+        case salesmachine
+    }
 
     public init(
         _ status: HTTPResponse.Status,
@@ -29,11 +37,14 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     func makeResponse() -> Response {
-        var body: [String: JSONValue] = [
-            "success": false,
-            "code": .string(code),
-            "message": .string(message),
-        ]
+        var body: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        switch style {
+        case .cairn:
+            body["success"] = false
+        case .salesmachine:
+            body["status"] = "error"
+            body["error"] = .string(message)
+        }
         if !itemErrors.isEmpty {
             body["errors"] = .array(
                 itemErrors.map { item in
@@ -52,6 +63,13 @@ public struct APIError: HTTPResponseError, Sendable {
 }
 
 extension APIError {
+    /// This error in the Salesmachine API's shape.
+    func inSalesmachineStyle() -> APIError {
+        var copy = self
+        copy.style = .salesmachine
+        return copy
+    }
+
     static let noToken = APIError(.forbidden, code: "no_token_supplied", message: "No Token Supplied")
     static let notAuthorised = APIError(.forbidden, code: "token_not_authorised", message: "Token Not Authorised")
 

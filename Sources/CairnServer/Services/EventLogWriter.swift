@@ -31,12 +31,20 @@ public final class EventLogWriter: Service, Sendable {
     private let store: any EventLogStore
     private let logger: Logger
     private let busyWindow: Duration
+    private let deduplicationWindow: Duration
     private let state = Mutex(State())
 
     /// `busyWindow`: how long after a write the writer still counts as busy.
-    public init(store: any EventLogStore, busyWindow: Duration = .milliseconds(100), logger: Logger) {
+    /// `deduplicationWindow`: how long a messageId keeps a later message with it out of the log.
+    public init(
+        store: any EventLogStore,
+        busyWindow: Duration = .milliseconds(100),
+        deduplicationWindow: Duration = MessageDeduplication.defaultWindow,
+        logger: Logger
+    ) {
         self.store = store
         self.busyWindow = busyWindow
+        self.deduplicationWindow = deduplicationWindow
         self.logger = logger
     }
 
@@ -50,7 +58,8 @@ public final class EventLogWriter: Service, Sendable {
         }
     }
 
-    /// Returns once `entries` are durably stored; throws if they could not be.
+    /// Returns once `entries` are durably stored (or found to repeat a messageId within the
+    /// de-duplication window, and dropped); throws if they could not be stored.
     public func append(_ entries: [EventLogEntry]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome = state.withLock { state -> (accepted: Bool, wake: CheckedContinuation<Void, Never>?) in
@@ -120,7 +129,13 @@ public final class EventLogWriter: Service, Sendable {
         entries.reserveCapacity(batch.reduce(0) { $0 + $1.entries.count })
         for pending in batch { entries.append(contentsOf: pending.entries) }
         do {
-            try await store.append(entries)
+            let duplicates = try await store.append(
+                entries,
+                duplicatesSince: MessageDeduplication.cutoff(window: deduplicationWindow)
+            )
+            if !duplicates.isEmpty {
+                logger.debug("duplicate messageIds dropped", metadata: ["events": "\(duplicates.count)"])
+            }
             for pending in batch { pending.continuation.resume() }
         } catch {
             logger.error("event log write failed", metadata: ["error": "\(error)", "events": "\(entries.count)"])

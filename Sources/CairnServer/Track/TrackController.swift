@@ -27,7 +27,24 @@ struct TrackController: Sendable {
         let receivedAt = Timestamp.now()
 
         var entries: [EventLogEntry] = []
-        if action == .batch {
+        if let eventAction = action.eventAction {
+            let event: ValidatedEvent
+            do throws(EventRejection) {
+                event = try EventValidator.validate(action: eventAction, body: body.json, receivedAt: receivedAt)
+            } catch {
+                throw APIError.rejected(error)
+            }
+            entries.append(
+                EventLogEntry(
+                    id: EventID.make(at: receivedAt),
+                    tenant: tenant,
+                    tokenId: token.id,
+                    event: event,
+                    receivedAt: receivedAt,
+                    body: body.bytes
+                )
+            )
+        } else {
             let items: [BatchItem]
             do throws(BatchRejection) {
                 items = try BatchValidator.validate(body: body.json, receivedAt: receivedAt, maxItems: maxBatchItems)
@@ -47,23 +64,6 @@ struct TrackController: Sendable {
                     )
                 )
             }
-        } else {
-            let event: ValidatedEvent
-            do throws(EventRejection) {
-                event = try EventValidator.validate(action: action, body: body.json, receivedAt: receivedAt)
-            } catch {
-                throw APIError.rejected(error)
-            }
-            entries.append(
-                EventLogEntry(
-                    id: EventID.make(at: receivedAt),
-                    tenant: tenant,
-                    tokenId: token.id,
-                    event: event,
-                    receivedAt: receivedAt,
-                    body: body.bytes
-                )
-            )
         }
 
         do {

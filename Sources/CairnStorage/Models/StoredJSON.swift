@@ -45,6 +45,15 @@ enum StoredJSON {
         (try? JSONParser.parse(bytes, maxDepth: 512))?.objectValue ?? [:]
     }
 
+    static func encode(_ strings: Set<String>) -> [UInt8] {
+        JSONValue.array(strings.sorted().map(JSONValue.string)).encoded()
+    }
+
+    static func strings(from bytes: [UInt8]) -> Set<String> {
+        guard case .array(let items)? = try? JSONParser.parse(bytes) else { return [] }
+        return Set(items.compactMap(\.stringValue))
+    }
+
     private static func millis(_ value: JSONValue) -> Int64? {
         if case .number(let text) = value { return Int64(text) }
         return nil

@@ -12,15 +12,33 @@ public struct SQLiteEventLog: EventLogStore {
 
     private static let insertSQL = """
         INSERT INTO events (id, client_id, account_id, brand_id, token_id, action, event_name, user_id,
-            anonymous_id, original_timestamp, event_time, received_at, body)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            anonymous_id, original_timestamp, event_time, received_at, body, message_id, group_id, previous_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    public func append(_ entries: [EventLogEntry]) async throws {
-        guard !entries.isEmpty else { return }
-        try await database.pool.write { db in
+    /// Claims a messageId for its token unless a use at or after the cutoff holds it.
+    private static let claimMessageIdSQL = """
+        INSERT INTO message_ids (token_id, message_id, seen_at) VALUES (?, ?, ?)
+        ON CONFLICT (token_id, message_id) DO UPDATE SET seen_at = excluded.seen_at
+        WHERE message_ids.seen_at < ?
+        """
+
+    public func append(_ entries: [EventLogEntry], duplicatesSince: Timestamp) async throws -> [EventID] {
+        guard !entries.isEmpty else { return [] }
+        return try await database.pool.write { db in
             let statement = try db.cachedStatement(sql: Self.insertSQL)
+            var duplicates: [EventID] = []
             for entry in entries {
+                if let messageId = entry.messageId {
+                    try db.cachedStatement(sql: Self.claimMessageIdSQL).execute(arguments: [
+                        entry.tokenId, messageId, entry.receivedAt.millisecondsSinceEpoch,
+                        duplicatesSince.millisecondsSinceEpoch,
+                    ])
+                    if db.changesCount == 0 {
+                        duplicates.append(entry.id)
+                        continue
+                    }
+                }
                 let event = entry.event
                 try statement.execute(arguments: [
                     entry.id.description,
@@ -36,8 +54,25 @@ public struct SQLiteEventLog: EventLogStore {
                     event.eventTime.millisecondsSinceEpoch,
                     entry.receivedAt.millisecondsSinceEpoch,
                     Data(entry.body),
+                    entry.messageId,
+                    event.groupId,
+                    event.previousId,
                 ])
             }
+            return duplicates
+        }
+    }
+
+    public func pruneMessageIds(seenBefore: Timestamp, limit: Int) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM message_ids WHERE (token_id, message_id) IN (
+                        SELECT token_id, message_id FROM message_ids WHERE seen_at < ? LIMIT ?)
+                    """,
+                arguments: [seenBefore.millisecondsSinceEpoch, limit]
+            )
+            return db.changesCount
         }
     }
 
@@ -91,7 +126,7 @@ public struct SQLiteEventLog: EventLogStore {
         let idText: String = row["id"]
         let actionText: String = row["action"]
         let statusText: String = row["status"]
-        guard let id = EventID(idText), let action = TrackAction(rawValue: actionText),
+        guard let id = EventID(idText), let action = EventAction(rawValue: actionText),
             let status = EventStatus(rawValue: statusText)
         else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable row in events")
@@ -104,7 +139,9 @@ public struct SQLiteEventLog: EventLogStore {
             anonymousId: row["anonymous_id"],
             originalTimestamp: row["original_timestamp"],
             eventTime: Timestamp(millisecondsSinceEpoch: row["event_time"]),
-            command: nil
+            command: nil,
+            groupId: row["group_id"],
+            previousId: row["previous_id"]
         )
         let entry = EventLogEntry(
             id: id,
@@ -112,7 +149,8 @@ public struct SQLiteEventLog: EventLogStore {
             tokenId: row["token_id"],
             event: event,
             receivedAt: Timestamp(millisecondsSinceEpoch: row["received_at"]),
-            body: body
+            body: body,
+            messageId: row["message_id"]
         )
         let errors: Data? = row["errors"]
         return StoredEvent(

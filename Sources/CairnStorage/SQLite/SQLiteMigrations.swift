@@ -82,6 +82,71 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("0004_segment") { db in
+            // SQLite cannot alter a CHECK: the events table is rebuilt to take group and alias
+            // events, with their ids and the client's messageId beside them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE events_v4 (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        token_id TEXT NOT NULL REFERENCES tokens(id),
+                        action TEXT NOT NULL
+                            CHECK (action IN ('identify', 'track', 'page', 'screen', 'group', 'alias')),
+                        event_name TEXT,
+                        user_id TEXT,
+                        anonymous_id TEXT,
+                        original_timestamp TEXT,
+                        event_time INTEGER NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'accepted' CHECK (status IN ('accepted', 'processed', 'failed')),
+                        customer_id TEXT,
+                        errors BLOB,
+                        processed_at INTEGER,
+                        message_id TEXT,
+                        group_id TEXT,
+                        previous_id TEXT
+                    ) STRICT;
+                    INSERT INTO events_v4 (seq, id, client_id, account_id, brand_id, token_id, action, event_name,
+                        user_id, anonymous_id, original_timestamp, event_time, received_at, body, status,
+                        customer_id, errors, processed_at)
+                    SELECT seq, id, client_id, account_id, brand_id, token_id, action, event_name,
+                        user_id, anonymous_id, original_timestamp, event_time, received_at, body, status,
+                        customer_id, errors, processed_at
+                    FROM events;
+                    DROP TABLE events;
+                    ALTER TABLE events_v4 RENAME TO events;
+                    CREATE INDEX events_pending ON events (seq) WHERE status = 'accepted';
+                    CREATE INDEX events_by_customer ON events (customer_id, event_time) WHERE customer_id IS NOT NULL;
+                    CREATE INDEX events_by_tenant ON events (client_id, account_id, brand_id, seq);
+
+                    CREATE TABLE message_ids (
+                        token_id TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        seen_at INTEGER NOT NULL,
+                        PRIMARY KEY (token_id, message_id)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX message_ids_by_time ON message_ids (seen_at);
+
+                    CREATE TABLE groups (
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        group_id TEXT NOT NULL CHECK (group_id <> ''),
+                        traits BLOB NOT NULL,
+                        trait_times BLOB NOT NULL,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, account_id, brand_id, group_id)
+                    ) STRICT;
+                    ALTER TABLE customers ADD COLUMN group_ids BLOB;
+                    """
+            )
+        }
         return migrator
     }
 }

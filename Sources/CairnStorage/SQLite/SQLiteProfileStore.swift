@@ -19,8 +19,7 @@ public struct SQLiteProfileStore: ProfileStore {
         try await database.pool.write { db in
             let events = try Self.pendingEvents(db, limit: limit)
             guard !events.isEmpty else { return 0 }
-            let (userIds, anonymousIds) = IdentityKey.keys(of: events)
-            let snapshot = try Self.snapshot(db, userIds: userIds, anonymousIds: anonymousIds)
+            let snapshot = try Self.snapshot(db, keys: BatchKeys(of: events))
             try Self.commit(db, apply(events, snapshot), processedAt: .now())
             return events.count
         }
@@ -42,8 +41,12 @@ public struct SQLiteProfileStore: ProfileStore {
 
     public func profiles(userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) async throws -> [CustomerProfile] {
         try await database.pool.read { db in
-            try Self.snapshot(db, userIds: userIds, anonymousIds: anonymousIds, withAllAnonymousIds: true)
-                .profiles.values.sorted { $0.customerId < $1.customerId }
+            try Self.snapshot(
+                db,
+                keys: BatchKeys(userIds: userIds, anonymousIds: anonymousIds),
+                withAllAnonymousIds: true
+            )
+            .profiles.values.sorted { $0.customerId < $1.customerId }
         }
     }
 
@@ -55,14 +58,14 @@ public struct SQLiteProfileStore: ProfileStore {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT seq, id, client_id, account_id, brand_id, token_id, action, event_name, user_id,
-                    anonymous_id, original_timestamp, event_time, received_at, body
+                    anonymous_id, original_timestamp, event_time, received_at, body, message_id, group_id, previous_id
                 FROM events WHERE status = 'accepted' ORDER BY seq LIMIT ?
                 """
         )
         return try Row.fetchAll(statement, arguments: [limit]).map { row in
             let idText: String = row[1]
             let actionText: String = row[6]
-            guard let id = EventID(idText), let action = TrackAction(rawValue: actionText) else {
+            guard let id = EventID(idText), let action = EventAction(rawValue: actionText) else {
                 throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable row in events")
             }
             let event = ValidatedEvent(
@@ -72,7 +75,9 @@ public struct SQLiteProfileStore: ProfileStore {
                 anonymousId: row[9],
                 originalTimestamp: row[10],
                 eventTime: Timestamp(millisecondsSinceEpoch: row[11]),
-                command: nil
+                command: nil,
+                groupId: row[15],
+                previousId: row[16]
             )
             let entry = EventLogEntry(
                 id: id,
@@ -80,18 +85,19 @@ public struct SQLiteProfileStore: ProfileStore {
                 tokenId: row[5],
                 event: event,
                 receivedAt: Timestamp(millisecondsSinceEpoch: row[12]),
-                body: [UInt8](row[13] as Data)
+                body: [UInt8](row[13] as Data),
+                messageId: row[14]
             )
             return LoggedEvent(sequence: row[0], entry: entry)
         }
     }
 
-    /// The profiles named by these ids. The processor needs only the anonymousIds it asked
-    /// about, so a profile's full list is read only when `withAllAnonymousIds` is set.
+    /// The profiles and groups named by these ids. A userId no customer has is tried as an alias.
+    /// The processor needs only the anonymousIds it asked about, so a profile's full list is read
+    /// only when `withAllAnonymousIds` is set.
     static func snapshot(
         _ db: Database,
-        userIds: Set<IdentityKey>,
-        anonymousIds: Set<IdentityKey>,
+        keys: BatchKeys,
         withAllAnonymousIds: Bool = false
     ) throws -> ProfileSnapshot {
         let byUser = try db.cachedStatement(
@@ -107,20 +113,36 @@ public struct SQLiteProfileStore: ProfileStore {
         )
         var profiles: [String: CustomerProfile] = [:]
         var anonymousIndex: [IdentityKey: String] = [:]
-        for key in userIds {
+        func readAlias(_ key: IdentityKey) throws {
+            guard anonymousIndex[key] == nil, let row = try Row.fetchOne(byAnonymous, arguments: arguments(key))
+            else { return }
+            let profile = try profiles[row[0]] ?? decodeProfile(row, db, withAnonymousIds: withAllAnonymousIds)
+            profiles[profile.customerId] = profile
+            anonymousIndex[key] = profile.customerId
+        }
+        for key in keys.userIds {
             if let row = try Row.fetchOne(byUser, arguments: arguments(key)) {
                 let profile = try decodeProfile(row, db, withAnonymousIds: withAllAnonymousIds)
                 profiles[profile.customerId] = profile
+            } else {
+                try readAlias(key)
             }
         }
-        for key in anonymousIds {
-            if let row = try Row.fetchOne(byAnonymous, arguments: arguments(key)) {
-                let profile = try profiles[row[0]] ?? decodeProfile(row, db, withAnonymousIds: withAllAnonymousIds)
-                profiles[profile.customerId] = profile
-                anonymousIndex[key] = profile.customerId
+        for key in keys.anonymousIds { try readAlias(key) }
+        var groups: [GroupProfile] = []
+        if !keys.groupIds.isEmpty {
+            let byGroup = try db.cachedStatement(sql: groupQuery)
+            for key in keys.groupIds {
+                if let row = try Row.fetchOne(byGroup, arguments: arguments(key)) {
+                    groups.append(decodeGroup(row, key))
+                }
             }
         }
-        return ProfileSnapshot(profiles.values.sorted { $0.customerId < $1.customerId }, anonymousIndex: anonymousIndex)
+        return ProfileSnapshot(
+            profiles.values.sorted { $0.customerId < $1.customerId },
+            anonymousIndex: anonymousIndex,
+            groups: groups
+        )
     }
 
     static func commit(_ db: Database, _ result: ProfileProcessor.Result, processedAt: Timestamp) throws {
@@ -143,6 +165,23 @@ public struct SQLiteProfileStore: ProfileStore {
         for (key, customerId) in result.newAnonymousIds.sorted(by: { $0.key.id < $1.key.id }) {
             try insertAlias.execute(arguments: arguments(key) + [customerId])
         }
+        let saveGroup = try db.cachedStatement(
+            sql: """
+                INSERT INTO groups (client_id, account_id, brand_id, group_id, traits, trait_times, first_seen, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET traits = excluded.traits, trait_times = excluded.trait_times,
+                    first_seen = excluded.first_seen, last_seen = excluded.last_seen
+                """
+        )
+        for group in result.groups {
+            try saveGroup.execute(
+                arguments: arguments(group.key) + [
+                    Data(JSONValue.object(group.traits).encoded()),
+                    Data(JSONValue.object(group.traitTimes).encoded()),
+                    group.firstSeen.millisecondsSinceEpoch, group.lastSeen.millisecondsSinceEpoch,
+                ]
+            )
+        }
         let update = try db.cachedStatement(
             sql: """
                 UPDATE events SET status = ?, customer_id = ?, errors = ?, processed_at = ?
@@ -161,6 +200,14 @@ public struct SQLiteProfileStore: ProfileStore {
                     message: "event \(outcome.sequence) was already processed"
                 )
             }
+        }
+    }
+
+    public func group(groupId: String, tenant: Tenant) async throws -> GroupProfile? {
+        let key = IdentityKey(tenant, groupId)
+        return try await database.pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: Self.groupQuery), arguments: Self.arguments(key))
+                .map { Self.decodeGroup($0, key) }
         }
     }
 
@@ -214,11 +261,12 @@ public struct SQLiteProfileStore: ProfileStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO customers (id, client_id, account_id, brand_id, user_id, email, identified, traits,
-                    trait_times, consent, first_seen, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    trait_times, consent, first_seen, last_seen, group_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, email = excluded.email,
                     identified = excluded.identified, traits = excluded.traits, trait_times = excluded.trait_times,
-                    consent = excluded.consent, first_seen = excluded.first_seen, last_seen = excluded.last_seen
+                    consent = excluded.consent, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                    group_ids = excluded.group_ids
                 """
         ).execute(
             arguments: [
@@ -227,6 +275,7 @@ public struct SQLiteProfileStore: ProfileStore {
                 Data(JSONValue.object(profile.traits).encoded()), Data(JSONValue.object(profile.traitTimes).encoded()),
                 Data(StoredJSON.encode(profile.consent)), profile.firstSeen.millisecondsSinceEpoch,
                 profile.lastSeen.millisecondsSinceEpoch,
+                profile.groupIds.isEmpty ? nil : Data(StoredJSON.encode(profile.groupIds)),
             ]
         )
     }
@@ -235,7 +284,12 @@ public struct SQLiteProfileStore: ProfileStore {
     private static let columns = """
         customers.id, customers.client_id, customers.account_id, customers.brand_id, customers.user_id,
         customers.identified, customers.traits, customers.trait_times, customers.consent, customers.first_seen,
-        customers.last_seen
+        customers.last_seen, customers.group_ids
+        """
+
+    private static let groupQuery = """
+        SELECT traits, trait_times, first_seen, last_seen FROM groups
+        WHERE client_id = ? AND account_id = ? AND brand_id = ? AND group_id = ?
         """
 
     private static func profile(
@@ -268,8 +322,21 @@ public struct SQLiteProfileStore: ProfileStore {
             traits: StoredJSON.object(from: [UInt8](row[6] as Data)),
             traitTimes: StoredJSON.object(from: [UInt8](row[7] as Data)),
             consent: StoredJSON.consent(from: [UInt8](row[8] as Data)),
+            groupIds: (row[11] as Data?).map { StoredJSON.strings(from: [UInt8]($0)) } ?? [],
             firstSeen: Timestamp(millisecondsSinceEpoch: row[9]),
             lastSeen: Timestamp(millisecondsSinceEpoch: row[10])
+        )
+    }
+
+    /// Reads `traits, trait_times, first_seen, last_seen` of a groups row.
+    private static func decodeGroup(_ row: Row, _ key: IdentityKey) -> GroupProfile {
+        GroupProfile(
+            tenant: key.tenant,
+            groupId: key.id,
+            traits: StoredJSON.object(from: [UInt8](row[0] as Data)),
+            traitTimes: StoredJSON.object(from: [UInt8](row[1] as Data)),
+            firstSeen: Timestamp(millisecondsSinceEpoch: row[2]),
+            lastSeen: Timestamp(millisecondsSinceEpoch: row[3])
         )
     }
 

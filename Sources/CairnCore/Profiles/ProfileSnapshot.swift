@@ -1,0 +1,60 @@
+/// The profiles and groups a batch of events may touch, indexed by the ids clients use.
+public struct ProfileSnapshot: Sendable {
+    public private(set) var profiles: [String: CustomerProfile] = [:]
+    public private(set) var groups: [IdentityKey: GroupProfile] = [:]
+    private(set) var byUserId: [IdentityKey: String] = [:]
+    private(set) var byAnonymousId: [IdentityKey: String] = [:]
+
+    /// `anonymousIndex` adds anonymousIds (and aliases) known to belong to these profiles beyond
+    /// the ids each profile lists (a store need not load every anonymousId of a profile, only
+    /// those asked for).
+    public init(
+        _ profiles: [CustomerProfile] = [],
+        anonymousIndex: [IdentityKey: String] = [:],
+        groups: [GroupProfile] = []
+    ) {
+        for profile in profiles { put(profile) }
+        let ids = Set(profiles.map(\.customerId))
+        for (key, customerId) in anonymousIndex where ids.contains(customerId) {
+            byAnonymousId[key] = customerId
+        }
+        for group in groups { self.groups[group.key] = group }
+    }
+
+    public mutating func put(_ profile: CustomerProfile) {
+        profiles[profile.customerId] = profile
+        if let userId = profile.userId { byUserId[IdentityKey(profile.tenant, userId)] = profile.customerId }
+        for anonymousId in profile.anonymousIds {
+            byAnonymousId[IdentityKey(profile.tenant, anonymousId)] = profile.customerId
+        }
+    }
+
+    mutating func put(_ group: GroupProfile) {
+        groups[group.key] = group
+    }
+
+    /// Removes a profile merged into another, pointing every id that found it at `target`.
+    mutating func merge(_ customerId: String, into target: String) {
+        profiles[customerId] = nil
+        for (key, value) in byUserId where value == customerId { byUserId[key] = nil }
+        for (key, value) in byAnonymousId where value == customerId { byAnonymousId[key] = target }
+    }
+
+    func customer(userId: String?, tenant: Tenant) -> String? {
+        userId.flatMap { byUserId[IdentityKey(tenant, $0)] }
+    }
+
+    func customer(anonymousId: String?, tenant: Tenant) -> String? {
+        anonymousId.flatMap { byAnonymousId[IdentityKey(tenant, $0)] }
+    }
+
+    /// The known customer a userId names: by their userId, or by an alias an alias call (or a
+    /// merge) gave them. An anonymousId of a not-yet-known person never counts as a userId.
+    func knownCustomer(userId: String?, tenant: Tenant) -> String? {
+        if let byUser = customer(userId: userId, tenant: tenant) { return byUser }
+        guard let aliased = customer(anonymousId: userId, tenant: tenant),
+            profiles[aliased]?.userId != nil
+        else { return nil }
+        return aliased
+    }
+}

@@ -1,0 +1,32 @@
+import CairnCore
+import CairnStorage
+import Hummingbird
+
+/// The Groups API: `GET /track/{c}/{a}/{b}/v1/groups/{groupId}`: an account as group calls
+/// (Segment `group`, Salesmachine `account`) described it. Its members list it in their
+/// profile's `meta` view (`groups`).
+struct GroupsController: Sendable {
+    let profiles: any ProfileStore
+
+    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+        group.get("groups/:groupId", use: self.show)
+    }
+
+    @Sendable func show(request: Request, context: CairnRequestContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        let groupId = try context.parameters.require("groupId")
+        guard let found = try await profiles.group(groupId: groupId, tenant: tenant) else {
+            throw APIError(
+                .notFound,
+                code: "group_not_found",
+                message: "No group \"\(groupId)\" in this brand: groups appear once a group call is processed."
+            )
+        }
+        return JSONResponse.make(body: [
+            "groupId": .string(found.groupId),
+            "traits": .object(found.traits),
+            "firstSeen": .string(found.firstSeen.iso8601),
+            "lastSeen": .string(found.lastSeen.iso8601),
+        ])
+    }
+}

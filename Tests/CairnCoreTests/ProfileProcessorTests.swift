@@ -19,6 +19,8 @@ import Testing
         userId: String? = nil,
         anonymousId: String? = nil,
         name: String? = nil,
+        groupId: String? = nil,
+        previousId: String? = nil,
         time: Int64 = 1000,
         body: JSONValue = [:]
     ) -> LoggedEvent {
@@ -34,7 +36,9 @@ import Testing
             anonymousId: anonymousId,
             originalTimestamp: nil,
             eventTime: at,
-            command: nil
+            command: nil,
+            groupId: groupId,
+            previousId: previousId
         )
         let entry = EventLogEntry(
             id: EventID.make(at: at),

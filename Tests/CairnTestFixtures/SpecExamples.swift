@@ -99,4 +99,18 @@ public enum SpecExamples {
             }
         }
         """#
+
+    /// Seed 004, "send an event": `POST /v1/track/event?api_token=…`.
+    public static let salesmachineEvent = #"""
+        {
+          "contact_uid": "123456",
+          "event_uid": "user_registration",
+          "params": {"account_uid": "78910", "display_name": "Registration"}
+        }
+        """#
+
+    /// Seed 004, "send a pageview": `POST /v1/track/event` with Basic auth.
+    public static let salesmachinePageview = #"""
+        {"contact_uid": "123456", "event_uid": "pageview", "params": {"account_uid": "78910", "visit_url": "http://myproduct.com/onboarding" }}
+        """#
 }

@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnStorageTests",
-            dependencies: ["CairnCore", "CairnStorage"],
+            dependencies: ["CairnCore", "CairnStorage", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -6,7 +6,9 @@ import Testing
     @Test func commitsAreDurableAndMigrationsNamed() async throws {
         let database = try SQLiteDatabase(path: TemporaryFiles.path(named: "db.sqlite"))
         #expect(try await database.synchronousLevel() == 2)
-        #expect(try await database.appliedMigrations() == ["0001_tokens", "0002_event_log", "0003_profiles"])
+        #expect(
+            try await database.appliedMigrations() == ["0001_tokens", "0002_event_log", "0003_profiles", "0004_segment"]
+        )
     }
 
     @Test func dataSurvivesReopening() async throws {

@@ -1,0 +1,76 @@
+import CairnCore
+import Foundation
+import GRDB
+import Testing
+
+@testable import CairnStorage
+
+/// A database made by an earlier Cairn opens, upgrades, and keeps its events in order.
+@Suite struct SQLiteUpgradeTests {
+    @Test func aVersion3DatabaseUpgradesWithItsEventsIntact() async throws {
+        let path = TemporaryFiles.path(named: "old.sqlite")
+        let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: "B"), now: .now())
+        let oldId = EventID.make(at: .now())
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteMigrations.migrator.migrate(queue, upTo: "0003_profiles")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at)
+                        VALUES (?, 'c', 'a', 'B', ?, 100, 500, 0)
+                        """,
+                    arguments: [token.id, Data(token.secretHash)]
+                )
+                for _ in 0..<3 {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO events (id, client_id, account_id, brand_id, token_id, action, event_name,
+                                user_id, event_time, received_at, body)
+                            VALUES (?, 'c', 'a', 'B', ?, 'track', 'old', 'u', 1, 1, x'7b7d')
+                            """,
+                        arguments: [EventID.make(at: .now()).description, token.id]
+                    )
+                }
+                try db.execute(sql: "DELETE FROM events WHERE seq = 3")
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (id, client_id, account_id, brand_id, token_id, action, event_name,
+                            user_id, event_time, received_at, body)
+                        VALUES (?, 'c', 'a', 'B', ?, 'track', 'old', 'u', 1, 1, x'7b7d')
+                        """,
+                    arguments: [oldId.description, token.id]
+                )
+            }
+        }
+        let stores = try await CairnStores.open(.sqlite(path: path))
+        let database = try SQLiteDatabase(path: path)
+        #expect(try await database.appliedMigrations().last == "0004_segment")
+        #expect(try await stores.eventLog.event(id: oldId, tenant: tenant)?.entry.event.eventName == "old")
+
+        let time = Timestamp.now()
+        let group = EventLogEntry(
+            id: EventID.make(at: time),
+            tenant: tenant,
+            tokenId: token.id,
+            event: ValidatedEvent(
+                action: .group,
+                eventName: nil,
+                userId: "u",
+                anonymousId: nil,
+                originalTimestamp: nil,
+                eventTime: time,
+                command: nil,
+                groupId: "acme"
+            ),
+            receivedAt: time,
+            body: Array("{}".utf8)
+        )
+        try await stores.eventLog.append([group])
+        let pending = try await stores.profiles.pendingEvents(limit: 10)
+        // The sequence goes on past every number the old table used, even a deleted one.
+        #expect(pending.map(\.sequence) == [1, 2, 4, 5])
+        #expect(pending.last?.entry.event.groupId == "acme")
+    }
+}

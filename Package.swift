@@ -87,6 +87,7 @@ let package = Package(
                 "CairnServer",
                 "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings
         ),

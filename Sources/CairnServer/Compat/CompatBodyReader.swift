@@ -61,10 +61,15 @@ struct CompatBodyReader: Sendable {
         }
         guard let algorithm else { return Array(buffer.readableBytesView) }
         do {
+            // The limit given is where decompression stops growing its buffer; the last buffer may be
+            // allocated larger, so the size is checked again.
             let inflated = try buffer.decompress(with: algorithm, maxSize: maxBytes)
+            guard inflated.readableBytes <= maxBytes else { throw Failure.tooLarge }
             return Array(inflated.readableBytesView)
         } catch let error as CompressNIOError where error == .bufferOverflow {
             throw Failure.tooLarge
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure.corruptCompression
         }

@@ -16,7 +16,8 @@ struct MessageIdPruner: Service {
     func run() async throws {
         while !Task.isCancelledOrShuttingDown {
             await pruneExpired()
-            try? await Task.sleep(for: interval)
+            // The wait ends early when the server shuts down.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

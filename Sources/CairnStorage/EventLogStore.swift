@@ -32,6 +32,9 @@ extension EventLogStore {
     /// Appends with the default de-duplication window.
     @discardableResult
     public func append(_ entries: [EventLogEntry]) async throws -> [EventID] {
-        try await append(entries, duplicatesSince: MessageDeduplication.cutoff(window: MessageDeduplication.defaultWindow))
+        try await append(
+            entries,
+            duplicatesSince: MessageDeduplication.cutoff(window: MessageDeduplication.defaultWindow)
+        )
     }
 }

@@ -21,7 +21,14 @@ extension ProfileProcessorTests {
 
     @Test func aGroupCallPutsTheCustomerInTheGroupAndKeepsItsTraits() throws {
         let result = process([
-            event(1, .group, userId: "u", groupId: "acme", time: 100, body: ["traits": ["name": "Acme", "plan": "pro"]]),
+            event(
+                1,
+                .group,
+                userId: "u",
+                groupId: "acme",
+                time: 100,
+                body: ["traits": ["name": "Acme", "plan": "pro"]]
+            ),
             event(2, .group, userId: "u", groupId: "acme", time: 50, body: ["traits": ["plan": "free", "seats": 5]]),
         ])
         let profile = try #require(result.profiles.first)
@@ -120,11 +127,30 @@ extension ProfileProcessorTests {
             anonymousIndex: [IdentityKey(tenant, "a1"): "anon"]
         )
         let result = ProfileProcessor.process(
-            [event(1, .identify, userId: "u", anonymousId: "a1", body: ["traits": [:]]), event(2, .page, anonymousId: "a1")],
+            [
+                event(1, .identify, userId: "u", anonymousId: "a1", body: ["traits": [:]]),
+                event(2, .page, anonymousId: "a1"),
+            ],
             snapshot: snapshot,
             makeCustomerId: Ids().make
         )
         #expect(result.mergedCustomers == ["anon": "K"])
         #expect(result.outcomes.map(\.customerId) == ["K", "K"])
+    }
+}
+
+extension ProfileProcessorTests {
+    @Test func identifyTraitsInContextAreReadAsRudderStackSendsThem() throws {
+        let result = process([
+            event(
+                1,
+                .identify,
+                userId: "u",
+                body: ["context": ["traits": ["email": "ctx@example.com", "plan": "free"]], "traits": ["plan": "pro"]]
+            )
+        ])
+        let profile = try #require(result.profiles.first)
+        #expect(profile.traits == ["email": "ctx@example.com", "plan": "pro"])
+        #expect(profile.email == "ctx@example.com")
     }
 }

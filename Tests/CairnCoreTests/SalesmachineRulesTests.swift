@@ -10,7 +10,10 @@ import Testing
         do { return try JSONParser.parse(text) } catch { fatalError("test body is not JSON: \(error)") }
     }
 
-    func translate(_ method: SalesmachineRules.Method, _ text: String) throws(EventRejection) -> (
+    func translate(
+        _ method: SalesmachineRules.Method,
+        _ text: String
+    ) throws(EventRejection) -> (
         SegmentMessage, JSONValue
     ) {
         let message = try SalesmachineRules.validate(method: method, body: parse(text), receivedAt: now)

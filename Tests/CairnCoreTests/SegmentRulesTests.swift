@@ -62,7 +62,9 @@ import Testing
 
     @Test func aMessageOver32KBIsRefused() {
         let padding = String(repeating: "x", count: 32 * 1024)
-        #expect(rejection(.track, #"{"userId":"u","event":"big","properties":{"p":"\#(padding)"}}"#) == .messageTooLarge)
+        #expect(
+            rejection(.track, #"{"userId":"u","event":"big","properties":{"p":"\#(padding)"}}"#) == .messageTooLarge
+        )
     }
 
     @Test func theTimestampIsCorrectedForTheClientsClock() throws {

@@ -33,7 +33,10 @@ import Testing
         }
         let now = Timestamp.now().millisecondsSinceEpoch
         let epoch = Timestamp(millisecondsSinceEpoch: 0)
-        try await app.stores.eventLog.append([entry("old", at: now - 120_000), entry("new", at: now)], duplicatesSince: epoch)
+        try await app.stores.eventLog.append(
+            [entry("old", at: now - 120_000), entry("new", at: now)],
+            duplicatesSince: epoch
+        )
         let pruner = MessageIdPruner(
             store: app.stores.eventLog,
             window: .seconds(60),

@@ -34,7 +34,11 @@ import Testing
                     body: #"{"userId":"u1","groupId":"acme","traits":{"name":"Acme"}}"#,
                     basicUser: key
                 ),
-                try await client.compatPost("/v1/alias", body: #"{"userId":"u1","previousId":"old-u1"}"#, basicUser: key),
+                try await client.compatPost(
+                    "/v1/alias",
+                    body: #"{"userId":"u1","previousId":"old-u1"}"#,
+                    basicUser: key
+                ),
             ]
         }
         for answer in answers {
@@ -123,10 +127,12 @@ import Testing
     @Test func segmentsLimitsAreKept() async throws {
         let (app, key) = try await app()
         let bigValue = String(repeating: "x", count: 33 * 1024)
-        let item = #"{"type":"track","userId":"u","event":"e","properties":{"p":"\#(String(repeating: "y", count: 20_000))"}}"#
+        let item =
+            #"{"type":"track","userId":"u","event":"e","properties":{"p":"\#(String(repeating: "y", count: 20_000))"}}"#
         let bigBatch = #"{"batch":[\#(Array(repeating: item, count: 30).joined(separator: ","))]}"#
         // Small on the wire, over the limit once unpacked.
-        let bomb = #"{"batch":[{"type":"track","userId":"u","event":"e","properties":{"p":"\#(String(repeating: "z", count: 600_000))"}}]}"#
+        let bomb =
+            #"{"batch":[{"type":"track","userId":"u","event":"e","properties":{"p":"\#(String(repeating: "z", count: 600_000))"}}]}"#
         let answers = try await app.test { client in
             [
                 try await client.compatPost(
@@ -153,7 +159,11 @@ import Testing
                     body: #"{"batch":[{"type":"track","userId":"u","event":"ok"},{"type":"track","userId":"u"}]}"#,
                     basicUser: key
                 ),
-                try await client.compatPost("/v1/import", body: #"{"batch":[{"type":"alias","userId":"u"}]}"#, basicUser: key)
+                try await client.compatPost(
+                    "/v1/import",
+                    body: #"{"batch":[{"type":"alias","userId":"u"}]}"#,
+                    basicUser: key
+                )
             )
         }
         #expect(mixed.status == .ok)
@@ -198,10 +208,22 @@ import Testing
     @Test func aMessageIdIsNewAgainOnceTheWindowHasPassed() async throws {
         let (app, key) = try await app { $0.deduplicationWindow = .milliseconds(300) }
         try await app.test { client in
-            _ = try await client.compatPost("/v1/track", body: #"{"userId":"u","event":"e","messageId":"m"}"#, basicUser: key)
-            _ = try await client.compatPost("/v1/track", body: #"{"userId":"u","event":"e","messageId":"m"}"#, basicUser: key)
+            _ = try await client.compatPost(
+                "/v1/track",
+                body: #"{"userId":"u","event":"e","messageId":"m"}"#,
+                basicUser: key
+            )
+            _ = try await client.compatPost(
+                "/v1/track",
+                body: #"{"userId":"u","event":"e","messageId":"m"}"#,
+                basicUser: key
+            )
             try await Task.sleep(for: .milliseconds(400))
-            _ = try await client.compatPost("/v1/track", body: #"{"userId":"u","event":"e","messageId":"m"}"#, basicUser: key)
+            _ = try await client.compatPost(
+                "/v1/track",
+                body: #"{"userId":"u","event":"e","messageId":"m"}"#,
+                basicUser: key
+            )
         }
         #expect(try await app.loggedEvents().count == 2)
     }

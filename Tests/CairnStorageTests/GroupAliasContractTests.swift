@@ -95,12 +95,20 @@ import Testing
         #expect(merged.groupIds == ["acme"])
         #expect(merged.traits["email"] == "old@example.com")
         #expect(merged.traits["plan"] == "pro")
-        #expect(try await stores.profiles.timeline(customerId: merged.customerId, tenant: tenant, from: 0, size: 10).count == 4)
+        #expect(
+            try await stores.profiles.timeline(customerId: merged.customerId, tenant: tenant, from: 0, size: 10).count
+                == 4
+        )
 
         // A later batch with the old userId lands on the merged customer.
         try await log(stores, [Call(action: .track, userId: "old-id")])
         try await processPending(stores)
-        let timeline = try await stores.profiles.timeline(customerId: merged.customerId, tenant: tenant, from: 0, size: 10)
+        let timeline = try await stores.profiles.timeline(
+            customerId: merged.customerId,
+            tenant: tenant,
+            from: 0,
+            size: 10
+        )
         #expect(timeline.count == 5)
         #expect(timeline.allSatisfy { $0.status == .processed })
     }

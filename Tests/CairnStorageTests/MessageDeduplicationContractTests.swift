@@ -12,7 +12,12 @@ import Testing
         return token
     }
 
-    func entry(_ token: TokenRecord, messageId: String?, at millis: Int64, action: EventAction = .track) -> EventLogEntry {
+    func entry(
+        _ token: TokenRecord,
+        messageId: String?,
+        at millis: Int64,
+        action: EventAction = .track
+    ) -> EventLogEntry {
         let time = Timestamp(millisecondsSinceEpoch: millis)
         return EventLogEntry(
             id: EventID.make(at: time),

@@ -7,7 +7,9 @@ import Testing
         let database = try SQLiteDatabase(path: TemporaryFiles.path(named: "db.sqlite"))
         #expect(try await database.synchronousLevel() == 2)
         #expect(
-            try await database.appliedMigrations() == ["0001_tokens", "0002_event_log", "0003_profiles", "0004_segment"]
+            try await database.appliedMigrations() == [
+                "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment",
+            ]
         )
     }
 

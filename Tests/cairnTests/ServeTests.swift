@@ -1,6 +1,8 @@
 import CairnCore
 import CairnTestFixtures
 import Foundation
+import HTTPTypes
+import NIOCore
 import Testing
 
 @Suite struct ServeTests {
@@ -92,6 +94,7 @@ import Testing
         ("CAIRN_MAX_BODY_BYTES", "0", "The largest body size must be a positive number of bytes."),
         ("CAIRN_LOG_LEVEL", "loud", "Unknown log level \"loud\""),
         ("CAIRN_DATABASE", "mysql://h/db", "not supported yet"),
+        ("CAIRN_MESSAGE_ID_WINDOW", "-5", "The messageId window must be zero or more seconds."),
     ])
     func badSettingsFromTheEnvironmentAreRefused(_ name: String, _ value: String, _ sentence: String) async throws {
         let output = try await CairnBinary.run(["serve"], environment: [name: value])
@@ -120,5 +123,29 @@ import Testing
         _ = await server.stop()
         #expect(small.0 == .ok)
         #expect(big.0 == .contentTooLarge)
+    }
+
+    @Test func theMessageIdWindowComesFromTheEnvironment() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("window.sqlite").path)
+        let token = try await CairnBinary.createToken(database: database)
+        let server = try await RunningServer.start(
+            database: database,
+            extraArguments: ["--no-processor"],
+            environment: ["CAIRN_MESSAGE_ID_WINDOW": "1"]
+        )
+        let listed = try await server.withClient { client in
+            let headers: HTTPFields = [
+                .contentType: "application/json",
+                .authorization: "Basic " + Data("\(token):".utf8).base64EncodedString(),
+            ]
+            let body = ByteBuffer(string: #"{"userId":"u","event":"e","messageId":"m-1"}"#)
+            _ = try await client.post("/v1/track", headers: headers, body: body)
+            _ = try await client.post("/v1/track", headers: headers, body: body)
+            try await Task.sleep(for: .milliseconds(1100))
+            _ = try await client.post("/v1/track", headers: headers, body: body)
+            return try await client.fetch("/track/hea/hea/HEA/v1/events", token: token)
+        }
+        _ = await server.stop()
+        #expect(listed.1["events"]?.arrayValue?.count == 2)
     }
 }

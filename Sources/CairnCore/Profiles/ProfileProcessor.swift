@@ -84,7 +84,7 @@ public struct ProfileProcessor {
         switch event.action {
         case .identify:
             if event.userId != nil { profile.identified = true }
-            if case .object(let traits)? = body["traits"] {
+            if let traits = Self.identifyTraits(body) {
                 (profile.traits, profile.traitTimes) = TraitMerge.apply(
                     traits,
                     at: event.eventTime,
@@ -115,6 +115,14 @@ public struct ProfileProcessor {
             customerId: customerId,
             errors: errors
         )
+    }
+
+    /// An identify call's traits: `traits`, over `context.traits` where RudderStack's SDKs put them.
+    static func identifyTraits(_ body: [String: JSONValue]) -> [String: JSONValue]? {
+        let top = body["traits"]?.objectValue
+        guard let fromContext = body["context"]?["traits"]?.objectValue else { return top }
+        guard let top else { return fromContext }
+        return JSONValue.object(top).filling(defaults: .object(fromContext)).objectValue
     }
 
     /// Finds (or creates) the customer an event belongs to, joining an anonymous profile to

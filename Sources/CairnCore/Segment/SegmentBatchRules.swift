@@ -33,7 +33,10 @@ public enum SegmentBatchRules {
         }
         guard items.count <= maxItems else {
             throw BatchRejection(
-                EventRejection(.batchTooLarge, "A batch holds at most \(maxItems) messages; this one has \(items.count).")
+                EventRejection(
+                    .batchTooLarge,
+                    "A batch holds at most \(maxItems) messages; this one has \(items.count)."
+                )
             )
         }
         let sentAt: Timestamp?

@@ -41,7 +41,8 @@ struct WriteKeyGate: Sendable {
             }
         }
         guard let token = try await authenticator.liveToken(presented) else {
-            let (code, name) = surface == .segment ? ("invalid_write_key", "write key") : ("invalid_api_token", "api token")
+            let (code, name) =
+                surface == .segment ? ("invalid_write_key", "write key") : ("invalid_api_token", "api token")
             throw APIError(.unauthorized, code: code, message: "The \(name) is not a live Cairn token.")
         }
         guard let brandId = token.scope.brandId else {

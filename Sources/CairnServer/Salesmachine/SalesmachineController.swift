@@ -38,7 +38,12 @@ struct SalesmachineController: Sendable {
                 } catch {
                     throw APIError.rejected(error)
                 }
-                try await messages.store([message], admission: admission, receivedAt: receivedAt, logger: context.logger)
+                try await messages.store(
+                    [message],
+                    admission: admission,
+                    receivedAt: receivedAt,
+                    logger: context.logger
+                )
                 return Self.success
             }
         }
@@ -76,7 +81,10 @@ struct SalesmachineController: Sendable {
     private static var success: Response { JSONResponse.make(body: ["status": "success"]) }
 
     private func admit(_ request: Request) async throws -> WriteKeyGate.Admission {
-        try await gate.admit(PresentedKey.queryToken(request) ?? PresentedKey.basicUser(request), surface: .salesmachine)
+        try await gate.admit(
+            PresentedKey.queryToken(request) ?? PresentedKey.basicUser(request),
+            surface: .salesmachine
+        )
     }
 
     private func readBody(_ request: Request) async throws -> CompatBodyReader.Body {

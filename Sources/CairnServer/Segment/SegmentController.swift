@@ -59,7 +59,12 @@ struct SegmentController: Sendable {
             } catch {
                 throw APIError.rejected(error)
             }
-            try await messages.store(batch.accepted, admission: admission, receivedAt: receivedAt, logger: context.logger)
+            try await messages.store(
+                batch.accepted,
+                admission: admission,
+                receivedAt: receivedAt,
+                logger: context.logger
+            )
             guard !batch.rejected.isEmpty else { return JSONResponse.make(body: ["success": true]) }
             context.logger.info(
                 "batch messages refused",

@@ -78,8 +78,12 @@ echo "==> track for ${SECONDS_PER_PHASE}s" >&2
 track=$(run_wrk Benchmarks/wrk/track.lua "$TRACK_URL/track" "$SECONDS_PER_PHASE")
 echo "==> batch (100 events) for ${SECONDS_PER_PHASE}s" >&2
 batch=$(run_wrk Benchmarks/wrk/batch.lua "$TRACK_URL/batch" "$SECONDS_PER_PHASE")
+echo "==> Segment batch (100 messages, new messageIds) for ${SECONDS_PER_PHASE}s" >&2
+CAIRN_BASIC=$(printf '%s:' "$CAIRN_TOKEN" | base64 -w0)
+export CAIRN_BASIC
+segment=$(run_wrk Benchmarks/wrk/segment_batch.lua "$URL/v1/batch" "$SECONDS_PER_PHASE")
 
-stored=$(( $(field requests "$track") + 100 * $(field requests "$batch") ))
+stored=$(( $(field requests "$track") + 100 * $(field requests "$batch") + 100 * $(field requests "$segment") ))
 while [ "$stored" -lt "$TARGET_EVENTS" ]; do
     echo "==> more batches until $TARGET_EVENTS events are stored ($stored so far)" >&2
     more=$(run_wrk Benchmarks/wrk/batch.lua "$TRACK_URL/batch" 5)
@@ -120,6 +124,7 @@ processor_rate=$(awk -v n="$backlog" -v a="$started" -v b="$finished" 'BEGIN { p
 health_rps=$(field rps "$health")
 track_rps=$(field rps "$track")
 batch_events=$(awk -v r="$(field rps "$batch")" 'BEGIN { printf "%.0f", r * 100 }')
+segment_events=$(awk -v r="$(field rps "$segment")" 'BEGIN { printf "%.0f", r * 100 }')
 ratio=$(awk -v t="$track_rps" -v h="$health_rps" 'BEGIN { printf "%.2f", t / h }')
 
 echo
@@ -130,6 +135,8 @@ printf '  %-34s %12s   (%s x /health; target >= 0.5)\n' "track req/s (1 event, d
 printf '  %-34s %12s ms (target <= 15)\n' "track p50 / p99 latency" "$(field p50_ms "$track") / $(field p99_ms "$track")"
 printf '  %-34s %12s   (target >= 50000)\n' "batch events/s (100 per request)" "$batch_events"
 printf '  %-34s %12s ms\n' "batch p50 / p99 latency" "$(field p50_ms "$batch") / $(field p99_ms "$batch")"
+printf '  %-34s %12s\n' "Segment batch events/s (100/req)" "$segment_events"
+printf '  %-34s %12s ms\n' "Segment batch p50 / p99 latency" "$(field p50_ms "$segment") / $(field p99_ms "$segment")"
 printf '  %-34s %12s MB (target <= 150, after %s events)\n' "server peak RSS" "$((rss_kb / 1024))" "$stored"
 printf '  %-34s %12s MB\n' "database size" "$((db_bytes / 1024 / 1024))"
 echo " with the processor on:"
@@ -138,4 +145,4 @@ printf '  %-34s %12s ms\n' "track p50 / p99 latency" "$(field p50_ms "$track_liv
 printf '  %-34s %12s ms (target p99 <= 1000)\n' "ack -> processed lag p50 / p99" "$(field p50 "$lag") / $(field p99 "$lag")"
 printf '  %-34s %12s   (target >= 20000; %s events from a cold start)\n' "processor events/s (backlog)" "$processor_rate" "$backlog"
 printf '  %-34s %12s\n' "non-2xx or socket errors" \
-    "$(( $(field errors "$health") + $(field errors "$track") + $(field errors "$batch") + $(field errors "$track_live") ))"
+    "$(( $(field errors "$health") + $(field errors "$track") + $(field errors "$batch") + $(field errors "$segment") + $(field errors "$track_live") ))"

@@ -34,6 +34,35 @@ if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics"
 fi
 export CAIRN_TEST_PYTHON="$PWD/$sdk_venv/bin/python"
 
+# A throwaway PostgreSQL cluster on a free port, run by a non-root user, removed on exit.
+echo "==> PostgreSQL cluster"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ]; then
+    as_root apt-get install -y postgresql
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+pg_user=$(id -un)
+if [ "$(id -u)" -eq 0 ]; then
+    pg_user=postgres
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+fi
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$pg_user" -- "$@"; else "$@"; fi; }
+pg_dir=$(mktemp -d /tmp/cairn-test-pg.XXXXXX)
+chmod 755 "$pg_dir"
+if [ "$(id -u)" -eq 0 ]; then chown "$pg_user" "$pg_dir"; fi
+pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cleanup() {
+    as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+    if [ -n "${log:-}" ]; then rm -f "$log"; fi
+}
+trap cleanup EXIT
+as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U cairn -A trust --no-sync >"$pg_dir/initdb.log"
+as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
+export CAIRN_TEST_POSTGRES="postgres://cairn@127.0.0.1:$pg_port/postgres?sslmode=disable"
+echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port"
+
 echo "==> swift format lint"
 swift format lint --strict --recursive Sources Tests Package.swift
 
@@ -42,7 +71,6 @@ swift build --build-tests
 
 echo "==> swift test"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 set +e
 swift test --skip-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

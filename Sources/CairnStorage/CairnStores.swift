@@ -20,6 +20,13 @@ public struct CairnStores: Sendable {
                 tokens: SQLiteTokenStore(database: database),
                 profiles: SQLiteProfileStore(database: database)
             )
+        case .postgres(let location):
+            let database = try await PostgresDatabase(location)
+            return CairnStores(
+                eventLog: PostgresEventLog(database: database),
+                tokens: PostgresTokenStore(database: database),
+                profiles: PostgresProfileStore(database: database)
+            )
         }
     }
 }

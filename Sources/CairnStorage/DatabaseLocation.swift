@@ -2,6 +2,8 @@
 public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
     /// An SQLite file (`sqlite:PATH`, or `sqlite://PATH`).
     case sqlite(path: String)
+    /// A PostgreSQL database (`postgres://user:password@host:port/database`).
+    case postgres(PostgresLocation)
 
     public static let defaultValue = DatabaseLocation.sqlite(path: "cairn.sqlite")
 
@@ -10,10 +12,14 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
             self = try .sqliteChecked(String(text.dropFirst("sqlite://".count)))
         } else if text.hasPrefix("sqlite:") {
             self = try .sqliteChecked(String(text.dropFirst("sqlite:".count)))
+        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(try PostgresLocation(parsing: text))
         } else if let colon = text.firstIndex(of: ":"), text[..<colon].allSatisfy({ $0.isLetter || $0 == "+" }) {
             throw .unsupportedDatabase(String(text[..<colon]))
         } else {
-            throw .invalidDatabaseURL("expected sqlite:PATH, such as sqlite:cairn.sqlite.")
+            throw .invalidDatabaseURL(
+                "expected sqlite:PATH (such as sqlite:cairn.sqlite) or postgres://user:password@host:port/database."
+            )
         }
     }
 
@@ -24,9 +30,11 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         return .sqlite(path: path)
     }
 
+    /// The location, without a password.
     public var description: String {
         switch self {
         case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let location): return location.description
         }
     }
 }

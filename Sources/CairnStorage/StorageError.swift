@@ -9,7 +9,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidDatabaseURL(let reason):
             return "The database URL is not valid: \(reason)"
         case .unsupportedDatabase(let scheme):
-            return "The database kind \"\(scheme)\" is not supported yet; use sqlite:PATH."
+            return "The database kind \"\(scheme)\" is not supported yet; use sqlite:PATH or postgres://…"
         case .cannotOpen(let path, let reason):
             return "Cannot open the database at \(path): \(reason)"
         }

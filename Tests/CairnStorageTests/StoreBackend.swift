@@ -1,9 +1,17 @@
 import CairnStorage
 import Foundation
+import Logging
+import PostgresNIO
 
-/// The storage backends every contract test runs against.
+/// The storage backends every contract test runs against: SQLite always, PostgreSQL when
+/// `CAIRN_TEST_POSTGRES` names a server (scripts/test.sh starts one; under CI it must).
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
+    case postgres
+
+    static var allCases: [StoreBackend] {
+        TestPostgres.server != nil || TestPostgres.required ? [.sqlite, .postgres] : [.sqlite]
+    }
 
     var description: String { rawValue }
 
@@ -12,7 +20,50 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
         switch self {
         case .sqlite:
             return try await CairnStores.open(.sqlite(path: TemporaryFiles.path(named: "contract.sqlite")))
+        case .postgres:
+            return try await CairnStores.open(.postgres(try await TestPostgres.freshDatabase()))
         }
+    }
+}
+
+/// The PostgreSQL server of the test run.
+enum TestPostgres {
+    static let server: PostgresLocation? = ProcessInfo.processInfo.environment["CAIRN_TEST_POSTGRES"].flatMap {
+        guard case .postgres(let location)? = try? DatabaseLocation(parsing: $0) else { return nil }
+        return location
+    }
+    static let required = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    struct NotConfigured: Error, CustomStringConvertible {
+        var description: String { "CAIRN_TEST_POSTGRES is not set: run scripts/test.sh, which starts a cluster" }
+    }
+
+    /// A new, empty database on the test server.
+    static func freshDatabase() async throws -> PostgresLocation {
+        guard var location = server else { throw NotConfigured() }
+        let name = "cairn_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let client = PostgresClient(
+            configuration: .init(
+                host: location.host,
+                port: location.port,
+                username: location.username,
+                password: location.password,
+                database: location.database,
+                tls: .disable
+            ),
+            backgroundLogger: {
+                var logger = Logger(label: "test-postgres")
+                logger.logLevel = .error
+                return logger
+            }()
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            group.cancelAll()
+        }
+        location.database = name
+        return location
     }
 }
 

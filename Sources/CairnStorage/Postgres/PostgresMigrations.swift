@@ -1,0 +1,170 @@
+import CairnCore
+import PostgresNIO
+
+/// The PostgreSQL schema as the same named, append-only migrations as SQLite's. Each runs in
+/// its own transaction under an advisory lock, so nodes starting together migrate once.
+enum PostgresMigrations {
+    static let all: [(name: String, sql: [String])] = [
+        (
+            "0001_tokens",
+            [
+                """
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY,
+                    client_id TEXT NOT NULL CHECK (client_id <> ''),
+                    account_id TEXT NOT NULL CHECK (account_id <> ''),
+                    brand_id TEXT CHECK (brand_id <> ''),
+                    secret_hash BYTEA NOT NULL UNIQUE CHECK (length(secret_hash) = 32),
+                    rate DOUBLE PRECISION NOT NULL CHECK (rate > 0),
+                    burst INTEGER NOT NULL CHECK (burst > 0),
+                    created_at BIGINT NOT NULL,
+                    revoked_at BIGINT
+                )
+                """
+            ]
+        ),
+        (
+            "0002_event_log",
+            [
+                """
+                CREATE TABLE events (
+                    seq BIGSERIAL PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    token_id TEXT NOT NULL REFERENCES tokens(id),
+                    action TEXT NOT NULL CONSTRAINT events_action_check
+                        CHECK (action IN ('identify', 'track', 'page', 'screen')),
+                    event_name TEXT,
+                    user_id TEXT,
+                    anonymous_id TEXT,
+                    original_timestamp TEXT,
+                    event_time BIGINT NOT NULL,
+                    received_at BIGINT NOT NULL,
+                    body BYTEA NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'accepted' CHECK (status IN ('accepted', 'processed', 'failed'))
+                )
+                """
+            ]
+        ),
+        (
+            "0003_profiles",
+            [
+                """
+                CREATE TABLE customers (
+                    id TEXT PRIMARY KEY,
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    user_id TEXT CHECK (user_id <> ''),
+                    email TEXT,
+                    identified BOOLEAN NOT NULL,
+                    traits BYTEA NOT NULL,
+                    trait_times BYTEA NOT NULL,
+                    consent BYTEA NOT NULL,
+                    first_seen BIGINT NOT NULL,
+                    last_seen BIGINT NOT NULL,
+                    UNIQUE (client_id, account_id, brand_id, user_id)
+                )
+                """,
+                """
+                CREATE INDEX customers_by_email ON customers (client_id, account_id, brand_id, email)
+                    WHERE email IS NOT NULL
+                """,
+                """
+                CREATE TABLE customer_aliases (
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    anonymous_id TEXT NOT NULL CHECK (anonymous_id <> ''),
+                    customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    PRIMARY KEY (client_id, account_id, brand_id, anonymous_id)
+                )
+                """,
+                "CREATE INDEX customer_aliases_by_customer ON customer_aliases (customer_id)",
+                """
+                ALTER TABLE events ADD COLUMN customer_id TEXT, ADD COLUMN errors BYTEA,
+                    ADD COLUMN processed_at BIGINT
+                """,
+                "CREATE INDEX events_pending ON events (seq) WHERE status = 'accepted'",
+                """
+                CREATE INDEX events_by_customer ON events (customer_id, event_time)
+                    WHERE customer_id IS NOT NULL
+                """,
+                "CREATE INDEX events_by_tenant ON events (client_id, account_id, brand_id, seq)",
+            ]
+        ),
+        (
+            "0004_segment",
+            [
+                "ALTER TABLE events DROP CONSTRAINT events_action_check",
+                """
+                ALTER TABLE events ADD CONSTRAINT events_action_check
+                    CHECK (action IN ('identify', 'track', 'page', 'screen', 'group', 'alias'))
+                """,
+                """
+                ALTER TABLE events ADD COLUMN message_id TEXT, ADD COLUMN group_id TEXT,
+                    ADD COLUMN previous_id TEXT
+                """,
+                """
+                CREATE TABLE message_ids (
+                    token_id TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    seen_at BIGINT NOT NULL,
+                    PRIMARY KEY (token_id, message_id)
+                )
+                """,
+                "CREATE INDEX message_ids_by_time ON message_ids (seen_at)",
+                """
+                CREATE TABLE groups (
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    group_id TEXT NOT NULL CHECK (group_id <> ''),
+                    traits BYTEA NOT NULL,
+                    trait_times BYTEA NOT NULL,
+                    first_seen BIGINT NOT NULL,
+                    last_seen BIGINT NOT NULL,
+                    PRIMARY KEY (client_id, account_id, brand_id, group_id)
+                )
+                """,
+                "ALTER TABLE customers ADD COLUMN group_ids BYTEA",
+            ]
+        ),
+    ]
+
+    static func migrate(_ database: PostgresDatabase) async throws {
+        try await database.transaction { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresDatabase.LockKey.migrations.rawValue))",
+                logger: database.logger
+            )
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS cairn_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                logger: database.logger
+            )
+        }
+        for migration in all {
+            try await database.transaction { connection in
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresDatabase.LockKey.migrations.rawValue))",
+                    logger: database.logger
+                )
+                let applied = try await connection.query(
+                    "SELECT 1 FROM cairn_migrations WHERE name = \(migration.name)",
+                    logger: database.logger
+                ).collect()
+                guard applied.isEmpty else { return }
+                for statement in migration.sql {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: database.logger)
+                }
+                let now = Timestamp.now().millisecondsSinceEpoch
+                try await connection.query(
+                    "INSERT INTO cairn_migrations (name, applied_at) VALUES (\(migration.name), \(now))",
+                    logger: database.logger
+                )
+            }
+        }
+    }
+}

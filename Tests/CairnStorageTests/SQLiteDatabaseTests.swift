@@ -38,6 +38,24 @@ import Testing
         #expect(try DatabaseLocation(parsing: "sqlite:/tmp/x.db") == .sqlite(path: "/tmp/x.db"))
     }
 
+    @Test func readsPostgresLocationsAndNeverPrintsThePassword() throws {
+        let parsed = try DatabaseLocation(parsing: "postgres://cairn:s%40cret@db.internal:6543/cairn_prod")
+        let expected = PostgresLocation(
+            host: "db.internal",
+            port: 6543,
+            username: "cairn",
+            password: "s@cret",
+            database: "cairn_prod"
+        )
+        #expect(parsed == .postgres(expected))
+        #expect(parsed.description == "postgres://cairn@db.internal:6543/cairn_prod")
+        let local = try DatabaseLocation(parsing: "postgresql://me@localhost/db?sslmode=disable")
+        #expect(local == .postgres(PostgresLocation(host: "localhost", username: "me", database: "db", tls: .disable)))
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "postgres://localhost/db") }
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "postgres://me@localhost") }
+        #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "postgres://me@localhost/db?sslmode=maybe") }
+    }
+
     @Test func refusesWhatItCannotOpen() {
         #expect(throws: StorageError.unsupportedDatabase("mysql")) { try DatabaseLocation(parsing: "mysql://h/db") }
         #expect(throws: StorageError.self) { try DatabaseLocation(parsing: "sqlite:") }

@@ -25,13 +25,26 @@ enum CairnBinary {
 
     /// Runs a subcommand to completion.
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        try await launch(url, arguments, environment: environment)
+    }
+
+    /// Runs another program found on PATH (such as `psql`) to completion.
+    static func runTool(_ name: String, _ arguments: [String]) async throws -> Output {
+        try await launch(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, environment: [:])
+    }
+
+    private static func launch(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String]
+    ) async throws -> Output {
         let directory = try TemporaryDirectory.make()
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
             .merging(environment) { $1 }

@@ -19,7 +19,13 @@ public final class PostgresDatabase: Sendable {
         case processor = 0x6361_6972_6e00_0003
     }
 
-    public init(_ location: PostgresLocation, maxConnections: Int = 20, logger: Logger? = nil) async throws {
+    /// Connects and migrates; gives up with `StorageError.cannotOpen` after `openTimeout`.
+    public init(
+        _ location: PostgresLocation,
+        maxConnections: Int = 20,
+        openTimeout: Duration = .seconds(10),
+        logger: Logger? = nil
+    ) async throws {
         var configuration = PostgresClient.Configuration(
             host: location.host,
             port: location.port,
@@ -38,10 +44,28 @@ public final class PostgresDatabase: Sendable {
         self.location = location
         self.runner = Task { await client.run() }
         do {
-            try await PostgresMigrations.migrate(self)
+            try await Self.within(openTimeout) { try await PostgresMigrations.migrate(self) }
         } catch {
             runner.cancel()
             throw StorageError.cannotOpen(path: location.description, reason: Self.reason(error))
+        }
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        var seconds: Int64
+        var description: String { "no answer from the server within \(seconds) seconds" }
+    }
+
+    /// Runs `work`, giving up after `limit` (the pool waits for a connection indefinitely).
+    static func within(_ limit: Duration, _ work: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw TimedOut(seconds: limit.components.seconds)
+            }
+            defer { group.cancelAll() }
+            try await group.next()
         }
     }
 

@@ -1,0 +1,60 @@
+import CairnCore
+import Foundation
+import HTTPTypes
+import Testing
+
+/// The real binary on PostgreSQL: the CLI and `serve` take a `postgres://` URL and behave as on SQLite.
+@Suite struct PostgresServeTests {
+    static let server = ProcessInfo.processInfo.environment["CAIRN_TEST_POSTGRES"]
+    static let required = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// A new database on the test server, as a `postgres://` URL.
+    static func freshDatabase() async throws -> String {
+        let url = try #require(server, "CAIRN_TEST_POSTGRES is not set: run scripts/test.sh")
+        let name = "cairn_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        // The server's own database serves to create ours.
+        let psql = try await CairnBinary.runTool(
+            "psql",
+            [url.replacingOccurrences(of: "?sslmode=disable", with: ""), "-c", "CREATE DATABASE \(name)"]
+        )
+        try #require(psql.status == 0, "psql failed: \(psql.stderr)")
+        return url.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
+    }
+
+    @Test(.enabled(if: server != nil || required, "CAIRN_TEST_POSTGRES is not set"))
+    func tokensMigrateAndServeWorkOnPostgreSQL() async throws {
+        let database = try await Self.freshDatabase()
+        let migrate = try await CairnBinary.run(["migrate", "--database", database])
+        #expect(migrate.status == 0)
+        let token = try await CairnBinary.createToken(database: database)
+        let listed = try await CairnBinary.run(["tokens", "list", "--database", database])
+        #expect(listed.stdout.contains("\thea\thea\tHEA\t"))
+
+        let server = try await RunningServer.start(database: database)
+        let (posted, status, profile) = try await server.withClient { client in
+            let posted = try await client.send(
+                "/track/hea/hea/HEA/v1/identify",
+                token: token,
+                body: #"{"userId":"pg-user","traits":{"email":"pg@example.com"}}"#
+            )
+            let id = posted.1["eventId"]?.stringValue ?? ""
+            var status = try await client.fetch("/track/hea/hea/HEA/v1/events/\(id)", token: token)
+            for _ in 0..<200 where status.1["status"] == "accepted" {
+                try await Task.sleep(for: .milliseconds(25))
+                status = try await client.fetch("/track/hea/hea/HEA/v1/events/\(id)", token: token)
+            }
+            let profile = try await client.fetch("/track/hea/hea/HEA/v1/profiles/userId:pg-user/traits", token: token)
+            return (posted, status, profile)
+        }
+        #expect(posted.0 == .ok)
+        #expect(status.1["status"] == "processed")
+        #expect(profile.1["traits"]?["email"] == "pg@example.com")
+        #expect(await server.stop() == 0)
+    }
+
+    @Test func anUnreachableServerIsAClearError() async throws {
+        let output = try await CairnBinary.run(["migrate", "--database", "postgres://cairn@127.0.0.1:1/nothing"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("Cannot open the database at postgres://cairn@127.0.0.1:1/nothing"))
+    }
+}

@@ -61,6 +61,9 @@ as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U cairn -A trust --no-sync >"$pg_dir/i
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
     -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
 export CAIRN_TEST_POSTGRES="postgres://cairn@127.0.0.1:$pg_port/postgres?sslmode=disable"
+# For tests that start and stop a server of their own (a database outage).
+export CAIRN_TEST_PG_BIN="$pg_bin"
+if [ "$(id -u)" -eq 0 ]; then export CAIRN_TEST_PG_USER="$pg_user"; fi
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port"
 
 echo "==> swift format lint"

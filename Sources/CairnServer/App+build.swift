@@ -9,7 +9,7 @@ import Logging
 public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "cairn")
     logger.logLevel = configuration.logLevel
-    let stores = try await CairnStores.open(configuration.database)
+    let stores = try await CairnStores.open(configuration.database, settings: configuration.connection)
     let writer = EventLogWriter(
         store: stores.eventLog,
         deduplicationWindow: configuration.deduplicationWindow,
@@ -50,7 +50,7 @@ func buildRouter(
 ) -> Router<CairnRequestContext> {
     let router = Router(context: CairnRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    HealthController().addRoutes(to: router)
+    HealthController(probe: stores.probe).addRoutes(to: router)
 
     let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: configuration.tokenCacheSeconds)
     // One budget per token, whichever surface it is used on.

@@ -3,29 +3,41 @@ public struct CairnStores: Sendable {
     public var eventLog: any EventLogStore
     public var tokens: any TokenStore
     public var profiles: any ProfileStore
+    public var probe: any DatabaseProbe
 
-    public init(eventLog: any EventLogStore, tokens: any TokenStore, profiles: any ProfileStore) {
+    public init(
+        eventLog: any EventLogStore,
+        tokens: any TokenStore,
+        profiles: any ProfileStore,
+        probe: any DatabaseProbe
+    ) {
         self.eventLog = eventLog
         self.tokens = tokens
         self.profiles = profiles
+        self.probe = probe
     }
 
     /// Opens (creating if needed) and migrates the database at `location`.
-    public static func open(_ location: DatabaseLocation) async throws -> CairnStores {
+    public static func open(
+        _ location: DatabaseLocation,
+        settings: ConnectionSettings = ConnectionSettings()
+    ) async throws -> CairnStores {
         switch location {
         case .sqlite(let path):
             let database = try SQLiteDatabase(path: path)
             return CairnStores(
                 eventLog: SQLiteEventLog(database: database),
                 tokens: SQLiteTokenStore(database: database),
-                profiles: SQLiteProfileStore(database: database)
+                profiles: SQLiteProfileStore(database: database),
+                probe: database
             )
         case .postgres(let location):
-            let database = try await PostgresDatabase(location)
+            let database = try await PostgresDatabase(location, settings: settings)
             return CairnStores(
                 eventLog: PostgresEventLog(database: database),
                 tokens: PostgresTokenStore(database: database),
-                profiles: PostgresProfileStore(database: database)
+                profiles: PostgresProfileStore(database: database),
+                probe: database
             )
         }
     }

@@ -7,7 +7,10 @@ import Foundation
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Where Cairn keeps its data: sqlite:PATH. Also read from CAIRN_DATABASE. (default: sqlite:cairn.sqlite)"
+        help: ArgumentHelp(
+            "Where Cairn keeps its data: sqlite:PATH or postgres://user:password@host:port/database. "
+                + "Also read from CAIRN_DATABASE. (default: sqlite:cairn.sqlite)"
+        )
     )
     var database: String?
 

@@ -37,6 +37,17 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var messageIdWindow: Int?
 
+    @Option(help: "Most connections to a PostgreSQL server. Also CAIRN_DB_POOL_SIZE. (default: 20)")
+    var dbPoolSize: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Longest a PostgreSQL statement may run, in seconds. Also CAIRN_DB_STATEMENT_TIMEOUT. (default: 30)",
+            valueName: "seconds"
+        )
+    )
+    var dbStatementTimeout: Int?
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
@@ -65,6 +76,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let seconds = try messageIdWindow ?? Self.integer(environment, "CAIRN_MESSAGE_ID_WINDOW") {
             guard seconds >= 0 else { throw CLIError("The messageId window must be zero or more seconds.") }
             configuration.deduplicationWindow = .seconds(seconds)
+        }
+        if let size = try dbPoolSize ?? Self.integer(environment, "CAIRN_DB_POOL_SIZE") {
+            guard size > 0 else { throw CLIError("The database pool size must be at least 1.") }
+            configuration.connection.poolSize = size
+        }
+        if let seconds = try dbStatementTimeout ?? Self.integer(environment, "CAIRN_DB_STATEMENT_TIMEOUT") {
+            guard seconds > 0 else { throw CLIError("The statement timeout must be at least 1 second.") }
+            configuration.connection.statementTimeout = .seconds(seconds)
         }
         if let enabled = try processor ?? Self.switchValue(environment, "CAIRN_PROCESSOR") {
             configuration.processorEnabled = enabled

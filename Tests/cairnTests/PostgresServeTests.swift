@@ -58,3 +58,51 @@ import Testing
         #expect(output.stderr.contains("Cannot open the database at postgres://cairn@127.0.0.1:1/nothing"))
     }
 }
+
+/// A node whose database goes away: 503 on ingest and `/ready`, `/health` still 200, and back
+/// by itself when the database returns.
+@Suite struct DatabaseOutageTests {
+    @Test(
+        .enabled(if: DedicatedPostgres.binaries != nil || PostgresServeTests.required, "CAIRN_TEST_PG_BIN is not set")
+    )
+    func aNodeAnswers503WhileItsDatabaseIsDownAndRecovers() async throws {
+        let postgres = try await DedicatedPostgres()
+        let token = try await CairnBinary.createToken(database: postgres.url)
+        let server = try await RunningServer.start(
+            database: postgres.url,
+            extraArguments: ["--db-statement-timeout", "2"]
+        )
+        let track = "/track/hea/hea/HEA/v1/track"
+        let body = #"{"userId":"u","event":"e"}"#
+        let before = try await server.withClient { client in
+            (try await client.send(track, token: token, body: body).0, try await client.get("/ready").status)
+        }
+        #expect(before == (.ok, .ok))
+
+        try await postgres.stop()
+        let during = try await server.withClient { client in
+            (
+                try await client.send(track, token: token, body: body),
+                try await client.get("/ready").status,
+                try await client.get("/health").status
+            )
+        }
+        #expect(during.0.0 == .serviceUnavailable)
+        #expect(during.0.1["code"] == "unavailable")
+        #expect(during.1 == .serviceUnavailable)
+        #expect(during.2 == .ok)
+
+        try await postgres.start()
+        let after = try await server.withClient { client in
+            var ready = try await client.get("/ready").status
+            for _ in 0..<100 where ready != .ok {
+                try await Task.sleep(for: .milliseconds(100))
+                ready = try await client.get("/ready").status
+            }
+            return (ready, try await client.send(track, token: token, body: body).0)
+        }
+        #expect(after == (.ok, .ok))
+        #expect(await server.stop() == 0)
+        try await postgres.stop()
+    }
+}

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// How long a Segment `messageId` keeps later messages with the same id and write key out of the log.
     public var deduplicationWindow = MessageDeduplication.defaultWindow
+    /// Pool size and statement timeout for a database server (PostgreSQL).
+    public var connection = ConnectionSettings()
 
     public init() {}
 }

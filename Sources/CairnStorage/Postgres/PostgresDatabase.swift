@@ -7,6 +7,7 @@ import PostgresNIO
 public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
+    let settings: ConnectionSettings
     public let location: PostgresLocation
     private let runner: Task<Void, Never>
 
@@ -22,7 +23,7 @@ public final class PostgresDatabase: Sendable {
     /// Connects and migrates; gives up with `StorageError.cannotOpen` after `openTimeout`.
     public init(
         _ location: PostgresLocation,
-        maxConnections: Int = 20,
+        settings: ConnectionSettings = ConnectionSettings(),
         openTimeout: Duration = .seconds(10),
         logger: Logger? = nil
     ) async throws {
@@ -34,13 +35,23 @@ public final class PostgresDatabase: Sendable {
             database: location.database,
             tls: Self.tls(location.tls)
         )
-        configuration.options.maximumConnections = maxConnections
+        configuration.options.maximumConnections = settings.poolSize
+        let timeout = settings.statementTimeout.components
+        let timeoutMilliseconds = timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000
+        // Server settings sent when each connection starts: the server cancels longer statements,
+        // and ends a transaction left idle (by a stuck node) so that its locks are released.
+        configuration.options.additionalStartupParameters = [
+            ("statement_timeout", String(timeoutMilliseconds)),
+            ("idle_in_transaction_session_timeout", String(timeoutMilliseconds)),
+            ("application_name", "cairn"),
+        ]
         configuration.options.connectTimeout = .seconds(5)
         var logger = logger ?? Logger(label: "cairn.postgres")
         if logger.logLevel < .error { logger.logLevel = .error }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        self.settings = settings
         self.location = location
         self.runner = Task { await client.run() }
         do {
@@ -57,15 +68,21 @@ public final class PostgresDatabase: Sendable {
     }
 
     /// Runs `work`, giving up after `limit` (the pool waits for a connection indefinitely).
-    static func within(_ limit: Duration, _ work: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    static func within<Result: Sendable>(
+        _ limit: Duration,
+        _ work: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask { try await work() }
             group.addTask {
                 try await Task.sleep(for: limit)
                 throw TimedOut(seconds: limit.components.seconds)
             }
             defer { group.cancelAll() }
-            try await group.next()
+            guard let first = try await group.next(), let result = first else {
+                throw TimedOut(seconds: limit.components.seconds)
+            }
+            return result
         }
     }
 
@@ -75,22 +92,37 @@ public final class PostgresDatabase: Sendable {
 
     /// Names of the migrations applied, in order.
     public func appliedMigrations() async throws -> [String] {
-        var names: [String] = []
-        for try await name in try await client.query("SELECT name FROM cairn_migrations ORDER BY name").decode(
-            String.self
-        ) {
-            names.append(name)
-        }
-        return names
+        try await query("SELECT name FROM cairn_migrations ORDER BY name").map { try $0.decode(String.self) }
     }
 
+    /// Runs `body` in a transaction; gives up after the statement timeout (the pool waits for a
+    /// connection indefinitely while the server is away, and a request must not).
     func transaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> sending Result
-    ) async throws -> sending Result {
-        do {
-            return try await client.withTransaction(logger: logger, body)
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await Self.within(settings.statementTimeout) { [client, logger] in
+            do {
+                return try await client.withTransaction(logger: logger) { try await body($0) }
+            } catch let error as PostgresTransactionError {
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            }
+        }
+    }
+
+    /// Runs `body` with a connection of the pool, giving up after the statement timeout.
+    func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await Self.within(settings.statementTimeout) { [client] in
+            try await client.withConnection { try await body($0) }
+        }
+    }
+
+    /// Runs one statement and returns its rows, giving up after the statement timeout.
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await withConnection { [logger] connection in
+            try await connection.query(query, logger: logger).collect()
         }
     }
 
@@ -109,5 +141,13 @@ public final class PostgresDatabase: Sendable {
             return "\(error.code)"
         }
         return "\(error)"
+    }
+}
+
+extension PostgresDatabase: DatabaseProbe {
+    public func ping(timeout: Duration) async throws {
+        try await Self.within(timeout) { [client] in
+            _ = try await client.query("SELECT 1").collect()
+        }
     }
 }

@@ -136,15 +136,14 @@ public struct PostgresEventLog: EventLogStore {
     }
 
     public func pruneMessageIds(seenBefore: Timestamp, limit: Int) async throws -> Int {
-        let rows = try await database.client.query(
+        let rows = try await database.query(
             """
             DELETE FROM message_ids WHERE (token_id, message_id) IN (
                 SELECT token_id, message_id FROM message_ids WHERE seen_at < \(seenBefore.millisecondsSinceEpoch)
                 LIMIT \(limit))
             RETURNING 1
-            """,
-            logger: database.logger
-        ).collect()
+            """
+        )
         return rows.count
     }
 
@@ -196,15 +195,11 @@ public struct PostgresEventLog: EventLogStore {
     ) async throws -> [(sequence: Int64, stored: StoredEvent)] {
         let rows =
             if let connection {
-                try await connection.query(query, logger: database.logger)
+                try await connection.query(query, logger: database.logger).collect()
             } else {
-                try await database.client.query(query, logger: database.logger)
+                try await database.query(query)
             }
-        var events: [(Int64, StoredEvent)] = []
-        for try await row in rows {
-            events.append(try decode(row))
-        }
-        return events
+        return try rows.map(decode)
     }
 
     private static func decode(_ row: PostgresRow) throws -> (Int64, StoredEvent) {

@@ -16,6 +16,15 @@ public struct PostgresProfileStore: ProfileStore {
         limit: Int,
         apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int {
+        try await withoutActuallyEscaping(apply) { apply in
+            try await processPending(limit: limit, escapingApply: apply)
+        }
+    }
+
+    private func processPending(
+        limit: Int,
+        escapingApply apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int {
         try await database.transaction { connection in
             // One batch at a time across nodes, so every customer's events apply in log order.
             try await connection.query(
@@ -32,17 +41,16 @@ public struct PostgresProfileStore: ProfileStore {
 
     public func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
         let errors = ByteBuffer(bytes: StoredJSON.encode([error]))
-        try await database.client.query(
+        try await database.query(
             """
             UPDATE events SET status = 'failed', errors = \(errors), processed_at = \(time.millisecondsSinceEpoch)
             WHERE seq = \(sequence) AND status = 'accepted'
-            """,
-            logger: database.logger
+            """
         )
     }
 
     public func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             try await pendingEvents(limit: limit, on: connection)
         }
     }
@@ -59,7 +67,7 @@ public struct PostgresProfileStore: ProfileStore {
     }
 
     public func profiles(userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) async throws -> [CustomerProfile] {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             try await snapshot(
                 BatchKeys(userIds: userIds, anonymousIds: anonymousIds),
                 withAllAnonymousIds: true,
@@ -290,16 +298,13 @@ public struct PostgresProfileStore: ProfileStore {
     // MARK: - Lookups
 
     public func group(groupId: String, tenant: Tenant) async throws -> GroupProfile? {
-        let rows = try await database.client.query(
+        try await database.query(
             """
             SELECT client_id, account_id, brand_id, group_id, traits, trait_times, first_seen, last_seen FROM groups
             WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId)
                 AND brand_id = \(tenant.brandId) AND group_id = \(groupId)
-            """,
-            logger: database.logger
-        )
-        for try await row in rows { return try Self.decodeGroup(row) }
-        return nil
+            """
+        ).first.map(Self.decodeGroup)
     }
 
     public func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile? {
@@ -347,7 +352,7 @@ public struct PostgresProfileStore: ProfileStore {
 
     /// Profiles with every anonymousId they are known by.
     private func profiles(_ query: PostgresQuery) async throws -> [CustomerProfile] {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { connection in
             var found: [CustomerProfile] = []
             for try await row in try await connection.query(query, logger: database.logger) {
                 found.append(try Self.decodeProfile(row))

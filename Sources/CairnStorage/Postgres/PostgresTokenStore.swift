@@ -12,13 +12,12 @@ public struct PostgresTokenStore: TokenStore {
 
     public func insert(_ token: TokenRecord) async throws {
         let (scope, hash) = (token.scope, Data(token.secretHash))
-        try await database.client.query(
+        try await database.query(
             """
             INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at, revoked_at)
             VALUES (\(token.id), \(scope.clientId), \(scope.accountId), \(scope.brandId), \(hash), \(token.rate),
                 \(token.burst), \(token.createdAt.millisecondsSinceEpoch), \(token.revokedAt?.millisecondsSinceEpoch))
-            """,
-            logger: database.logger
+            """
         )
     }
 
@@ -31,13 +30,12 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func revoke(id: String, at time: Timestamp) async throws -> Bool {
-        let rows = try await database.client.query(
+        let rows = try await database.query(
             """
             UPDATE tokens SET revoked_at = \(time.millisecondsSinceEpoch)
             WHERE id = \(id) AND revoked_at IS NULL RETURNING id
-            """,
-            logger: database.logger
-        ).collect()
+            """
+        )
         return !rows.isEmpty
     }
 
@@ -45,10 +43,10 @@ public struct PostgresTokenStore: TokenStore {
 
     private func records(_ query: PostgresQuery) async throws -> [TokenRecord] {
         var records: [TokenRecord] = []
-        let rows = try await database.client.query(query, logger: database.logger)
-        for try await (id, client, account, brand, hash, rate, burst, created, revoked) in rows.decode(
-            (String, String, String, String?, Data, Double, Int, Int64, Int64?).self
-        ) {
+        for row in try await database.query(query) {
+            let (id, client, account, brand, hash, rate, burst, created, revoked) = try row.decode(
+                (String, String, String, String?, Data, Double, Int, Int64, Int64?).self
+            )
             records.append(
                 TokenRecord(
                     id: id,

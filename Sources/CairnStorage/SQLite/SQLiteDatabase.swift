@@ -33,3 +33,9 @@ public final class SQLiteDatabase: Sendable {
         try await pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
     }
 }
+
+extension SQLiteDatabase: DatabaseProbe {
+    public func ping(timeout: Duration) async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+}

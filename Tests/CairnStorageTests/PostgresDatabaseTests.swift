@@ -1,0 +1,34 @@
+import CairnCore
+import Testing
+
+@testable import CairnStorage
+
+@Suite(.enabled(if: TestPostgres.server != nil || TestPostgres.required, "CAIRN_TEST_POSTGRES is not set"))
+struct PostgresDatabaseTests {
+    @Test func connectionsCarryTheConfiguredTimeouts() async throws {
+        let location = try await TestPostgres.freshDatabase()
+        let database = try await PostgresDatabase(
+            location,
+            settings: ConnectionSettings(poolSize: 2, statementTimeout: .seconds(7))
+        )
+        let timeout = try await database.query("SHOW statement_timeout").first?.decode(String.self)
+        let idle = try await database.query("SHOW idle_in_transaction_session_timeout").first?.decode(String.self)
+        #expect(timeout == "7s")
+        #expect(idle == "7s")
+        // A statement over the limit is cancelled by the server.
+        await #expect(throws: (any Error).self) {
+            try await database.query("SELECT pg_sleep(8)")
+        }
+    }
+
+    @Test func migrationsAreNamedAsOnSQLiteAndRunOnce() async throws {
+        let location = try await TestPostgres.freshDatabase()
+        // Two nodes starting together migrate once.
+        async let first = PostgresDatabase(location)
+        async let second = PostgresDatabase(location)
+        let (one, _) = try await (first, second)
+        #expect(
+            try await one.appliedMigrations() == ["0001_tokens", "0002_event_log", "0003_profiles", "0004_segment"]
+        )
+    }
+}

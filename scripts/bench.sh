@@ -7,8 +7,13 @@
 #
 #   scripts/bench.sh                 # 10 s per phase
 #   BENCH_SECONDS=30 scripts/bench.sh
+#   scripts/bench.sh --database postgres://user@host:port/db   # PostgreSQL beside SQLite, 2 nodes beside 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--database" ]; then
+    exec scripts/bench-postgres.sh "${2:?--database needs a postgres:// URL}"
+fi
 
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}

@@ -7,7 +7,7 @@ public protocol ProfileStore: Sendable {
     /// Returns how many events were processed (0 when none were waiting).
     func processPending(
         limit: Int,
-        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int
     /// Marks one waiting event `failed` without applying it (for an event that cannot be processed).
     func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws

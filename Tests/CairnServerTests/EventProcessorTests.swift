@@ -84,7 +84,7 @@ struct PoisonedProfileStore: ProfileStore {
 
     func processPending(
         limit: Int,
-        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int {
         if try await inner.pendingEvents(limit: limit).contains(where: { $0.sequence == poisoned }) { throw Poisoned() }
         return try await inner.processPending(limit: limit, apply: apply)

@@ -1,6 +1,7 @@
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// A pool of connections to one PostgreSQL database, migrated on open. The pool runs for the
 /// life of this object.
@@ -68,26 +69,78 @@ public final class PostgresDatabase: Sendable {
     }
 
     /// Runs `work`, giving up after `limit` (the pool waits for a connection indefinitely).
+    ///
+    /// The caller is answered at the limit even if `work` has not reacted to its cancellation
+    /// yet (a task group would wait for it): a request or a shutdown never waits on a call that
+    /// the database will not answer.
     static func within<Result: Sendable>(
         _ limit: Duration,
         _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw TimedOut(seconds: limit.components.seconds)
+        let race = Race<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                race.start(continuation)
+                let worker = Task {
+                    do { race.finish(.success(try await work())) } catch { race.finish(.failure(error)) }
+                }
+                let timer = Task {
+                    try? await Task.sleep(for: limit)
+                    race.finish(.failure(TimedOut(seconds: limit.components.seconds)))
+                }
+                race.onFinish {
+                    worker.cancel()
+                    timer.cancel()
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw TimedOut(seconds: limit.components.seconds)
-            }
-            return result
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
         }
     }
 
-    deinit {
-        runner.cancel()
+    /// The first of several outcomes resumes the continuation; the rest are dropped.
+    private final class Race<Result: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Result, any Error>?
+            var early: Swift.Result<Result, any Error>?
+            var done = false
+            var cleanup: (@Sendable () -> Void)?
+        }
+        private let state = Mutex(State())
+
+        func start(_ continuation: CheckedContinuation<Result, any Error>) {
+            let early = state.withLock { state -> Swift.Result<Result, any Error>? in
+                if let early = state.early { return early }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(with: early) }
+        }
+
+        func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
+            let runNow = state.withLock { state -> Bool in
+                if state.done { return true }
+                state.cleanup = cleanup
+                return false
+            }
+            if runNow { cleanup() }
+        }
+
+        func finish(_ outcome: Swift.Result<Result, any Error>) {
+            let (continuation, cleanup) = state.withLock {
+                state -> (CheckedContinuation<Result, any Error>?, (@Sendable () -> Void)?) in
+                guard !state.done else { return (nil, nil) }
+                state.done = true
+                guard let continuation = state.continuation else {
+                    state.early = outcome
+                    return (nil, state.cleanup)
+                }
+                state.continuation = nil
+                return (continuation, state.cleanup)
+            }
+            continuation?.resume(with: outcome)
+            cleanup?()
+        }
     }
 
     /// Names of the migrations applied, in order.

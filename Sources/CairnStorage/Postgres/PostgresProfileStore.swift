@@ -14,16 +14,7 @@ public struct PostgresProfileStore: ProfileStore {
 
     public func processPending(
         limit: Int,
-        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
-    ) async throws -> Int {
-        try await withoutActuallyEscaping(apply) { apply in
-            try await processPending(limit: limit, escapingApply: apply)
-        }
-    }
-
-    private func processPending(
-        limit: Int,
-        escapingApply apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int {
         try await database.transaction { connection in
             // One batch at a time across nodes, so every customer's events apply in log order.

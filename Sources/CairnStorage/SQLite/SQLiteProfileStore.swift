@@ -14,7 +14,7 @@ public struct SQLiteProfileStore: ProfileStore {
 
     public func processPending(
         limit: Int,
-        apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int {
         try await database.pool.write { db in
             let events = try Self.pendingEvents(db, limit: limit)

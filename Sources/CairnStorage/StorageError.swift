@@ -3,6 +3,10 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidDatabaseURL(String)
     case unsupportedDatabase(String)
     case cannotOpen(path: String, reason: String)
+    /// A stored row that cannot be read back (a value outside what the schema allows).
+    case unreadableRow(table: String, detail: String)
+    /// A processed batch named events that are no longer waiting: nothing of it was stored.
+    case alreadyProcessed(count: Int)
 
     public var description: String {
         switch self {
@@ -12,6 +16,10 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "The database kind \"\(scheme)\" is not supported yet; use sqlite:PATH or postgres://…"
         case .cannotOpen(let path, let reason):
             return "Cannot open the database at \(path): \(reason)"
+        case .unreadableRow(let table, let detail):
+            return "A row of \(table) cannot be read: \(detail)"
+        case .alreadyProcessed(let count):
+            return "\(count) events of the batch were already processed; the batch was not stored."
         }
     }
 }

@@ -47,12 +47,15 @@ import Testing
             #expect(answer.headers[RateLimitNames.policy] != nil)
         }
         #expect(try await app.processAll() == 6)
-        let (meta, group) = try await app.test { client in
+        let (meta, group, unknown) = try await app.test { client in
             (
                 try await client.get("\(TestApp.base)/profiles/userId:u1/meta", token: key),
-                try await client.get("\(TestApp.base)/groups/acme", token: key)
+                try await client.get("\(TestApp.base)/groups/acme", token: key),
+                try await client.get("\(TestApp.base)/groups/nobody", token: key)
             )
         }
+        #expect(unknown.status == .notFound)
+        #expect(unknown.code == "group_not_found")
         #expect(meta.json["groups"] == ["acme"])
         #expect(meta.json["anonymousIds"] == ["a1", "old-u1"])
         #expect(group.json["traits"] == ["name": "Acme"])

@@ -95,6 +95,8 @@ import Testing
         ("CAIRN_LOG_LEVEL", "loud", "Unknown log level \"loud\""),
         ("CAIRN_DATABASE", "mysql://h/db", "not supported yet"),
         ("CAIRN_MESSAGE_ID_WINDOW", "-5", "The messageId window must be zero or more seconds."),
+        ("CAIRN_DB_POOL_SIZE", "0", "The database pool size must be at least 1."),
+        ("CAIRN_DB_STATEMENT_TIMEOUT", "0", "The statement timeout must be at least 1 second."),
     ])
     func badSettingsFromTheEnvironmentAreRefused(_ name: String, _ value: String, _ sentence: String) async throws {
         let output = try await CairnBinary.run(["serve"], environment: [name: value])

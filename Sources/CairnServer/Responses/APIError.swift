@@ -63,13 +63,6 @@ public struct APIError: HTTPResponseError, Sendable {
 }
 
 extension APIError {
-    /// This error in the Salesmachine API's shape.
-    func inSalesmachineStyle() -> APIError {
-        var copy = self
-        copy.style = .salesmachine
-        return copy
-    }
-
     static let noToken = APIError(.forbidden, code: "no_token_supplied", message: "No Token Supplied")
     static let notAuthorised = APIError(.forbidden, code: "token_not_authorised", message: "Token Not Authorised")
 

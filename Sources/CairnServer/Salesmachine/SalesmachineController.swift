@@ -27,54 +27,47 @@ struct SalesmachineController: Sendable {
         request: Request,
         context: CairnRequestContext
     ) async throws -> Response {
-        try await answering {
+        try await CompatAnswer.respond(style: .salesmachine) { limitHeaders in
             let admission = try await admit(request)
-            return try await withHeaders(admission) {
-                let body = try await readBody(request)
-                let receivedAt = Timestamp.now()
-                let message: SegmentMessage
-                do throws(EventRejection) {
-                    message = try SalesmachineRules.validate(method: method, body: body.json, receivedAt: receivedAt)
-                } catch {
-                    throw APIError.rejected(error)
-                }
-                try await messages.store(
-                    [message],
-                    admission: admission,
-                    receivedAt: receivedAt,
-                    logger: context.logger
-                )
-                return Self.success
+            limitHeaders = admission.headers
+            let body = try await readBody(request)
+            let receivedAt = Timestamp.now()
+            let message: SegmentMessage
+            do throws(EventRejection) {
+                message = try SalesmachineRules.validate(method: method, body: body.json, receivedAt: receivedAt)
+            } catch {
+                throw APIError.rejected(error)
             }
+            try await messages.store([message], admission: admission, receivedAt: receivedAt, logger: context.logger)
+            return Self.success
         }
     }
 
-    /// A Salesmachine batch. `body` is nil when the key came in the query string and the body is
-    /// not read yet; `/v1/batch` passes the body it read to tell Salesmachine from Segment.
+    /// A Salesmachine batch. `readBody` is nil when the key came in the query string and the body
+    /// is not read yet; `/v1/batch` passes the body it read to tell Salesmachine from Segment.
     func batch(
         _ readBody: CompatBodyReader.Body?,
         request: Request,
         context: CairnRequestContext
     ) async throws -> Response {
-        try await answering {
+        try await CompatAnswer.respond(style: .salesmachine) { limitHeaders in
             let admission = try await admit(request)
-            return try await withHeaders(admission) {
-                let body: CompatBodyReader.Body
-                if let readBody { body = readBody } else { body = try await self.readBody(request) }
-                let receivedAt = Timestamp.now()
-                let calls: [SegmentMessage]
-                do throws(BatchRejection) {
-                    calls = try SalesmachineRules.validateBatch(
-                        body: body.json,
-                        receivedAt: receivedAt,
-                        maxItems: maxBatchItems
-                    )
-                } catch {
-                    throw APIError.rejected(error)
-                }
-                try await messages.store(calls, admission: admission, receivedAt: receivedAt, logger: context.logger)
-                return Self.success
+            limitHeaders = admission.headers
+            let body: CompatBodyReader.Body
+            if let readBody { body = readBody } else { body = try await self.readBody(request) }
+            let receivedAt = Timestamp.now()
+            let calls: [SegmentMessage]
+            do throws(BatchRejection) {
+                calls = try SalesmachineRules.validateBatch(
+                    body: body.json,
+                    receivedAt: receivedAt,
+                    maxItems: maxBatchItems
+                )
+            } catch {
+                throw APIError.rejected(error)
             }
+            try await messages.store(calls, admission: admission, receivedAt: receivedAt, logger: context.logger)
+            return Self.success
         }
     }
 
@@ -104,29 +97,5 @@ struct SalesmachineController: Sendable {
                 throw SegmentController.error(for: failure, limit: bodyReader.maxBytes)
             }
         }
-    }
-
-    /// Every refusal in the Salesmachine shape.
-    private func answering(_ work: () async throws -> Response) async throws -> Response {
-        do {
-            return try await work()
-        } catch let error as APIError {
-            return error.inSalesmachineStyle().makeResponse()
-        }
-    }
-
-    /// Adds the rate-limit headers to the answer, refusal or not.
-    private func withHeaders(
-        _ admission: WriteKeyGate.Admission,
-        _ work: () async throws -> Response
-    ) async throws -> Response {
-        var response: Response
-        do {
-            response = try await work()
-        } catch let error as APIError {
-            response = error.inSalesmachineStyle().makeResponse()
-        }
-        response.headers.append(contentsOf: admission.headers)
-        return response
     }
 }

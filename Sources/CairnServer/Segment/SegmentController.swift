@@ -22,9 +22,10 @@ struct SegmentController: Sendable {
     }
 
     func single(_ action: EventAction, request: Request, context: CairnRequestContext) async throws -> Response {
-        let body = try await readBody(request)
-        let admission = try await admit(request, body: body)
-        return try await answering(admission) {
+        try await CompatAnswer.respond(style: .cairn) { limitHeaders in
+            let body = try await readBody(request)
+            let admission = try await admit(request, body: body)
+            limitHeaders = admission.headers
             let receivedAt = Timestamp.now()
             var bytes = body.bytes
             if case .object(var fields) = body.json, fields["writeKey"] != nil {
@@ -50,8 +51,9 @@ struct SegmentController: Sendable {
 
     /// A Segment batch, its body already read (`/v1/batch` reads it to tell Segment from Salesmachine).
     func batch(_ body: CompatBodyReader.Body, request: Request, context: CairnRequestContext) async throws -> Response {
-        let admission = try await admit(request, body: body)
-        return try await answering(admission) {
+        try await CompatAnswer.respond(style: .cairn) { limitHeaders in
+            let admission = try await admit(request, body: body)
+            limitHeaders = admission.headers
             let receivedAt = Timestamp.now()
             let batch: SegmentBatch
             do throws(BatchRejection) {
@@ -95,21 +97,6 @@ struct SegmentController: Sendable {
 
     private func admit(_ request: Request, body: CompatBodyReader.Body) async throws -> WriteKeyGate.Admission {
         try await gate.admit(PresentedKey.basicUser(request) ?? PresentedKey.bodyWriteKey(body.json), surface: .segment)
-    }
-
-    /// Runs `work`, adding the rate-limit headers to its answer, refusal or not.
-    private func answering(
-        _ admission: WriteKeyGate.Admission,
-        _ work: () async throws -> Response
-    ) async throws -> Response {
-        var response: Response
-        do {
-            response = try await work()
-        } catch let error as APIError {
-            response = error.makeResponse()
-        }
-        response.headers.append(contentsOf: admission.headers)
-        return response
     }
 
     static func error(for failure: CompatBodyReader.Failure, limit: Int) -> APIError {

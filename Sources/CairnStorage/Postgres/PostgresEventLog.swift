@@ -215,7 +215,7 @@ public struct PostgresEventLog: EventLogStore {
         guard let id = EventID(idText), let action = EventAction(rawValue: actionText),
             let status = EventStatus(rawValue: statusText)
         else {
-            throw StorageError.cannotOpen(path: "events", reason: "unreadable row \(seq) in events")
+            throw StorageError.unreadableRow(table: "events", detail: "seq \(seq)")
         }
         let event = ValidatedEvent(
             action: action,

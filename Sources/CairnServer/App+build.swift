@@ -35,6 +35,7 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
             EventProcessor(
                 store: stores.profiles,
                 batchSize: configuration.processorBatchSize,
+                workers: configuration.processorWorkers ?? configuration.database.defaultProcessorWorkers,
                 ingestIsBusy: { writer.isBusy },
                 logger: logger
             )

@@ -7,6 +7,15 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
 
     public static let defaultValue = DatabaseLocation.sqlite(path: "cairn.sqlite")
 
+    /// How many processor batches a node runs side by side unless told: one SQLite file has
+    /// one writer; on PostgreSQL each batch claims its own partition of the log.
+    public var defaultProcessorWorkers: Int {
+        switch self {
+        case .sqlite: return 1
+        case .postgres: return 2
+        }
+    }
+
     public init(parsing text: String) throws(StorageError) {
         if text.hasPrefix("sqlite://") {
             self = try .sqliteChecked(String(text.dropFirst("sqlite://".count)))

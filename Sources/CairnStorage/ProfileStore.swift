@@ -4,9 +4,20 @@ import CairnCore
 public protocol ProfileStore: Sendable {
     /// In one transaction: reads up to `limit` waiting events in log order and the profiles they
     /// may touch, lets `apply` work out the changes, and stores them with each event's outcome.
-    /// Returns how many events were processed (0 when none were waiting).
+    /// A store shared by several processors may take fewer than `limit` events although more
+    /// are waiting (one partition's, up to where another's earlier events must go first); it
+    /// returns 0 only when no waiting event can be processed now.
+    /// Returns how many events were processed (0 when none were waiting). Throws
+    /// `EventsRefused` when the events themselves cannot be stored.
     func processPending(
         limit: Int,
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int
+    /// Processes one event alone: the oldest waiting event of the part of the log `sequence` is
+    /// in (that event, unless it was processed meanwhile). For isolating the event that made a
+    /// batch fail with `EventsRefused`, which this throws too when the event fails alone.
+    func processPending(
+        alone sequence: Int64,
         apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int
     /// Marks one waiting event `failed` without applying it (for an event that cannot be processed).

@@ -30,6 +30,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Event batches this node processes side by side. Also CAIRN_PROCESSOR_WORKERS. "
+                + "(default: 1 on SQLite, 2 on PostgreSQL)"
+        )
+    )
+    var processorWorkers: Int?
+
+    @Option(
+        help: ArgumentHelp(
             "How long a Segment messageId keeps later messages with the same id and write key out, "
                 + "in seconds. Also CAIRN_MESSAGE_ID_WINDOW. (default: 604800, 7 days)",
             valueName: "seconds"
@@ -87,6 +95,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let enabled = try processor ?? Self.switchValue(environment, "CAIRN_PROCESSOR") {
             configuration.processorEnabled = enabled
+        }
+        if let workers = try processorWorkers ?? Self.integer(environment, "CAIRN_PROCESSOR_WORKERS") {
+            guard (1...64).contains(workers) else { throw CLIError("The processor workers must be between 1 and 64.") }
+            configuration.processorWorkers = workers
         }
         if let level = logLevel ?? environment["CAIRN_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -111,3 +111,13 @@ import Testing
         }
     }
 }
+
+extension EventValidatorTests {
+    @Test func idsAndNamesWithANulCharacterAreRefused() {
+        #expect(rejection(.identify, #"{"userId":"a\u0000b","traits":{}}"#) == .invalidCharacter)
+        #expect(rejection(.track, #"{"userId":"u","event":"Bought\u0000"}"#) == .invalidCharacter)
+        #expect(rejection(.page, #"{"anonymousId":"\u0000","name":"Home"}"#) == .invalidCharacter)
+        // Elsewhere in the body a NUL is only data, stored as sent.
+        #expect(rejection(.track, #"{"userId":"u","event":"e","properties":{"note":"a\u0000b"}}"#) == nil)
+    }
+}

@@ -129,3 +129,11 @@ import Testing
         }
     }
 }
+
+extension SegmentRulesTests {
+    @Test func segmentIdsWithANulCharacterAreRefused() {
+        #expect(rejection(.group, #"{"userId":"u","groupId":"g\u0000"}"#) == .invalidCharacter)
+        #expect(rejection(.alias, #"{"userId":"u","previousId":"\u0000p"}"#) == .invalidCharacter)
+        #expect(rejection(.track, #"{"userId":"u","event":"e","messageId":"m\u0000"}"#) == .invalidCharacter)
+    }
+}

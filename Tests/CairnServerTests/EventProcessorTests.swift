@@ -2,6 +2,7 @@ import CairnCore
 import CairnStorage
 import HTTPTypes
 import Logging
+import Synchronization
 import Testing
 
 @testable import CairnServer
@@ -74,20 +75,45 @@ import Testing
     }
 }
 
-/// A profile store whose batches fail whenever they hold one chosen event: a stand-in for an
-/// event that cannot be applied, to test that the processor sets it aside.
+/// A profile store whose batches are refused whenever they hold one chosen event (a stand-in
+/// for an event the database cannot store), or fail as if the database were away for the
+/// first `outages` batches.
 struct PoisonedProfileStore: ProfileStore {
     let inner: any ProfileStore
     let poisoned: Int64
+    var outages = Outages(0)
 
-    struct Poisoned: Error {}
+    final class Outages: Sendable {
+        let left: Mutex<Int>
+        init(_ count: Int) { left = Mutex(count) }
+        func take() -> Bool {
+            left.withLock { left in
+                guard left > 0 else { return false }
+                left -= 1
+                return true
+            }
+        }
+    }
+
+    struct DatabaseAway: Error {}
 
     func processPending(
         limit: Int,
         apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int {
-        if try await inner.pendingEvents(limit: limit).contains(where: { $0.sequence == poisoned }) { throw Poisoned() }
+        if outages.take() { throw DatabaseAway() }
+        let pending = try await inner.pendingEvents(limit: limit)
+        if pending.contains(where: { $0.sequence == poisoned }) {
+            throw EventsRefused(sequence: pending[0].sequence, reason: "poisoned")
+        }
         return try await inner.processPending(limit: limit, apply: apply)
+    }
+
+    func processPending(
+        alone sequence: Int64,
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int {
+        try await processPending(limit: 1, apply: apply)
     }
 
     func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
@@ -148,6 +174,29 @@ extension EventProcessorTests {
             if stored.status == .failed { #expect(stored.errors.map(\.code) == ["processing_failed"]) }
         }
         #expect(statuses == [.processed, .processed, .failed, .processed, .processed])
+    
+    }
+
+    @Test func batchesThatFailWithTheDatabaseAwaySetNothingAside() async throws {
+        let app = try await TestApp { $0.processorEnabled = false }
+        let token = try await app.token()
+        try await app.test { client in
+            for index in 0..<5 {
+                _ = try await client.post("\(base)/track", token: token, body: #"{"userId":"u","event":"e\#(index)"}"#)
+            }
+        }
+        // More failures in a row than the processor's tries for a refused event.
+        let store = PoisonedProfileStore(inner: app.stores.profiles, poisoned: -1, outages: .init(6))
+        let processor = EventProcessor(store: store, retryDelay: .milliseconds(1), logger: Logger(label: "outage"))
+        let running = Task { try await processor.run() }
+        for _ in 0..<250 where try await !app.stores.profiles.pendingEvents(limit: 1).isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        running.cancel()
+        var query = EventQuery(tenant: TestApp.tenant)
+        query.status = .processed
+        #expect(try await app.stores.eventLog.events(matching: query).count == 5)
+        #expect(store.outages.take() == false)
     }
 }
 

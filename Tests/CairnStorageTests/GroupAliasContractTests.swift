@@ -44,10 +44,11 @@ import Testing
         try await stores.eventLog.append(entries)
     }
 
+    /// Processes every waiting event (a batch holds one partition's events on PostgreSQL).
     func processPending(_ stores: CairnStores) async throws {
-        _ = try await stores.profiles.processPending(limit: 1000) { events, snapshot in
+        while try await stores.profiles.processPending(limit: 1000, apply: { events, snapshot in
             ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
-        }
+        }) > 0 {}
     }
 
     @Test(arguments: StoreBackend.allCases)

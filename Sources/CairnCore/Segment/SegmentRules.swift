@@ -86,6 +86,7 @@ public enum SegmentRules {
             }
             event.previousId = previousId
         }
+        try event.requireStorableText(messageId: messageId)
         return SegmentMessage(event: event, body: bytes, messageId: messageId)
     }
 

@@ -35,5 +35,6 @@ public struct EventRejection: Error, Sendable, Hashable {
         case missingAccountUid = "missing_account_uid"
         case missingEventUid = "missing_event_uid"
         case unknownMethod = "unknown_method"
+        case invalidCharacter = "invalid_character"
     }
 }

@@ -57,7 +57,7 @@ public enum EventValidator {
                 "The Track API takes identify, track, page and screen; send \(action.rawValue) to the Segment API."
             )
         }
-        return ValidatedEvent(
+        let event = ValidatedEvent(
             action: action,
             eventName: eventName,
             userId: userId,
@@ -66,6 +66,8 @@ public enum EventValidator {
             eventTime: eventTime,
             command: command
         )
+        try event.requireStorableText()
+        return event
     }
 
     /// The spec's identify and page bodies repeat their action in `event`; when present it must agree.

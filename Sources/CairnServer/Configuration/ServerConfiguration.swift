@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var processorEnabled = true
     /// The most events the processor applies in one transaction.
     public var processorBatchSize = 1000
+    /// Batches this node's processor runs side by side; nil: 1 on SQLite (one writer), 2 on
+    /// PostgreSQL (each claims its own partition).
+    public var processorWorkers: Int?
     public var logLevel = Logger.Level.info
     /// How long a Segment `messageId` keeps later messages with the same id and write key out of the log.
     public var deduplicationWindow = MessageDeduplication.defaultWindow

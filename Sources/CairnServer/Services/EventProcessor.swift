@@ -5,19 +5,22 @@ import ServiceLifecycle
 
 /// Applies accepted events to customer profiles, batch by batch, in log order, one transaction
 /// per batch. Everything it needs is in the database, so it resumes exactly where it stopped
-/// after a crash or restart; an event already applied is never applied again.
+/// after a crash or restart; an event already applied is never applied again. Several workers
+/// (and several nodes) may run on one PostgreSQL database: each batch claims a partition.
 public final class EventProcessor: Service, Sendable {
     private let store: any ProfileStore
     private let batchSize: Int
     private let idleDelay: Duration
     private let retryDelay: Duration
     private let maxAttempts = 3
+    private let workers: Int
     private let ingestIsBusy: @Sendable () -> Bool
     private let logger: Logger
 
     public init(
         store: any ProfileStore,
         batchSize: Int = 1000,
+        workers: Int = 1,
         idleDelay: Duration = .milliseconds(20),
         retryDelay: Duration = .seconds(1),
         ingestIsBusy: @escaping @Sendable () -> Bool = { false },
@@ -25,6 +28,7 @@ public final class EventProcessor: Service, Sendable {
     ) {
         self.store = store
         self.batchSize = batchSize
+        self.workers = max(1, workers)
         self.idleDelay = idleDelay
         self.retryDelay = retryDelay
         self.ingestIsBusy = ingestIsBusy
@@ -33,48 +37,57 @@ public final class EventProcessor: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if try await self.processBatch() == 0 { try await Task.sleep(for: self.idleDelay) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.error(
-                        "event batch failed; retrying its events one by one",
-                        metadata: ["error": "\(error)"]
-                    )
-                    do {
-                        try await self.isolateFailure()
-                    } catch is CancellationError {
-                        return
-                    } catch {
-                        self.logger.error("event processing failed; retrying", metadata: ["error": "\(error)"])
-                        try? await Task.sleep(for: self.retryDelay)
-                    }
-                }
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<self.workers { group.addTask { await self.work() } }
             }
         }
     }
 
-    /// After a failed batch: tries the first waiting event alone a few times, and if it still
-    /// fails, marks it failed so that one bad event cannot hold up every event behind it.
-    /// A failure that is not the event's (the database is away) fails the lookup below too,
-    /// and the caller waits and retries.
-    func isolateFailure() async throws {
+    /// One worker's loop. On PostgreSQL each worker claims its own partition of the log;
+    /// on SQLite their transactions take turns.
+    private func work() async {
+        while !Task.isCancelled {
+            do {
+                if try await processBatch() == 0 { try await Task.sleep(for: idleDelay) }
+            } catch is CancellationError {
+                return
+            } catch let refused as EventsRefused {
+                logger.error("event batch refused; retrying its first event alone", metadata: ["error": "\(refused)"])
+                do {
+                    try await isolate(refused)
+                } catch is CancellationError {
+                    return
+                } catch {
+                    await pause(after: error)
+                }
+            } catch {
+                await pause(after: error)
+            }
+        }
+    }
+
+    /// The database is away or busy: nothing is wrong with the events, so nothing is set aside.
+    private func pause(after error: any Error) async {
+        logger.error("event processing failed; retrying", metadata: ["error": "\(error)"])
+        try? await Task.sleep(for: retryDelay)
+    }
+
+    /// After a refused batch: tries its first event alone a few times, and if it is still
+    /// refused, marks it failed so that one bad event cannot hold up every event behind it.
+    func isolate(_ refused: EventsRefused) async throws {
+        var refused = refused
         for attempt in 1...maxAttempts {
             do {
-                try await process(limit: 1)
+                try await store.processPending(alone: refused.sequence, apply: Self.apply)
                 return
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                logger.warning("event failed alone", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+            } catch let again as EventsRefused {
+                refused = again
+                logger.warning("event refused alone", metadata: ["attempt": "\(attempt)", "error": "\(again)"])
                 if attempt < maxAttempts { try await Task.sleep(for: retryDelay) }
             }
         }
-        guard let event = try await store.pendingEvents(limit: 1).first else { return }
-        logger.error("setting an event aside as failed", metadata: ["eventId": "\(event.entry.id)"])
-        try await store.fail(sequence: event.sequence, error: .processingFailed, at: .now())
+        logger.error("setting an event aside as failed", metadata: ["sequence": "\(refused.sequence)"])
+        try await store.fail(sequence: refused.sequence, error: .processingFailed, at: .now())
     }
 
     /// Processes one batch of waiting events; returns how many there were.
@@ -88,9 +101,11 @@ public final class EventProcessor: Service, Sendable {
 
     @discardableResult
     private func process(limit: Int) async throws -> Int {
-        try await store.processPending(limit: limit) { events, snapshot in
-            let now = Timestamp.now()
-            return ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: now).description }
-        }
+        try await store.processPending(limit: limit, apply: Self.apply)
+    }
+
+    @Sendable static func apply(_ events: [LoggedEvent], _ snapshot: ProfileSnapshot) -> ProfileProcessor.Result {
+        let now = Timestamp.now()
+        return ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: now).description }
     }
 }

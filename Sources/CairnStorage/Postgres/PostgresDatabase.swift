@@ -17,8 +17,6 @@ public final class PostgresDatabase: Sendable {
         case migrations = 0x6361_6972_6e00_0001
         /// Held by each event log append, so that appends commit in `seq` order across nodes.
         case eventLog = 0x6361_6972_6e00_0002
-        /// Held by the processor's batch transaction: one batch at a time, in log order.
-        case processor = 0x6361_6972_6e00_0003
     }
 
     /// Connects and migrates; gives up with `StorageError.cannotOpen` after `openTimeout`.

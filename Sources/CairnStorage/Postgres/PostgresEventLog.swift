@@ -101,12 +101,12 @@ public struct PostgresEventLog: EventLogStore {
     }
 
     private static func insert(_ entries: ArraySlice<EventLogEntry>) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: entries.count * 16)
+        var bindings = PostgresBindings(capacity: entries.count * 17)
         var values: [String] = []
         values.reserveCapacity(entries.count)
         for (offset, entry) in entries.enumerated() {
-            let base = offset * 16
-            values.append("(" + (1...16).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            let base = offset * 17
+            values.append("(" + (1...17).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
             let event = entry.event
             bindings.append(entry.id.description)
             bindings.append(entry.tenant.clientId)
@@ -124,11 +124,13 @@ public struct PostgresEventLog: EventLogStore {
             bindings.append(entry.messageId)
             bindings.append(event.groupId)
             bindings.append(event.previousId)
+            bindings.append(ProcessingPartition.of(entry))
         }
         return PostgresQuery(
             unsafeSQL: """
                 INSERT INTO events (id, client_id, account_id, brand_id, token_id, action, event_name, user_id,
-                    anonymous_id, original_timestamp, event_time, received_at, body, message_id, group_id, previous_id)
+                    anonymous_id, original_timestamp, event_time, received_at, body, message_id, group_id, previous_id,
+                    processing_partition)
                 VALUES \(values.joined(separator: ", "))
                 """,
             binds: bindings

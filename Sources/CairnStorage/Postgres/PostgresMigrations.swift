@@ -132,6 +132,26 @@ enum PostgresMigrations {
                 "ALTER TABLE customers ADD COLUMN group_ids BYTEA",
             ]
         ),
+        (
+            "0005_partitions",
+            [
+                // Events logged before this migration stay in partition 0; the barrier keeps their order.
+                "ALTER TABLE events ADD COLUMN processing_partition SMALLINT NOT NULL DEFAULT 0",
+                "CREATE TABLE processor_partitions (partition SMALLINT PRIMARY KEY)",
+                "INSERT INTO processor_partitions SELECT generate_series(0, \(ProcessingPartition.count - 1))",
+                """
+                CREATE INDEX events_pending_by_partition ON events (processing_partition, seq)
+                    WHERE status = 'accepted'
+                """,
+                // The barrier's question: which waiting events name these ids?
+                "CREATE INDEX events_pending_by_user ON events (user_id) WHERE status = 'accepted'",
+                "CREATE INDEX events_pending_by_anonymous ON events (anonymous_id) WHERE status = 'accepted'",
+                """
+                CREATE INDEX events_pending_by_previous ON events (previous_id)
+                    WHERE status = 'accepted' AND previous_id IS NOT NULL
+                """,
+            ]
+        ),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

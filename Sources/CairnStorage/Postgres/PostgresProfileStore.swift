@@ -12,24 +12,6 @@ public struct PostgresProfileStore: ProfileStore {
         self.database = database
     }
 
-    public func processPending(
-        limit: Int,
-        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
-    ) async throws -> Int {
-        try await database.transaction { connection in
-            // One batch at a time across nodes, so every customer's events apply in log order.
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(PostgresDatabase.LockKey.processor.rawValue))",
-                logger: database.logger
-            )
-            let events = try await pendingEvents(limit: limit, on: connection)
-            guard !events.isEmpty else { return 0 }
-            let snapshot = try await snapshot(BatchKeys(of: events), withAllAnonymousIds: false, on: connection)
-            try await commit(apply(events, snapshot), processedAt: .now(), on: connection)
-            return events.count
-        }
-    }
-
     public func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
         let errors = ByteBuffer(bytes: StoredJSON.encode([error]))
         try await database.query(

@@ -12,8 +12,9 @@ public struct SQLiteEventLog: EventLogStore {
 
     private static let insertSQL = """
         INSERT INTO events (id, client_id, account_id, brand_id, token_id, action, event_name, user_id,
-            anonymous_id, original_timestamp, event_time, received_at, body, message_id, group_id, previous_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            anonymous_id, original_timestamp, event_time, received_at, body, message_id, group_id, previous_id,
+            processing_partition)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Claims a messageId for its token unless a use at or after the cutoff holds it.
@@ -57,6 +58,7 @@ public struct SQLiteEventLog: EventLogStore {
                     entry.messageId,
                     event.groupId,
                     event.previousId,
+                    ProcessingPartition.of(entry),
                 ])
             }
             return duplicates

@@ -18,11 +18,31 @@ public struct SQLiteProfileStore: ProfileStore {
     ) async throws -> Int {
         try await database.pool.write { db in
             let events = try Self.pendingEvents(db, limit: limit)
-            guard !events.isEmpty else { return 0 }
-            let snapshot = try Self.snapshot(db, keys: BatchKeys(of: events))
-            try Self.commit(db, apply(events, snapshot), processedAt: .now())
+            guard let first = events.first else { return 0 }
+            do {
+                let snapshot = try Self.snapshot(db, keys: BatchKeys(of: events))
+                try Self.commit(db, apply(events, snapshot), processedAt: .now())
+            } catch where Self.isRefusedData(error) {
+                throw EventsRefused(sequence: first.sequence, reason: "\(error)")
+            }
             return events.count
         }
+    }
+
+    /// One file has one processor reading the log in order: the event alone is the oldest waiting one.
+    public func processPending(
+        alone sequence: Int64,
+        apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) async throws -> Int {
+        try await processPending(limit: 1, apply: apply)
+    }
+
+    /// Whether an error is the data's (a value the schema refuses, a row that cannot be read
+    /// back) rather than the file's or the disk's.
+    static func isRefusedData(_ error: any Error) -> Bool {
+        if case .unreadableRow = error as? StorageError { return true }
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG].contains(error.resultCode)
     }
 
     public func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {

@@ -1,0 +1,49 @@
+import PostgresNIO
+
+/// What a PostgreSQL error means for the work that raised it.
+enum PostgresFailure {
+    /// Lost a race with another node's transaction: the same work, run again at once, will
+    /// usually succeed (serialization failure, deadlock, a row another node inserted first).
+    case conflict
+    /// The server refuses the data itself (a value out of range, a NUL byte in text, a row too
+    /// large): running it again will fail the same way.
+    case refusedData
+    /// Anything else: the connection, a timeout, the server's resources. Not the data's fault.
+    case unavailable
+
+    init(_ error: any Error) {
+        if let error = error as? StorageError {
+            switch error {
+            case .alreadyProcessed: self = .conflict
+            case .unreadableRow: self = .refusedData
+            default: self = .unavailable
+            }
+            return
+        }
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else {
+            self = .unavailable
+            return
+        }
+        switch state {
+        case "40001", "40P01", "23505": self = .conflict
+        case _ where state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54"): self = .refusedData
+        default: self = .unavailable
+        }
+    }
+
+    /// Runs `work` again after a conflict, a few times, with a short random pause.
+    static func retryingConflicts<Result: Sendable>(
+        attempts: Int = 8,
+        _ work: () async throws -> Result
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await work()
+            } catch where attempt < attempts && PostgresFailure(error) == .conflict {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            }
+        }
+    }
+}

@@ -15,7 +15,9 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
         deduplicationWindow: configuration.deduplicationWindow,
         logger: logger
     )
-    let router = buildRouter(configuration, stores: stores, writer: writer)
+    // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
+    let limiter = RateLimiter()
+    let router = buildRouter(configuration, stores: stores, writer: writer, limiter: limiter)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cairn"),
@@ -30,6 +32,9 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
             logger: logger
         )
     )
+    if let ledger = stores.rateLimits {
+        app.addServices(RateLimitSync(limiter: limiter, ledger: ledger, logger: logger))
+    }
     if configuration.processorEnabled {
         app.addServices(
             EventProcessor(
@@ -47,15 +52,14 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 func buildRouter(
     _ configuration: ServerConfiguration,
     stores: CairnStores,
-    writer: EventLogWriter
+    writer: EventLogWriter,
+    limiter: RateLimiter = RateLimiter()
 ) -> Router<CairnRequestContext> {
     let router = Router(context: CairnRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     HealthController(probe: stores.probe).addRoutes(to: router)
 
     let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: configuration.tokenCacheSeconds)
-    // One budget per token, whichever surface it is used on.
-    let limiter = RateLimiter()
     let track = router.group("track/:clientId/:accountId/:brandId/v1")
         .add(middleware: TrackAuthMiddleware(authenticator: authenticator, limiter: limiter))
     TrackController(

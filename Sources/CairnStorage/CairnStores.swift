@@ -4,17 +4,21 @@ public struct CairnStores: Sendable {
     public var tokens: any TokenStore
     public var profiles: any ProfileStore
     public var probe: any DatabaseProbe
+    /// Shared rate-limit counts, for a database many nodes use (nil for SQLite: one node).
+    public var rateLimits: (any RateLimitLedger)?
 
     public init(
         eventLog: any EventLogStore,
         tokens: any TokenStore,
         profiles: any ProfileStore,
-        probe: any DatabaseProbe
+        probe: any DatabaseProbe,
+        rateLimits: (any RateLimitLedger)? = nil
     ) {
         self.eventLog = eventLog
         self.tokens = tokens
         self.profiles = profiles
         self.probe = probe
+        self.rateLimits = rateLimits
     }
 
     /// Opens (creating if needed) and migrates the database at `location`.
@@ -37,7 +41,8 @@ public struct CairnStores: Sendable {
                 eventLog: PostgresEventLog(database: database),
                 tokens: PostgresTokenStore(database: database),
                 profiles: PostgresProfileStore(database: database),
-                probe: database
+                probe: database,
+                rateLimits: PostgresRateLimitLedger(database: database)
             )
         }
     }

@@ -91,6 +91,23 @@ import Testing
         #expect((499...501).contains(allowed))
     }
 
+    @Test func requestsChargedFromElsewhereArePaidBackBeforeMoreAreAllowed() {
+        var bucket = TokenBucket(rate: 10, burst: 5, now: 0)
+        #expect(bucket.take(now: 0) == .allowed(remaining: 4))
+        // Other nodes let 7 through meanwhile: 3 over the 4 left, owed before the next one.
+        bucket.charge(7, now: 0)
+        guard case .limited(let retryAfter) = bucket.take(now: 0) else {
+            Issue.record("expected a request to be limited while the bucket is in debt")
+            return
+        }
+        #expect(abs(retryAfter - 0.4) < 1e-9)
+        #expect(bucket.take(now: 0.4) == .allowed(remaining: 0))
+        // The debt is bounded by the burst, however much was charged.
+        bucket.charge(1000, now: 0.4)
+        #expect(bucket.take(now: 0.4 + 0.55) != .allowed(remaining: 0))
+        #expect(bucket.take(now: 0.4 + 0.6) == .allowed(remaining: 0))
+    }
+
     @Test func windowIsTheTimeToRefillTheBurst() {
         #expect(TokenBucket(rate: 100, burst: 500, now: 0).window == 5)
     }

@@ -174,7 +174,7 @@ extension EventProcessorTests {
             if stored.status == .failed { #expect(stored.errors.map(\.code) == ["processing_failed"]) }
         }
         #expect(statuses == [.processed, .processed, .failed, .processed, .processed])
-    
+
     }
 
     @Test func batchesThatFailWithTheDatabaseAwaySetNothingAside() async throws {

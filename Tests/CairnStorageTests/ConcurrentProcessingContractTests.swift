@@ -26,7 +26,9 @@ import Testing
     /// An identify; every one has the same time, so the one applied last sets each trait.
     func entry(userId: String?, anonymousId: String?, round: Int, token: String) -> EventLogEntry {
         let time = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
-        var body: [String: JSONValue] = ["traits": ["round": .number(String(round)), "k\(round % 3)": .number(String(round))]]
+        var body: [String: JSONValue] = [
+            "traits": ["round": .number(String(round)), "k\(round % 3)": .number(String(round))]
+        ]
         if let userId { body["userId"] = .string(userId) }
         if let anonymousId { body["anonymousId"] = .string(anonymousId) }
         return EventLogEntry(

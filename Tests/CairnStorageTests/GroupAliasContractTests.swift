@@ -46,9 +46,12 @@ import Testing
 
     /// Processes every waiting event (a batch holds one partition's events on PostgreSQL).
     func processPending(_ stores: CairnStores) async throws {
-        while try await stores.profiles.processPending(limit: 1000, apply: { events, snapshot in
-            ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
-        }) > 0 {}
+        while try await stores.profiles.processPending(
+            limit: 1000,
+            apply: { events, snapshot in
+                ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
+            }
+        ) > 0 {}
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -28,7 +28,9 @@ struct PostgresDatabaseTests {
         async let second = PostgresDatabase(location)
         let (one, _) = try await (first, second)
         #expect(
-            try await one.appliedMigrations() == ["0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_partitions"]
+            try await one.appliedMigrations() == [
+                "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
+            ]
         )
     }
 }

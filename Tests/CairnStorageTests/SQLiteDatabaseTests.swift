@@ -8,7 +8,7 @@ import Testing
         #expect(try await database.synchronousLevel() == 2)
         #expect(
             try await database.appliedMigrations() == [
-                "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_partitions",
+                "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
             ]
         )
     }

@@ -46,7 +46,7 @@ import Testing
         }
         let stores = try await CairnStores.open(.sqlite(path: path))
         let database = try SQLiteDatabase(path: path)
-        #expect(try await database.appliedMigrations().last == "0005_partitions")
+        #expect(try await database.appliedMigrations().last == "0005_many_nodes")
         #expect(try await stores.eventLog.event(id: oldId, tenant: tenant)?.entry.event.eventName == "old")
 
         let time = Timestamp.now()

@@ -78,6 +78,37 @@ import Testing
         for node in nodes.dropLast() { #expect(await node.stop() == 0) }
     }
 
+    @Test(
+        .enabled(if: PostgresServeTests.server != nil || PostgresServeTests.required, "CAIRN_TEST_POSTGRES is not set")
+    )
+    func aTokensBudgetHoldsAcrossNodes() async throws {
+        let database = try await PostgresServeTests.freshDatabase()
+        // A burst of 5 and one request every 10 s: the burst is the whole budget of the test.
+        let token = try await CairnBinary.createToken(database: database, extra: ["--rate", "0.1", "--burst", "5"])
+        let first = try await RunningServer.start(database: database)
+        let second = try await RunningServer.start(database: database)
+        let body = #"{"userId":"u","traits":{}}"#
+        // Both nodes have made their first exchange (at start): what either spends now counts.
+        try await Task.sleep(for: .milliseconds(500))
+        let statuses = try await first.withClient { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                statuses.append(try await client.send("/track/hea/hea/HEA/v1/identify", token: token, body: body).0)
+            }
+            return statuses
+        }
+        #expect(statuses == Array(repeating: .ok, count: 5))
+        // The nodes exchange their counts every 250 ms.
+        try await Task.sleep(for: .milliseconds(1200))
+        let (status, answer) = try await second.withClient { client in
+            try await client.send("/track/hea/hea/HEA/v1/identify", token: token, body: body)
+        }
+        #expect(status == .tooManyRequests)
+        #expect(answer["code"] == "rate_limit_exceeded")
+        #expect(await first.stop() == 0)
+        #expect(await second.stop() == 0)
+    }
+
     /// Posts one identify; the event id when the node acknowledged it.
     static func post(to node: RunningServer, token: String, body: String) async throws -> String? {
         let (status, answer) = try await node.withClient { client in

@@ -31,6 +31,14 @@ public struct TokenBucket: Sendable, Hashable {
         return .limited(retryAfter: (1 - tokens) / rate)
     }
 
+    /// Takes `count` requests made elsewhere (on other nodes sharing the budget). The bucket
+    /// may go below zero, down to minus its burst: the requests over the budget are paid back
+    /// before this bucket allows more.
+    public mutating func charge(_ count: Double, now: Double) {
+        refill(now: now)
+        tokens = max(-Double(burst), tokens - count)
+    }
+
     /// Seconds until the bucket is full again (the window of the RateLimit-Policy header).
     public var window: Double { Self.window(rate: rate, burst: burst) }
 

@@ -40,7 +40,7 @@ enum PostgresFailure {
         while true {
             do {
                 return try await work()
-            } catch where attempt < attempts && PostgresFailure(error) == .conflict {
+            } catch  where attempt < attempts && PostgresFailure(error) == .conflict {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
             }

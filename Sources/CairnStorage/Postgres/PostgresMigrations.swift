@@ -133,7 +133,7 @@ enum PostgresMigrations {
             ]
         ),
         (
-            "0005_partitions",
+            "0005_many_nodes",
             [
                 // Events logged before this migration stay in partition 0; the barrier keeps their order.
                 "ALTER TABLE events ADD COLUMN processing_partition SMALLINT NOT NULL DEFAULT 0",
@@ -150,6 +150,17 @@ enum PostgresMigrations {
                 CREATE INDEX events_pending_by_previous ON events (previous_id)
                     WHERE status = 'accepted' AND previous_id IS NOT NULL
                 """,
+                // Each node's running count of requests per token, for rate limits across nodes.
+                """
+                CREATE TABLE rate_limit_usage (
+                    node_id TEXT NOT NULL,
+                    token_id TEXT NOT NULL,
+                    used BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (node_id, token_id)
+                )
+                """,
+                "CREATE INDEX rate_limit_usage_by_time ON rate_limit_usage (updated_at)",
             ]
         ),
     ]

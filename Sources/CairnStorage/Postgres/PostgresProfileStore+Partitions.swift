@@ -90,7 +90,7 @@ extension PostgresProfileStore {
             let batch = Array(events.prefix(admitted))
             try await commit(apply(batch, snapshot), processedAt: .now(), on: connection)
             return .processed(batch.count)
-        } catch where PostgresFailure(error) == .refusedData {
+        } catch  where PostgresFailure(error) == .refusedData {
             throw EventsRefused(sequence: first.sequence, reason: PostgresDatabase.reason(error))
         }
     }
@@ -143,7 +143,9 @@ extension PostgresProfileStore {
         )
         var waiting: [PartitionBarrier.Waiting] = []
         for try await (seq, userId, anonymousId, previousId) in rows.decode((Int64, String?, String?, String?).self) {
-            waiting.append(PartitionBarrier.Waiting(sequence: seq, ids: [userId, anonymousId, previousId].compactMap { $0 }))
+            waiting.append(
+                PartitionBarrier.Waiting(sequence: seq, ids: [userId, anonymousId, previousId].compactMap { $0 })
+            )
         }
         return waiting
     }

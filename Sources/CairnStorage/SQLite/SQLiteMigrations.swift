@@ -147,10 +147,11 @@ enum SQLiteMigrations {
                     """
             )
         }
-        migrator.registerMigration("0005_partitions") { db in
+        migrator.registerMigration("0005_many_nodes") { db in
             // Each event's processing partition, as on PostgreSQL. One SQLite file has one
             // processor, which reads the log in order and has no use for it; the column keeps
-            // the two schemas the same and lets a log move from one to the other.
+            // the two schemas the same and lets a log move from one to the other. (PostgreSQL's
+            // migration also adds what only many nodes need: partition claims, shared rate limits.)
             try db.execute(
                 sql: "ALTER TABLE events ADD COLUMN processing_partition INTEGER NOT NULL DEFAULT 0"
             )

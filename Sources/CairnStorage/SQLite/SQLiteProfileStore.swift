@@ -22,7 +22,7 @@ public struct SQLiteProfileStore: ProfileStore {
             do {
                 let snapshot = try Self.snapshot(db, keys: BatchKeys(of: events))
                 try Self.commit(db, apply(events, snapshot), processedAt: .now())
-            } catch where Self.isRefusedData(error) {
+            } catch  where Self.isRefusedData(error) {
                 throw EventsRefused(sequence: first.sequence, reason: "\(error)")
             }
             return events.count

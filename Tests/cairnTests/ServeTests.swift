@@ -97,6 +97,7 @@ import Testing
         ("CAIRN_MESSAGE_ID_WINDOW", "-5", "The messageId window must be zero or more seconds."),
         ("CAIRN_DB_POOL_SIZE", "0", "The database pool size must be at least 1."),
         ("CAIRN_DB_STATEMENT_TIMEOUT", "0", "The statement timeout must be at least 1 second."),
+        ("CAIRN_PROCESSOR_WORKERS", "0", "The processor workers must be between 1 and 64."),
     ])
     func badSettingsFromTheEnvironmentAreRefused(_ name: String, _ value: String, _ sentence: String) async throws {
         let output = try await CairnBinary.run(["serve"], environment: [name: value])

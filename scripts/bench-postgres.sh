@@ -90,21 +90,22 @@ stop_nodes() {
 
 # load SCRIPT PATH -> "rps p99_ms" summed over the nodes (wrk on each at once)
 load() {
-    local script=$1 path=$2 per_node=$((CONNECTIONS / ${#PORTS[@]})) outputs=()
+    local script=$1 path=$2 per_node=$((CONNECTIONS / ${#PORTS[@]})) outputs=() loads=()
     cat "$script" Benchmarks/wrk/report.lua >"$WORK/run.lua"
     for port in "${PORTS[@]}"; do
         local out="$WORK/wrk-$port.txt"
         wrk -t1 -c"$per_node" -d"${SECONDS_PER_PHASE}s" --latency -s "$WORK/run.lua" \
             "http://127.0.0.1:$port/track/bench/bench/B/v1/$path" >"$out" 2>&1 &
+        loads+=($!)
         outputs+=("$out")
     done
-    wait_wrk
+    # Wait for these wrk processes themselves (a process search can run before they start).
+    wait "${loads[@]}"
     cat "${outputs[@]}" | grep '^RESULT' | awk '{
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         rps += v["rps"]; if (v["p99_ms"] > p99) p99 = v["p99_ms"]; errors += v["errors"]
     } END { printf "%.0f %.1f %d\n", rps, p99, errors }'
 }
-wait_wrk() { while pgrep -x wrk >/dev/null; do sleep 0.2; done; }
 
 # run_backend KIND NODES -> one result line
 run_backend() {

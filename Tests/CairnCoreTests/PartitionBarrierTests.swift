@@ -7,7 +7,7 @@ extension ProfileProcessorTests {
     @Test func aBatchWithNoEarlierWaitingEventElsewhereRunsWhole() {
         let events = [event(10, .track, userId: "u", name: "a"), event(12, .track, userId: "v", name: "b")]
         let waiting = [PartitionBarrier.Waiting(sequence: 11, ids: ["someone-else"])]
-        #expect(PartitionBarrier.admitted(events, snapshot: ProfileSnapshot(), waiting: waiting) == 2)
+        #expect(PartitionBarrier(events, snapshot: ProfileSnapshot()).admitted(waiting: waiting) == 2)
     }
 
     @Test func aBatchStopsBeforeItsFirstEventLaterThanAnEarlierEventOfTheSamePerson() {
@@ -18,18 +18,18 @@ extension ProfileProcessorTests {
         ]
         // A page of the anonymous visitor, logged before the identify that joins them to u.
         let waiting = [PartitionBarrier.Waiting(sequence: 11, ids: ["anon"])]
-        #expect(PartitionBarrier.admitted(events, snapshot: ProfileSnapshot(), waiting: waiting) == 1)
+        #expect(PartitionBarrier(events, snapshot: ProfileSnapshot()).admitted(waiting: waiting) == 1)
         // An event of the same person logged after the whole batch does not stop it.
         let later = [PartitionBarrier.Waiting(sequence: 15, ids: ["anon"])]
-        #expect(PartitionBarrier.admitted(events, snapshot: ProfileSnapshot(), waiting: later) == 3)
+        #expect(PartitionBarrier(events, snapshot: ProfileSnapshot()).admitted(waiting: later) == 3)
     }
 
     @Test func theIdsOfTheCustomerAnEventNamesCountToo() {
         let profile = known("c1", userId: "u", anonymousIds: ["phone", "laptop"])
         let events = [event(20, .track, userId: "u", name: "a")]
         let waiting = [PartitionBarrier.Waiting(sequence: 19, ids: ["laptop"])]
-        #expect(PartitionBarrier.admitted(events, snapshot: ProfileSnapshot([profile]), waiting: waiting) == 0)
-        #expect(PartitionBarrier.ids(of: events, in: ProfileSnapshot([profile])) == ["u", "phone", "laptop"])
+        #expect(PartitionBarrier(events, snapshot: ProfileSnapshot([profile])).admitted(waiting: waiting) == 0)
+        #expect(PartitionBarrier(events, snapshot: ProfileSnapshot([profile])).ids == ["u", "phone", "laptop"])
     }
 
     @Test func idsJoinedEarlierInTheBatchStopItsLaterEvents() {
@@ -39,7 +39,7 @@ extension ProfileProcessorTests {
             event(34, .track, userId: "u", name: "later"),
         ]
         let waiting = [PartitionBarrier.Waiting(sequence: 32, ids: ["anon"])]
-        #expect(PartitionBarrier.admitted(events, snapshot: ProfileSnapshot(), waiting: waiting) == 1)
+        #expect(PartitionBarrier(events, snapshot: ProfileSnapshot()).admitted(waiting: waiting) == 1)
     }
 
     @Test func partitionsAreStableAndSpread() {

@@ -7,7 +7,7 @@
 /// accumulate through the batch, because an earlier event of the batch (a join, an alias) can
 /// tie the later ones to another customer. Stopping where ids merely overlap may stop a batch
 /// sooner than needed, never too late.
-public enum PartitionBarrier {
+public struct PartitionBarrier: Sendable {
     /// A waiting event of another partition that is earlier than some event of the batch.
     public struct Waiting: Sendable, Equatable {
         public var sequence: Int64
@@ -19,25 +19,28 @@ public enum PartitionBarrier {
         }
     }
 
-    /// Every id the batch may touch: what to ask the log about waiting events of other partitions.
-    public static func ids(of events: [LoggedEvent], in snapshot: ProfileSnapshot) -> Set<String> {
-        var ids: Set<String> = []
-        for event in events { ids.formUnion(self.ids(of: event, in: snapshot)) }
-        return ids
-    }
+    private let sequences: [Int64]
+    /// The index of the batch event at which each id came into play.
+    private let entered: [String: Int]
 
-    /// How many events of the batch (a prefix) may be processed now.
-    public static func admitted(_ events: [LoggedEvent], snapshot: ProfileSnapshot, waiting: [Waiting]) -> Int {
-        guard !waiting.isEmpty else { return events.count }
-        // The index of the batch event at which each id came into play.
+    public init(_ events: [LoggedEvent], snapshot: ProfileSnapshot) {
+        sequences = events.map(\.sequence)
         var entered: [String: Int] = [:]
         for (index, event) in events.enumerated() {
-            for id in ids(of: event, in: snapshot) where entered[id] == nil { entered[id] = index }
+            for id in Self.ids(of: event, in: snapshot) where entered[id] == nil { entered[id] = index }
         }
-        var admitted = events.count
+        self.entered = entered
+    }
+
+    /// Every id the batch may touch: what to ask the log about waiting events of other partitions.
+    public var ids: Set<String> { Set(entered.keys) }
+
+    /// How many events of the batch (a prefix) may be processed now.
+    public func admitted(waiting: [Waiting]) -> Int {
+        var admitted = sequences.count
         for other in waiting {
             guard let from = other.ids.compactMap({ entered[$0] }).min(), from < admitted else { continue }
-            if let first = events[from..<admitted].firstIndex(where: { $0.sequence > other.sequence }) {
+            if let first = sequences[from..<admitted].firstIndex(where: { $0 > other.sequence }) {
                 admitted = first
             }
         }

@@ -3,7 +3,9 @@ import PostgresNIO
 /// What a PostgreSQL error means for the work that raised it.
 enum PostgresFailure {
     /// Lost a race with another node's transaction: the same work, run again at once, will
-    /// usually succeed (serialization failure, deadlock, a row another node inserted first).
+    /// usually succeed (serialization failure, deadlock). A unique violation counts as refused
+    /// data: the barrier keeps two batches from creating one customer, so a repeat would fail
+    /// the same way, and the refused path tries the event alone anyway.
     case conflict
     /// The server refuses the data itself (a value out of range, a NUL byte in text, a row too
     /// large): running it again will fail the same way.
@@ -25,7 +27,7 @@ enum PostgresFailure {
             return
         }
         switch state {
-        case "40001", "40P01", "23505": self = .conflict
+        case "40001", "40P01": self = .conflict
         case _ where state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54"): self = .refusedData
         default: self = .unavailable
         }

@@ -79,13 +79,14 @@ extension PostgresProfileStore {
         guard let first = events.first, let last = events.last else { return .noWork }
         do {
             let snapshot = try await snapshot(BatchKeys(of: events), withAllAnonymousIds: true, on: connection)
+            let barrier = PartitionBarrier(events, snapshot: snapshot)
             let waiting = try await waitingElsewhere(
-                touching: PartitionBarrier.ids(of: events, in: snapshot),
+                touching: barrier.ids,
                 before: last.sequence,
                 partition: partition,
                 on: connection
             )
-            let admitted = PartitionBarrier.admitted(events, snapshot: snapshot, waiting: waiting)
+            let admitted = barrier.admitted(waiting: waiting)
             guard admitted > 0 else { return .blocked(partition: partition) }
             let batch = Array(events.prefix(admitted))
             try await commit(apply(batch, snapshot), processedAt: .now(), on: connection)
@@ -132,12 +133,12 @@ extension PostgresProfileStore {
         on connection: PostgresConnection
     ) async throws -> [PartitionBarrier.Waiting] {
         guard !ids.isEmpty else { return [] }
+        let named = Array(ids)
         let rows = try await connection.query(
             """
             SELECT seq, user_id, anonymous_id, previous_id FROM events
             WHERE status = 'accepted' AND processing_partition <> \(partition) AND seq < \(sequence)
-                AND (user_id = ANY(\(Array(ids))) OR anonymous_id = ANY(\(Array(ids)))
-                    OR previous_id = ANY(\(Array(ids))))
+                AND (user_id = ANY(\(named)) OR anonymous_id = ANY(\(named)) OR previous_id = ANY(\(named)))
             """,
             logger: database.logger
         )

@@ -15,7 +15,7 @@ public struct PostgresRateLimitLedger: RateLimitLedger {
         try await database.withConnection { connection in
             if !totals.isEmpty {
                 let tokens = Array(totals.keys)
-                let used = tokens.map { totals[$0]! }
+                let used = Array(totals.values)
                 try await connection.query(
                     """
                     INSERT INTO rate_limit_usage (node_id, token_id, used, updated_at)

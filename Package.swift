@@ -2,7 +2,9 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -23,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(
+            url: "https://github.com/apple/swift-configuration.git",
+            from: "1.4.0",
+            traits: [.defaults, "YAML"]
+        ),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -37,8 +45,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnPipeline",
+            dependencies: [
+                "CairnCore",
+                "CairnStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -47,6 +65,7 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 "CairnStorage",
+                "CairnPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -61,15 +80,25 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 "CairnStorage",
+                "CairnPipeline",
                 "CairnServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CairnTestFixtures",
+            dependencies: [
+                "CairnCore",
+                "CairnStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/CairnTestFixtures",
             swiftSettings: swiftSettings
         ),
@@ -83,9 +112,15 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 "CairnStorage",
+                "CairnTestFixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnPipelineTests",
+            dependencies: ["CairnCore", "CairnStorage", "CairnPipeline", "CairnTestFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -93,6 +128,7 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 "CairnStorage",
+                "CairnPipeline",
                 "CairnServer",
                 "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -105,6 +141,10 @@ let package = Package(
             dependencies: [
                 "cairn",
                 "CairnCore",
+                "CairnStorage",
+                "CairnServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,93 +1,129 @@
-import CairnCore
-import CairnStorage
-import Hummingbird
+public import CairnCore
+import CairnPipeline
+public import CairnStorage
+public import Hummingbird
 import Logging
 
-/// Builds the Cairn application: opens and migrates the database, wires the routes and the
-/// long-lived services. The server (added last by Hummingbird) stops first on shutdown, so
-/// in-flight requests still reach the event log writer.
-public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+/// What the application is built on, made by its caller: the stores (opened and migrated) and
+/// the clock everything reads the time from.
+public struct AppDependencies: Sendable {
+    public var stores: CairnStores
+    public var clock: any CairnClock
+
+    public init(stores: CairnStores, clock: any CairnClock = SystemClock()) {
+        self.stores = stores
+        self.clock = clock
+    }
+}
+
+/// Builds the Cairn application: the routes of the node's role and its long-lived services.
+/// The stores' own services (the PostgreSQL pool) start first and stop last; the HTTP server
+/// (added last by Hummingbird) stops first on shutdown, so in-flight requests still reach the
+/// event log writer, and the writer still reaches the database.
+public func buildApplication(
+    _ configuration: AppConfiguration,
+    dependencies: AppDependencies
+) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "cairn")
     logger.logLevel = configuration.logLevel
-    let stores = try await CairnStores.open(configuration.database, settings: configuration.connection)
+    let stores = dependencies.stores
+    let clock = dependencies.clock
     let writer = EventLogWriter(
         store: stores.eventLog,
-        deduplicationWindow: configuration.deduplicationWindow,
+        deduplicationWindow: configuration.ingest.messageIdWindow,
+        clock: clock,
         logger: logger
     )
     // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
-    let limiter = RateLimiter()
-    let router = buildRouter(configuration, stores: stores, writer: writer, limiter: limiter)
+    let limiter = RateLimiter(clock: clock)
+    let router = Router(context: CairnRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    HealthController(probe: stores.probe).addRoutes(to: router)
+    if configuration.role.servesAPI {
+        addIngestRoutes(to: router, configuration, stores: stores, writer: writer, limiter: limiter, clock: clock)
+    }
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cairn"),
+        configuration: .init(
+            address: .hostname(configuration.http.host, port: configuration.http.port),
+            serverName: "cairn"
+        ),
         logger: logger
     )
-    app.addServices(
-        writer,
-        MessageIdPruner(
-            store: stores.eventLog,
-            window: configuration.deduplicationWindow,
-            interval: .seconds(60),
-            logger: logger
-        )
-    )
-    if let ledger = stores.rateLimits {
-        app.addServices(RateLimitSync(limiter: limiter, ledger: ledger, logger: logger))
+    app.addServices(stores.services)
+    if configuration.role.servesAPI {
+        app.addServices(writer)
+        if let ledger = stores.rateLimits {
+            app.addServices(RateLimitSync(limiter: limiter, ledger: ledger, logger: logger))
+        }
     }
-    if configuration.processorEnabled {
+    if configuration.role.runsWorkers {
         app.addServices(
-            EventProcessor(
-                store: stores.profiles,
-                batchSize: configuration.processorBatchSize,
-                workers: configuration.processorWorkers ?? configuration.database.defaultProcessorWorkers,
-                ingestIsBusy: { writer.isBusy },
+            MessageIdPruner(
+                store: stores.eventLog,
+                window: configuration.ingest.messageIdWindow,
+                clock: clock,
                 logger: logger
             )
         )
+        if configuration.processor.enabled {
+            app.addServices(
+                EventProcessor(
+                    store: stores.processing,
+                    clock: clock,
+                    batchSize: configuration.processor.batchSize,
+                    workers: configuration.processor.workers ?? configuration.storage.database.defaultProcessorWorkers,
+                    ingestIsBusy: { writer.isBusy },
+                    logger: logger
+                )
+            )
+        }
     }
     return app
 }
 
-func buildRouter(
-    _ configuration: ServerConfiguration,
+/// The routes that take events in and read them back, every one behind the ingest gateway's admission.
+func addIngestRoutes(
+    to router: Router<CairnRequestContext>,
+    _ configuration: AppConfiguration,
     stores: CairnStores,
     writer: EventLogWriter,
-    limiter: RateLimiter = RateLimiter()
-) -> Router<CairnRequestContext> {
-    let router = Router(context: CairnRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
-    HealthController(probe: stores.probe).addRoutes(to: router)
+    limiter: RateLimiter,
+    clock: any CairnClock
+) {
+    let ingest = configuration.ingest
+    let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: ingest.tokenCacheSeconds, clock: clock)
+    let bodyReader = IngestBodyReader(maxDepth: ingest.maxJSONDepth)
+    let gateway = IngestGateway(
+        bodyReader: bodyReader,
+        appender: EventAppender(writer: writer),
+        clock: clock,
+        trackMaxBytes: ingest.maxBodyBytes
+    )
+    func admitted(_ surface: IngestSurface, _ path: RouterPath = "") -> RouterGroup<AuthenticatedContext> {
+        router.group(path)
+            .add(
+                middleware: AdmissionMiddleware(
+                    surface: surface,
+                    authenticator: authenticator,
+                    limiter: limiter,
+                    bodyReader: bodyReader,
+                    trackMaxBytes: ingest.maxBodyBytes
+                )
+            )
+            .group(context: AuthenticatedContext.self)
+    }
 
-    let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: configuration.tokenCacheSeconds)
-    let track = router.group("track/:clientId/:accountId/:brandId/v1")
-        .add(middleware: TrackAuthMiddleware(authenticator: authenticator, limiter: limiter))
-    TrackController(
-        writer: writer,
-        bodyReader: TrackBodyReader(maxBodyBytes: configuration.maxBodyBytes, maxDepth: configuration.maxJSONDepth),
-        maxBatchItems: configuration.maxBatchItems
-    ).addRoutes(to: track)
+    let track = admitted(.track, "track/:clientId/:accountId/:brandId/v1")
+    TrackController(gateway: gateway, maxBatchItems: ingest.maxBatchItems).addRoutes(to: track)
     EventsController(eventLog: stores.eventLog).addRoutes(to: track)
     ProfilesController(profiles: stores.profiles).addRoutes(to: track)
     GroupsController(profiles: stores.profiles).addRoutes(to: track)
 
-    let gate = WriteKeyGate(authenticator: authenticator, limiter: limiter)
-    let messages = MessageWriter(writer: writer)
-    let compatReader = CompatBodyReader(maxBytes: SegmentBatchRules.maxBatchBytes, maxDepth: configuration.maxJSONDepth)
-    let segment = SegmentController(
-        messages: messages,
-        gate: gate,
-        bodyReader: compatReader,
-        maxBatchItems: configuration.maxBatchItems
-    )
-    let salesmachine = SalesmachineController(
-        messages: messages,
-        gate: gate,
-        bodyReader: compatReader,
-        maxBatchItems: configuration.maxBatchItems
-    )
-    segment.addRoutes(to: router)
-    salesmachine.addRoutes(to: router)
-    SharedBatchController(segment: segment, salesmachine: salesmachine).addRoutes(to: router)
-    return router
+    let segment = SegmentController(gateway: gateway, maxBatchItems: ingest.maxBatchItems)
+    let salesmachine = SalesmachineController(gateway: gateway, maxBatchItems: ingest.maxBatchItems)
+    segment.addRoutes(to: admitted(.segment))
+    salesmachine.addRoutes(to: admitted(.salesmachine))
+    SharedBatchController(gateway: gateway, segment: segment, salesmachine: salesmachine)
+        .addRoutes(to: admitted(.sharedBatch))
 }

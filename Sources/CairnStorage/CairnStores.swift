@@ -1,27 +1,41 @@
-/// The stores of one database, opened and migrated together.
+public import ServiceLifecycle
+
+/// The stores of one database, opened and migrated together, and the services that must run
+/// while they are used (the PostgreSQL connection pool; none for SQLite).
 public struct CairnStores: Sendable {
     public var eventLog: any EventLogStore
     public var tokens: any TokenStore
-    public var profiles: any ProfileStore
+    /// The processor's unit of work.
+    public var processing: any ProcessingStore
+    /// Profiles, groups and timelines for the read APIs.
+    public var profiles: any ProfileReader
     public var probe: any DatabaseProbe
     /// Shared rate-limit counts, for a database many nodes use (nil for SQLite: one node).
     public var rateLimits: (any RateLimitLedger)?
+    /// What must run while the stores are used; run them first and stop them last.
+    public var services: [any Service]
 
     public init(
         eventLog: any EventLogStore,
         tokens: any TokenStore,
-        profiles: any ProfileStore,
+        processing: any ProcessingStore,
+        profiles: any ProfileReader,
         probe: any DatabaseProbe,
-        rateLimits: (any RateLimitLedger)? = nil
+        rateLimits: (any RateLimitLedger)? = nil,
+        services: [any Service] = []
     ) {
         self.eventLog = eventLog
         self.tokens = tokens
+        self.processing = processing
         self.profiles = profiles
         self.probe = probe
         self.rateLimits = rateLimits
+        self.services = services
     }
 
-    /// Opens (creating if needed) and migrates the database at `location`.
+    /// Opens (creating if needed) and migrates the database at `location`. On PostgreSQL the
+    /// returned stores need their `services` running (the application's service group runs
+    /// them; a command uses `whileRunning`).
     public static func open(
         _ location: DatabaseLocation,
         settings: ConnectionSettings = ConnectionSettings()
@@ -32,18 +46,34 @@ public struct CairnStores: Sendable {
             return CairnStores(
                 eventLog: SQLiteEventLog(database: database),
                 tokens: SQLiteTokenStore(database: database),
-                profiles: SQLiteProfileStore(database: database),
+                processing: SQLiteProcessingStore(database: database),
+                profiles: SQLiteProfileReader(database: database),
                 probe: database
             )
         case .postgres(let location):
-            let database = try await PostgresDatabase(location, settings: settings)
+            try await PostgresDatabase.migrate(location, settings: settings)
+            let database = PostgresDatabase(location, settings: settings)
             return CairnStores(
                 eventLog: PostgresEventLog(database: database),
                 tokens: PostgresTokenStore(database: database),
-                profiles: PostgresProfileStore(database: database),
+                processing: PostgresProcessingStore(database: database),
+                profiles: PostgresProfileReader(database: database),
                 probe: database,
-                rateLimits: PostgresRateLimitLedger(database: database)
+                rateLimits: PostgresRateLimitLedger(database: database),
+                services: [database]
             )
+        }
+    }
+
+    /// Runs `body` with the stores' services running, then stops them: for a command that uses
+    /// the database and exits.
+    public func whileRunning<Result: Sendable>(
+        _ body: @Sendable (CairnStores) async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in services { group.addTask { try await service.run() } }
+            defer { group.cancelAll() }
+            return try await body(self)
         }
     }
 }

@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 
 /// The durable log of accepted events.
 public protocol EventLogStore: Sendable {
@@ -22,19 +22,20 @@ public enum MessageDeduplication {
     public static let defaultWindow: Duration = .seconds(7 * 24 * 3600)
 
     /// The earliest use of a messageId that still makes a new message with it a duplicate.
-    public static func cutoff(window: Duration, now: Timestamp = .now()) -> Timestamp {
+    public static func cutoff(window: Duration, now: Timestamp) -> Timestamp {
         let millis = window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000
         return Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - millis)
     }
 }
 
 extension EventLogStore {
-    /// Appends with the default de-duplication window.
+    /// Appends with the default de-duplication window, counted back from the entries' latest receipt.
     @discardableResult
     public func append(_ entries: [EventLogEntry]) async throws -> [EventID] {
-        try await append(
+        let now = entries.map(\.receivedAt).max() ?? Timestamp(millisecondsSinceEpoch: 0)
+        return try await append(
             entries,
-            duplicatesSince: MessageDeduplication.cutoff(window: MessageDeduplication.defaultWindow)
+            duplicatesSince: MessageDeduplication.cutoff(window: MessageDeduplication.defaultWindow, now: now)
         )
     }
 }

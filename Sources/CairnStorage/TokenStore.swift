@@ -1,4 +1,4 @@
-import CairnCore
+public import CairnCore
 
 /// API tokens. Only hashes of secrets are kept.
 public protocol TokenStore: Sendable {

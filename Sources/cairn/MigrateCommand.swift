@@ -7,11 +7,11 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Create or upgrade the database schema, then exit."
     )
 
-    @OptionGroup var databaseOptions: DatabaseOptions
+    @OptionGroup var storageOptions: StorageOptions
 
     func run() async throws {
-        let location = try databaseOptions.location()
-        _ = try await CairnStores.open(location)
-        print("The database \(location) is up to date.")
+        try await storageOptions.withStores { _, location in
+            print("The database \(location) is up to date.")
+        }
     }
 }

@@ -20,7 +20,7 @@ struct TokensCommand: AsyncParsableCommand {
         var brand: String?
         @Option(help: "Requests per second the token may make.") var rate: Double = TokenDefaults.rate
         @Option(help: "Requests the token may make at once.") var burst: Int = TokenDefaults.burst
-        @OptionGroup var databaseOptions: DatabaseOptions
+        @OptionGroup var storageOptions: StorageOptions
 
         func validate() throws {
             for (name, value) in [("--client", client), ("--account", account), ("--brand", brand ?? "x")]
@@ -32,10 +32,9 @@ struct TokensCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let stores = try await CairnStores.open(try databaseOptions.location())
             let scope = TokenScope(clientId: client, accountId: account, brandId: brand)
-            let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: .now())
-            try await stores.tokens.insert(record)
+            let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: SystemClock().now())
+            try await storageOptions.withStores { stores, _ in try await stores.tokens.insert(record) }
             print("Created token \(record.id) for \(scope) (\(Self.format(rate)) requests/s, burst \(burst)).")
             print("Keep this secret safe; it is not shown again:")
             print(secret.text)
@@ -49,11 +48,10 @@ struct TokensCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
 
-        @OptionGroup var databaseOptions: DatabaseOptions
+        @OptionGroup var storageOptions: StorageOptions
 
         func run() async throws {
-            let stores = try await CairnStores.open(try databaseOptions.location())
-            let tokens = try await stores.tokens.list()
+            let tokens = try await storageOptions.withStores { stores, _ in try await stores.tokens.list() }
             print(["ID", "CLIENT", "ACCOUNT", "BRAND", "RATE", "BURST", "CREATED", "STATUS"].joined(separator: "\t"))
             for token in tokens {
                 let status = token.revokedAt.map { "revoked \($0.iso8601)" } ?? "active"
@@ -70,11 +68,14 @@ struct TokensCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by its id.")
 
         @Argument(help: "The token id, as `cairn tokens list` shows it.") var id: String
-        @OptionGroup var databaseOptions: DatabaseOptions
+        @OptionGroup var storageOptions: StorageOptions
 
         func run() async throws {
-            let stores = try await CairnStores.open(try databaseOptions.location())
-            guard try await stores.tokens.revoke(id: id, at: .now()) else {
+            let id = self.id
+            let revoked = try await storageOptions.withStores { stores, _ in
+                try await stores.tokens.revoke(id: id, at: SystemClock().now())
+            }
+            guard revoked else {
                 throw CLIError("No active token has the id \(id).")
             }
             print("Revoked token \(id).")

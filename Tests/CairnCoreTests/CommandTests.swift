@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func specCommandExamplesValidate() throws {
-        let now = Timestamp.now()
+        let now = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
         let sms = try EventValidator.validate(
             action: .track,
             body: try JSONParser.parse(SpecExamples.sendSMS),

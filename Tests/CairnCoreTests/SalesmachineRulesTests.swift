@@ -14,7 +14,7 @@ import Testing
         _ method: SalesmachineRules.Method,
         _ text: String
     ) throws(EventRejection) -> (
-        SegmentMessage, JSONValue
+        IngestedEvent, JSONValue
     ) {
         let message = try SalesmachineRules.validate(method: method, body: parse(text), receivedAt: now)
         return (message, parse(String(decoding: message.body, as: UTF8.self)))

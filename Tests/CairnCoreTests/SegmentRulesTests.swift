@@ -5,7 +5,7 @@ import Testing
 @Suite struct SegmentRulesTests {
     let now = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
 
-    func message(_ action: EventAction, _ text: String) throws(EventRejection) -> SegmentMessage {
+    func message(_ action: EventAction, _ text: String) throws(EventRejection) -> IngestedEvent {
         let json = parse(text)
         return try SegmentRules.validate(action: action, message: json, bytes: json.encoded(), receivedAt: now)
     }

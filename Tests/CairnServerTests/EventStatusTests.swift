@@ -1,11 +1,12 @@
 import CairnCore
+import CairnServer
 import CairnTestFixtures
 import HTTPTypes
 import Testing
 
 @Suite struct EventStatusTests {
     @Test func anAcceptedEventReportsItsStatus() async throws {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         let token = try await app.token()
         let status = try await app.test { client in
             let posted = try await client.post("\(TestApp.base)/track", token: token, body: SpecExamples.productAdded)

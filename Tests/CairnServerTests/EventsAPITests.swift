@@ -1,4 +1,5 @@
 import CairnCore
+import CairnServer
 import HTTPTypes
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 
     /// Six events for two users over six days; the last one is a command that fails.
     func seeded() async throws -> (TestApp, String) {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         let token = try await app.token()
         try await app.test { client in
             let bodies = [
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func badFiltersGetClearErrors() async throws {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         let token = try await app.token()
         let answers = try await app.test { client in
             [

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnServer
 import CairnTestFixtures
 import HTTPTypes
 import Testing
@@ -9,7 +10,7 @@ import Testing
     let base = TestApp.base
 
     func app() async throws -> (TestApp, String) {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         return (app, try await app.token())
     }
 
@@ -196,7 +197,7 @@ import Testing
     }
 
     @Test func anotherBrandCannotSeeTheProfile() async throws {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         let account = try await app.token(brand: nil)
         let answer = try await app.test { client in
             _ = try await client.post(

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnServer
 import CairnTestFixtures
 import HTTPTypes
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// The Salesmachine tracking API on Cairn: the spec's bodies, both ways of giving the key, and its error answers.
 @Suite struct SalesmachineAPITests {
     func app() async throws -> (TestApp, String) {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         return (app, try await app.token())
     }
 
@@ -103,7 +104,7 @@ import Testing
     }
 
     @Test func aKeyOverItsRateIsRefusedWith429() async throws {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         let key = try await app.token(rate: 0.01, burst: 1)
         let answers = try await app.test { client in
             [

@@ -9,9 +9,9 @@ import Testing
 
 /// Segment's HTTP API on Cairn: what Segment's and RudderStack's clients send, answered as Segment answers.
 @Suite struct SegmentAPITests {
-    func app(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) async throws -> (TestApp, String) {
+    func app(_ configure: @escaping (inout AppConfiguration) -> Void = { _ in }) async throws -> (TestApp, String) {
         let app = try await TestApp {
-            $0.processorEnabled = false
+            $0.processor.enabled = false
             configure(&$0)
         }
         return (app, try await app.token())
@@ -209,20 +209,22 @@ import Testing
     }
 
     @Test func aMessageIdIsNewAgainOnceTheWindowHasPassed() async throws {
-        let (app, key) = try await app { $0.deduplicationWindow = .milliseconds(300) }
+        let (app, key) = try await app { $0.ingest.messageIdWindow = .seconds(300) }
+        let clock = app.clock
         try await app.test { client in
-            _ = try await client.compatPost(
-                "/v1/track",
-                body: #"{"userId":"u","event":"e","messageId":"m"}"#,
-                basicUser: key
-            )
+            func send() async throws {
+                _ = try await client.compatPost(
+                    "/v1/track",
+                    body: #"{"userId":"u","event":"e","messageId":"m"}"#,
+                    basicUser: key
+                )
+            }
+            try await send()
+            clock.advance(by: .seconds(299))
+            try await send()
             // Once the first use is older than the window, the id is new again.
-            try await Task.sleep(for: .milliseconds(400))
-            _ = try await client.compatPost(
-                "/v1/track",
-                body: #"{"userId":"u","event":"e","messageId":"m"}"#,
-                basicUser: key
-            )
+            clock.advance(by: .seconds(2))
+            try await send()
         }
         #expect(try await app.loggedEvents().count == 2)
     }
@@ -230,7 +232,7 @@ import Testing
     @Test func aSkewedClockIsCorrectedFromSentAt() async throws {
         let (app, key) = try await app()
         // The device's clock runs an hour fast; the event happened 2 s before it was sent.
-        let deviceNow = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch + 3_600_000)
+        let deviceNow = Timestamp(millisecondsSinceEpoch: app.clock.now().millisecondsSinceEpoch + 3_600_000)
         let happened = Timestamp(millisecondsSinceEpoch: deviceNow.millisecondsSinceEpoch - 2_000)
         try await app.test { client in
             _ = try await client.compatPost(
@@ -249,7 +251,7 @@ import Testing
     }
 
     @Test func oneRateLimitPerTokenAcrossSurfaces() async throws {
-        let app = try await TestApp { $0.processorEnabled = false }
+        let app = try await TestApp { $0.processor.enabled = false }
         let key = try await app.token(rate: 0.01, burst: 2)
         let answers = try await app.test { client in
             [

@@ -1,6 +1,8 @@
 import CairnCore
+import CairnPipeline
 import CairnServer
 import CairnStorage
+import CairnTestFixtures
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,26 +10,27 @@ import HummingbirdTesting
 import Logging
 import Testing
 
-/// A Cairn application on a fresh SQLite file, with the stores of that same file for arranging
-/// tokens and checking what was stored.
+/// A Cairn application on a fresh SQLite file, with the stores it runs on for arranging tokens
+/// and checking what was stored, and a manual clock that moves only when a test moves it.
 struct TestApp {
-    var configuration: ServerConfiguration
+    var configuration: AppConfiguration
     let stores: CairnStores
+    let clock = ManualClock()
 
     static let tenant = Tenant(clientId: "hea", accountId: "hea", brandId: "HEA")
     static let base = "/track/hea/hea/HEA/v1"
 
-    init(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(_ configure: (inout AppConfiguration) -> Void = { _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "cairn-server-\(UUID().uuidString)"
         )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var configuration = ServerConfiguration()
-        configuration.database = .sqlite(path: directory.appendingPathComponent("cairn.sqlite").path)
+        var configuration = AppConfiguration()
+        configuration.storage.database = .sqlite(path: directory.appendingPathComponent("cairn.sqlite").path)
         configuration.logLevel = .error
         configure(&configuration)
         self.configuration = configuration
-        self.stores = try await CairnStores.open(configuration.database)
+        self.stores = try await CairnStores.open(configuration.storage.database)
     }
 
     /// A new token's secret.
@@ -39,7 +42,7 @@ struct TestApp {
         burst: Int = 500
     ) async throws -> String {
         let scope = TokenScope(clientId: client, accountId: account, brandId: brand)
-        let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: .now())
+        let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: clock.now())
         try await stores.tokens.insert(record)
         return secret.text
     }
@@ -47,7 +50,12 @@ struct TestApp {
     /// Applies every waiting event to profiles, as the processor service does; returns how many it applied.
     @discardableResult
     func processAll(batchSize: Int = 1000) async throws -> Int {
-        let processor = EventProcessor(store: stores.profiles, batchSize: batchSize, logger: Logger(label: "test"))
+        let processor = EventProcessor(
+            store: stores.processing,
+            clock: clock,
+            batchSize: batchSize,
+            logger: Logger(label: "test")
+        )
         var total = 0
         while true {
             let count = try await processor.processBatch()
@@ -57,7 +65,7 @@ struct TestApp {
     }
 
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = try await buildApplication(configuration)
+        let app = try await buildApplication(configuration, dependencies: AppDependencies(stores: stores, clock: clock))
         return try await app.test(.router, body)
     }
 }

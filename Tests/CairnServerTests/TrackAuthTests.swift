@@ -1,4 +1,6 @@
 import CairnCore
+import CairnServer
+import CairnStorage
 import CairnTestFixtures
 import HTTPTypes
 import Testing
@@ -63,18 +65,22 @@ import Testing
         #expect(statuses == [.ok, .ok, .ok, .forbidden])
     }
 
-    @Test func aRevokedTokenStopsWorking() async throws {
-        let app = try await TestApp { $0.tokenCacheSeconds = 0 }
+    @Test func aRevokedTokenStopsWorkingOnceTheCacheHasAged() async throws {
+        let app = try await TestApp()
         let token = try await app.token()
         let id = try #require(TokenSecret(presented: token)).id
-        let stores = app.stores
+        let (stores, clock) = (app.stores, app.clock)
         let statuses = try await app.test { client in
             let before = try await client.post("\(TestApp.base)/track", token: token, body: body).status
-            _ = try await stores.tokens.revoke(id: id, at: .now())
-            let after = try await client.post("\(TestApp.base)/track", token: token, body: body)
-            return [before, after.status]
+            _ = try await stores.tokens.revoke(id: id, at: clock.now())
+            // The token read before the revocation is trusted for the cache's 5 seconds, and no longer.
+            clock.advance(by: .milliseconds(4999))
+            let cached = try await client.post("\(TestApp.base)/track", token: token, body: body).status
+            clock.advance(by: .milliseconds(2))
+            let after = try await client.post("\(TestApp.base)/track", token: token, body: body).status
+            return [before, cached, after]
         }
-        #expect(statuses == [.ok, .forbidden])
+        #expect(statuses == [.ok, .ok, .forbidden])
     }
 
     @Test func authIsCheckedBeforeTheBody() async throws {

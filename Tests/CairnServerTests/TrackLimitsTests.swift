@@ -1,4 +1,5 @@
 import CairnCore
+import CairnServer
 import HTTPTypes
 import Testing
 
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func bodiesOverTheLimitAre413() async throws {
-        let app = try await TestApp { $0.maxBodyBytes = 1000 }
+        let app = try await TestApp { $0.ingest.maxBodyBytes = 1000 }
         let token = try await app.token()
         let padding = String(repeating: "x", count: 1000)
         let (big, justUnder) = try await app.test { client in

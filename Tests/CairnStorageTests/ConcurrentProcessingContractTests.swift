@@ -1,5 +1,6 @@
 import CairnCore
 import CairnStorage
+import CairnTestFixtures
 import Foundation
 import Testing
 
@@ -7,60 +8,42 @@ import Testing
 /// is processed once and each customer's events apply in log order, also when a customer's
 /// events fall in different partitions (some name the person by userId, some by anonymousId).
 @Suite struct ConcurrentProcessingContractTests {
-    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+    let tenant = EventFixtures.tenant
     let users = 8
     let rounds = 30
 
     /// An anonymousId for `userId` whose events go to another partition than the userId's.
-    func anonymousId(for userId: String, token: String) -> String {
+    func anonymousId(for userId: String, token: TokenRecord) -> String {
         (0...).lazy.map { "anon-\(userId)-\($0)" }.first { anonymousId in
             partition(userId: userId, anonymousId: nil, token: token)
                 != partition(userId: nil, anonymousId: anonymousId, token: token)
         }!
     }
 
-    func partition(userId: String?, anonymousId: String?, token: String) -> Int16 {
+    func partition(userId: String?, anonymousId: String?, token: TokenRecord) -> Int16 {
         ProcessingPartition.of(entry(userId: userId, anonymousId: anonymousId, round: 0, token: token))
     }
 
     /// An identify; every one has the same time, so the one applied last sets each trait.
-    func entry(userId: String?, anonymousId: String?, round: Int, token: String) -> EventLogEntry {
-        let time = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
-        var body: [String: JSONValue] = [
-            "traits": ["round": .number(String(round)), "k\(round % 3)": .number(String(round))]
-        ]
-        if let userId { body["userId"] = .string(userId) }
-        if let anonymousId { body["anonymousId"] = .string(anonymousId) }
-        return EventLogEntry(
-            id: EventID.make(at: .now()),
-            tenant: tenant,
-            tokenId: token,
-            event: ValidatedEvent(
-                action: .identify,
-                eventName: nil,
-                userId: userId,
-                anonymousId: anonymousId,
-                originalTimestamp: nil,
-                eventTime: time,
-                command: nil,
-                groupId: nil,
-                previousId: nil
-            ),
-            receivedAt: time,
-            body: JSONValue.object(body).encoded()
+    func entry(userId: String?, anonymousId: String?, round: Int, token: TokenRecord) -> EventLogEntry {
+        EventFixtures.entry(
+            .identify,
+            token: token,
+            userId: userId,
+            anonymousId: anonymousId,
+            traits: ["round": .number(String(round)), "k\(round % 3)": .number(String(round))]
         )
     }
 
     @Test(arguments: StoreBackend.allCases)
     func fourProcessorsKeepEachCustomersOrderAcrossPartitions(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: "B"), now: .now())
-        try await stores.tokens.insert(token)
+        let token = try await EventFixtures.token(in: stores)
         // Round 0 joins the user to an anonymousId; later rounds alternate between the two ids,
         // and so between two partitions. Users interleave in the log.
         let people = (0..<users).map { index in
             let userId = "user-\(index)"
-            return (userId: userId, anonymousId: anonymousId(for: userId, token: token.id))
+            return (userId: userId, anonymousId: anonymousId(for: userId, token: token))
         }
         for round in 0..<rounds {
             try await stores.eventLog.append(
@@ -69,7 +52,7 @@ import Testing
                         userId: round == 0 || round % 2 == 1 ? person.userId : nil,
                         anonymousId: round % 2 == 0 ? person.anonymousId : nil,
                         round: round,
-                        token: token.id
+                        token: token
                     )
                 }
             )
@@ -79,11 +62,14 @@ import Testing
             for _ in 0..<4 {
                 group.addTask {
                     while true {
-                        let processed = try await stores.profiles.processPending(limit: 7) { events, snapshot in
+                        let processed = try await stores.processing.processPending(
+                            limit: 7,
+                            processedAt: EventFixtures.receivedAt
+                        ) { events, snapshot in
                             ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
                         }
                         if processed > 0 { continue }
-                        if try await stores.profiles.pendingEvents(limit: 1).isEmpty { return }
+                        if try await stores.inspection.pendingEvents(limit: 1).isEmpty { return }
                         try await Task.sleep(for: .milliseconds(2))
                     }
                 }

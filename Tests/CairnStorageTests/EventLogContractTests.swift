@@ -1,33 +1,20 @@
 import CairnCore
 import CairnStorage
+import CairnTestFixtures
 import Testing
 
 @Suite struct EventLogContractTests {
-    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+    let tenant = EventFixtures.tenant
 
-    func token(in stores: CairnStores) async throws -> TokenRecord {
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
-        try await stores.tokens.insert(token)
-        return token
-    }
-
-    func entry(_ token: TokenRecord, tenant: Tenant? = nil, name: String = "Product Added") -> EventLogEntry {
-        let received = Timestamp(millisecondsSinceEpoch: 1_700_000_000_123)
-        let event = ValidatedEvent(
-            action: .track,
-            eventName: name,
+    /// The same track event each time (a new id), its body exactly as given: with a non-ASCII
+    /// character, to be read back byte for byte.
+    func entry(_ token: TokenRecord, name: String = "Product Added") -> EventLogEntry {
+        EventFixtures.entry(
+            token: token,
+            name: name,
             userId: "ABC/123",
             anonymousId: "anon-1",
             originalTimestamp: "2019-11-28T14:31:58.596Z",
-            eventTime: Timestamp(iso8601: "2019-11-28T14:31:58.596Z")!,
-            command: nil
-        )
-        return EventLogEntry(
-            id: EventID.make(at: received),
-            tenant: tenant ?? self.tenant,
-            tokenId: token.id,
-            event: event,
-            receivedAt: received,
             body: Array(#"{"userId":"ABC/123","event":"\#(name)","price":"£11.99"}"#.utf8)
         )
     }
@@ -35,7 +22,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func appendedEventsReadBackAccepted(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let token = try await token(in: stores)
+        let token = try await EventFixtures.token(in: stores, accountWide: true)
         let entries = (0..<50).map { entry(token, name: "e\($0)") }
         try await stores.eventLog.append(entries)
         for entry in entries {
@@ -48,7 +35,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func anEventIsInvisibleToOtherTenants(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let token = try await token(in: stores)
+        let token = try await EventFixtures.token(in: stores, accountWide: true)
         let entry = entry(token)
         try await stores.eventLog.append([entry])
         for other in [
@@ -58,13 +45,13 @@ import Testing
         ] {
             #expect(try await stores.eventLog.event(id: entry.id, tenant: other) == nil)
         }
-        #expect(try await stores.eventLog.event(id: EventID.make(at: .now()), tenant: tenant) == nil)
+        #expect(try await stores.eventLog.event(id: EventID.make(at: EventFixtures.receivedAt), tenant: tenant) == nil)
     }
 
     @Test(arguments: StoreBackend.allCases)
     func aGroupIsStoredWholeOrNotAtAll(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let token = try await token(in: stores)
+        let token = try await EventFixtures.token(in: stores, accountWide: true)
         let first = entry(token)
         try await stores.eventLog.append([first])
         let fresh = entry(token)
@@ -76,7 +63,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func eventsNeedAKnownToken(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        var ghost = try await token(in: stores)
+        var ghost = try await EventFixtures.token(in: stores, accountWide: true)
         ghost.id = "0123456789abcdef"
         await #expect(throws: (any Error).self) { try await stores.eventLog.append([entry(ghost)]) }
     }

@@ -1,57 +1,37 @@
 import CairnCore
 import CairnStorage
-import Foundation
+import CairnTestFixtures
 import Testing
 
 /// Group and alias calls through a real store: what one batch stores, the next one finds.
 @Suite struct GroupAliasContractTests {
-    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+    let tenant = EventFixtures.tenant
 
     struct Call {
         var action: EventAction
         var userId: String?
         var groupId: String?
         var previousId: String?
-        var body: JSONValue = [:]
+        var traits: JSONValue?
     }
 
+    /// Logs `calls` with a new token, one millisecond apart.
     func log(_ stores: CairnStores, _ calls: [Call]) async throws {
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: "B"), now: .now())
-        try await stores.tokens.insert(token)
+        let token = try await EventFixtures.token(in: stores)
         let entries = calls.enumerated().map { offset, call in
             let time = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(offset))
-            var body = call.body.objectValue ?? [:]
-            if let userId = call.userId { body["userId"] = .string(userId) }
-            return EventLogEntry(
-                id: EventID.make(at: time),
-                tenant: tenant,
-                tokenId: token.id,
-                event: ValidatedEvent(
-                    action: call.action,
-                    eventName: call.action == .track ? "e" : nil,
-                    userId: call.userId,
-                    anonymousId: nil,
-                    originalTimestamp: nil,
-                    eventTime: time,
-                    command: nil,
-                    groupId: call.groupId,
-                    previousId: call.previousId
-                ),
-                receivedAt: time,
-                body: JSONValue.object(body).encoded()
+            return EventFixtures.entry(
+                call.action,
+                token: token,
+                name: call.action == .track ? "e" : nil,
+                userId: call.userId,
+                groupId: call.groupId,
+                previousId: call.previousId,
+                traits: call.traits,
+                receivedAt: time
             )
         }
         try await stores.eventLog.append(entries)
-    }
-
-    /// Processes every waiting event (a batch holds one partition's events on PostgreSQL).
-    func processPending(_ stores: CairnStores) async throws {
-        while try await stores.profiles.processPending(
-            limit: 1000,
-            apply: { events, snapshot in
-                ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
-            }
-        ) > 0 {}
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -60,13 +40,13 @@ import Testing
         try await log(
             stores,
             [
-                Call(action: .group, userId: "u", groupId: "acme", body: ["traits": ["name": "Acme", "plan": "free"]]),
-                Call(action: .group, groupId: "solo", body: ["traits": ["name": "Solo"]]),
+                Call(action: .group, userId: "u", groupId: "acme", traits: ["name": "Acme", "plan": "free"]),
+                Call(action: .group, groupId: "solo", traits: ["name": "Solo"]),
             ]
         )
-        try await processPending(stores)
-        try await log(stores, [Call(action: .group, userId: "u", groupId: "acme", body: ["traits": ["plan": "pro"]])])
-        try await processPending(stores)
+        try await EventFixtures.processAll(stores)
+        try await log(stores, [Call(action: .group, userId: "u", groupId: "acme", traits: ["plan": "pro"])])
+        try await EventFixtures.processAll(stores)
         let acme = try #require(try await stores.profiles.group(groupId: "acme", tenant: tenant))
         #expect(acme.traits == ["name": "Acme", "plan": "pro"])
         #expect(try await stores.profiles.group(groupId: "solo", tenant: tenant)?.traits == ["name": "Solo"])
@@ -82,15 +62,15 @@ import Testing
         try await log(
             stores,
             [
-                Call(action: .identify, userId: "old-id", body: ["traits": ["email": "old@example.com"]]),
+                Call(action: .identify, userId: "old-id", traits: ["email": "old@example.com"]),
                 Call(action: .group, userId: "old-id", groupId: "acme"),
-                Call(action: .identify, userId: "new-id", body: ["traits": ["plan": "pro"]]),
+                Call(action: .identify, userId: "new-id", traits: ["plan": "pro"]),
             ]
         )
-        try await processPending(stores)
+        try await EventFixtures.processAll(stores)
         let before = try #require(try await stores.profiles.profile(userId: "old-id", tenant: tenant))
         try await log(stores, [Call(action: .alias, userId: "new-id", previousId: "old-id")])
-        try await processPending(stores)
+        try await EventFixtures.processAll(stores)
 
         #expect(try await stores.profiles.profile(userId: "old-id", tenant: tenant) == nil)
         #expect(try await stores.profiles.profile(customerId: before.customerId, tenant: tenant) == nil)
@@ -106,7 +86,7 @@ import Testing
 
         // A later batch with the old userId lands on the merged customer.
         try await log(stores, [Call(action: .track, userId: "old-id")])
-        try await processPending(stores)
+        try await EventFixtures.processAll(stores)
         let timeline = try await stores.profiles.timeline(
             customerId: merged.customerId,
             tenant: tenant,

@@ -1,4 +1,6 @@
 import CairnCore
+import CairnTestFixtures
+import PostgresNIO
 import Testing
 
 @testable import CairnStorage
@@ -7,28 +9,31 @@ import Testing
 struct PostgresDatabaseTests {
     @Test func connectionsCarryTheConfiguredTimeouts() async throws {
         let location = try await TestPostgres.freshDatabase()
-        let database = try await PostgresDatabase(
+        let database = PostgresDatabase(
             location,
             settings: ConnectionSettings(poolSize: 2, statementTimeout: .seconds(7))
         )
-        let timeout = try await database.query("SHOW statement_timeout").first?.decode(String.self)
-        let idle = try await database.query("SHOW idle_in_transaction_session_timeout").first?.decode(String.self)
-        #expect(timeout == "7s")
-        #expect(idle == "7s")
-        // A statement over the limit is cancelled by the server.
-        await #expect(throws: (any Error).self) {
-            try await database.query("SELECT pg_sleep(8)")
+        try await database.whileRunning {
+            let timeout = try await database.query("SHOW statement_timeout").first?.decode(String.self)
+            let idle = try await database.query("SHOW idle_in_transaction_session_timeout").first?.decode(String.self)
+            #expect(timeout == "7s")
+            #expect(idle == "7s")
+            // A statement over the limit is cancelled by the server.
+            await #expect(throws: (any Error).self) {
+                try await database.query("SELECT pg_sleep(8)")
+            }
         }
     }
 
     @Test func migrationsAreNamedAsOnSQLiteAndRunOnce() async throws {
         let location = try await TestPostgres.freshDatabase()
         // Two nodes starting together migrate once.
-        async let first = PostgresDatabase(location)
-        async let second = PostgresDatabase(location)
-        let (one, _) = try await (first, second)
+        async let first: Void = PostgresDatabase.migrate(location)
+        async let second: Void = PostgresDatabase.migrate(location)
+        _ = try await (first, second)
+        let database = PostgresDatabase(location)
         #expect(
-            try await one.appliedMigrations() == [
+            try await database.whileRunning { try await database.appliedMigrations() } == [
                 "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
             ]
         )

@@ -1,53 +1,43 @@
 import CairnCore
 import CairnStorage
+import CairnTestFixtures
 import Testing
 
 @Suite struct ProfileStoreContractTests {
-    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
+    let tenant = EventFixtures.tenant
 
-    /// Logs `bodies` as (action, userId, anonymousId) events, one millisecond apart.
+    /// Logs `events` as (action, userId, anonymousId) events, one millisecond apart, with an
+    /// account-wide token. Every identify has the same email trait.
     func log(_ stores: CairnStores, _ events: [(EventAction, String?, String?)]) async throws {
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
-        try await stores.tokens.insert(token)
-        var entries: [EventLogEntry] = []
-        for (offset, (action, userId, anonymousId)) in events.enumerated() {
+        let token = try await EventFixtures.token(in: stores, accountWide: true)
+        let entries = events.enumerated().map { offset, event in
+            let (action, userId, anonymousId) = event
             let time = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000 + Int64(offset))
-            var body: [String: JSONValue] = action == .identify ? ["traits": ["email": "shared@example.com"]] : [:]
-            if let userId { body["userId"] = .string(userId) }
-            if let anonymousId { body["anonymousId"] = .string(anonymousId) }
-            let event = ValidatedEvent(
-                action: action,
-                eventName: action == .track ? "e\(offset)" : nil,
+            return EventFixtures.entry(
+                action,
+                token: token,
+                name: action == .track ? "e\(offset)" : nil,
                 userId: userId,
                 anonymousId: anonymousId,
-                originalTimestamp: nil,
-                eventTime: time,
-                command: nil
-            )
-            entries.append(
-                EventLogEntry(
-                    id: EventID.make(at: time),
-                    tenant: tenant,
-                    tokenId: token.id,
-                    event: event,
-                    receivedAt: time,
-                    body: JSONValue.object(body).encoded()
-                )
+                traits: action == .identify ? ["email": "shared@example.com"] : nil,
+                receivedAt: time
             )
         }
         try await stores.eventLog.append(entries)
     }
 
+    /// Processes the waiting events as one batch, by hand, naming new customers after the batch's
+    /// first event; returns what processing made of them.
     func processAll(_ stores: CairnStores) async throws -> ProfileProcessor.Result {
-        let events = try await stores.profiles.pendingEvents(limit: 1000)
+        let events = try await stores.inspection.pendingEvents(limit: 1000)
         let keys = BatchKeys(of: events)
-        let profiles = try await stores.profiles.profiles(userIds: keys.userIds, anonymousIds: keys.anonymousIds)
+        let profiles = try await stores.inspection.profiles(userIds: keys.userIds, anonymousIds: keys.anonymousIds)
         var counter = 0
         let result = ProfileProcessor.process(events, snapshot: ProfileSnapshot(profiles)) {
             counter += 1
             return "customer-\(events.first?.sequence ?? 0)-\(counter)"
         }
-        try await stores.profiles.commit(result, processedAt: .now())
+        try await stores.inspection.commit(result, processedAt: EventFixtures.receivedAt)
         return result
     }
 
@@ -55,12 +45,12 @@ import Testing
     func pendingEventsComeInLogOrderUntilCommitted(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         try await log(stores, [(.page, nil, "x"), (.track, "u", nil), (.identify, "u", nil)])
-        let pending = try await stores.profiles.pendingEvents(limit: 10)
+        let pending = try await stores.inspection.pendingEvents(limit: 10)
         #expect(pending.map(\.entry.event.action) == [.page, .track, .identify])
         #expect(pending.map(\.sequence) == pending.map(\.sequence).sorted())
-        #expect(try await stores.profiles.pendingEvents(limit: 2).count == 2)
+        #expect(try await stores.inspection.pendingEvents(limit: 2).count == 2)
         _ = try await processAll(stores)
-        #expect(try await stores.profiles.pendingEvents(limit: 10).isEmpty)
+        #expect(try await stores.inspection.pendingEvents(limit: 10).isEmpty)
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -70,7 +60,9 @@ import Testing
         let result = try await processAll(stores)
         var again = result
         again.profiles[0].traits["email"] = "changed@example.com"
-        await #expect(throws: (any Error).self) { try await stores.profiles.commit(again, processedAt: .now()) }
+        await #expect(throws: (any Error).self) {
+            try await stores.inspection.commit(again, processedAt: EventFixtures.receivedAt)
+        }
         let stored = try await stores.profiles.profile(userId: "u", tenant: tenant)
         #expect(stored?.email == "shared@example.com")
     }
@@ -86,7 +78,7 @@ import Testing
         let u1 = try #require(try await stores.profiles.profile(userId: "u1", tenant: tenant))
         #expect(u1.anonymousIds == ["anon-1"])
         #expect(try await stores.profiles.profiles(email: "shared@example.com", tenant: tenant).count == 2)
-        let found = try await stores.profiles.profiles(
+        let found = try await stores.inspection.profiles(
             userIds: [IdentityKey(tenant, "u2")],
             anonymousIds: [IdentityKey(tenant, "anon-1"), IdentityKey(tenant, "anon-9"), IdentityKey(tenant, "nobody")]
         )

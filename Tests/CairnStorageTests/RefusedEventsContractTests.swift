@@ -1,5 +1,6 @@
 import CairnCore
 import CairnStorage
+import CairnTestFixtures
 import Foundation
 import Testing
 
@@ -7,31 +8,12 @@ import Testing
 /// columns cannot hold) makes its batch fail with `EventsRefused`, naming it, so the processor
 /// can try it alone and set it aside; the events after it still go through.
 @Suite struct RefusedEventsContractTests {
-    let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
-
-    func identify(_ userId: String, email: String, token: String) -> EventLogEntry {
-        let time = Timestamp.now()
-        let body: JSONValue = ["userId": .string(userId), "traits": ["email": .string(email)]]
-        return EventLogEntry(
-            id: EventID.make(at: time),
-            tenant: tenant,
-            tokenId: token,
-            event: ValidatedEvent(
-                action: .identify,
-                eventName: nil,
-                userId: userId,
-                anonymousId: nil,
-                originalTimestamp: nil,
-                eventTime: time,
-                command: nil
-            ),
-            receivedAt: time,
-            body: body.encoded()
-        )
-    }
+    let tenant = EventFixtures.tenant
 
     func process(_ stores: CairnStores) async throws -> Int {
-        try await stores.profiles.processPending(limit: 1000) { events, snapshot in
+        try await stores.processing.processPending(limit: 1000, processedAt: EventFixtures.receivedAt) {
+            events,
+            snapshot in
             ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
         }
     }
@@ -39,14 +21,13 @@ import Testing
     @Test(arguments: StoreBackend.allCases.filter { $0 == .postgres })
     func anEventTheDatabaseRefusesIsNamedAndTheRestGoOn(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: "B"), now: .now())
-        try await stores.tokens.insert(token)
+        let token = try await EventFixtures.token(in: stores)
         try await stores.eventLog.append([
-            identify("good-1", email: "one@example.com", token: token.id),
-            identify("bad", email: "nul\u{0}@example.com", token: token.id),
-            identify("good-2", email: "two@example.com", token: token.id),
+            EventFixtures.entry(.identify, token: token, userId: "good-1", traits: ["email": "one@example.com"]),
+            EventFixtures.entry(.identify, token: token, userId: "bad", traits: ["email": "nul\u{0}@example.com"]),
+            EventFixtures.entry(.identify, token: token, userId: "good-2", traits: ["email": "two@example.com"]),
         ])
-        let bad = try #require(try await stores.profiles.pendingEvents(limit: 3).dropFirst().first?.sequence)
+        let bad = try #require(try await stores.inspection.pendingEvents(limit: 3).dropFirst().first?.sequence)
 
         var refused: EventsRefused?
         for _ in 0..<3 {
@@ -59,13 +40,15 @@ import Testing
         }
         #expect(refused?.sequence == bad)
         await #expect(throws: EventsRefused.self) {
-            try await stores.profiles.processPending(alone: bad) { events, snapshot in
+            try await stores.processing.processPending(alone: bad, processedAt: EventFixtures.receivedAt) {
+                events,
+                snapshot in
                 ProfileProcessor.process(events, snapshot: snapshot) { UUID().uuidString.lowercased() }
             }
         }
-        try await stores.profiles.fail(sequence: bad, error: .processingFailed, at: .now())
-        while try await process(stores) > 0 {}
-        #expect(try await stores.profiles.pendingEvents(limit: 10).isEmpty)
+        try await stores.processing.fail(sequence: bad, error: .processingFailed, at: EventFixtures.receivedAt)
+        try await EventFixtures.processAll(stores)
+        #expect(try await stores.inspection.pendingEvents(limit: 10).isEmpty)
         #expect(try await stores.profiles.profile(userId: "good-1", tenant: tenant) != nil)
         #expect(try await stores.profiles.profile(userId: "good-2", tenant: tenant) != nil)
         #expect(try await stores.profiles.profile(userId: "bad", tenant: tenant) == nil)

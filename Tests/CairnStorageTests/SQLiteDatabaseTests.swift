@@ -1,5 +1,6 @@
 import CairnCore
 import CairnStorage
+import CairnTestFixtures
 import Testing
 
 @Suite struct SQLiteDatabaseTests {
@@ -15,10 +16,10 @@ import Testing
 
     @Test func dataSurvivesReopening() async throws {
         let path = TemporaryFiles.path(named: "db.sqlite")
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: .now())
+        let token: TokenRecord
         do {
             let stores = try await CairnStores.open(.sqlite(path: path))
-            try await stores.tokens.insert(token)
+            token = try await EventFixtures.token(in: stores, accountWide: true)
         }
         let reopened = try await CairnStores.open(.sqlite(path: path))
         #expect(try await reopened.tokens.token(id: token.id) == token)

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestFixtures
 import Foundation
 import GRDB
 import Testing
@@ -9,9 +10,14 @@ import Testing
 @Suite struct SQLiteUpgradeTests {
     @Test func aVersion3DatabaseUpgradesWithItsEventsIntact() async throws {
         let path = TemporaryFiles.path(named: "old.sqlite")
-        let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: "B"), now: .now())
-        let oldId = EventID.make(at: .now())
+        // The fixtures' tenant, c/a/B, as the rows below are written.
+        let tenant = EventFixtures.tenant
+        // Stored with SQL in the old schema, before a store can open it: so made here, not by the fixture.
+        let (token, _) = TokenRecord.issue(
+            scope: .init(clientId: "c", accountId: "a", brandId: "B"),
+            now: EventFixtures.receivedAt
+        )
+        let oldId = EventID.make(at: EventFixtures.receivedAt)
         do {
             let queue = try DatabaseQueue(path: path)
             try SQLiteMigrations.migrator.migrate(queue, upTo: "0003_profiles")
@@ -30,7 +36,7 @@ import Testing
                                 user_id, event_time, received_at, body)
                             VALUES (?, 'c', 'a', 'B', ?, 'track', 'old', 'u', 1, 1, x'7b7d')
                             """,
-                        arguments: [EventID.make(at: .now()).description, token.id]
+                        arguments: [EventID.make(at: EventFixtures.receivedAt).description, token.id]
                     )
                 }
                 try db.execute(sql: "DELETE FROM events WHERE seq = 3")
@@ -49,26 +55,9 @@ import Testing
         #expect(try await database.appliedMigrations().last == "0005_many_nodes")
         #expect(try await stores.eventLog.event(id: oldId, tenant: tenant)?.entry.event.eventName == "old")
 
-        let time = Timestamp.now()
-        let group = EventLogEntry(
-            id: EventID.make(at: time),
-            tenant: tenant,
-            tokenId: token.id,
-            event: ValidatedEvent(
-                action: .group,
-                eventName: nil,
-                userId: "u",
-                anonymousId: nil,
-                originalTimestamp: nil,
-                eventTime: time,
-                command: nil,
-                groupId: "acme"
-            ),
-            receivedAt: time,
-            body: Array("{}".utf8)
-        )
+        let group = EventFixtures.entry(.group, token: token, userId: "u", groupId: "acme", body: Array("{}".utf8))
         try await stores.eventLog.append([group])
-        let pending = try await stores.profiles.pendingEvents(limit: 10)
+        let pending = try await stores.inspection.pendingEvents(limit: 10)
         // The sequence goes on past every number the old table used, even a deleted one.
         #expect(pending.map(\.sequence) == [1, 2, 4, 5])
         #expect(pending.last?.entry.event.groupId == "acme")

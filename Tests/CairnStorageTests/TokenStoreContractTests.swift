@@ -1,5 +1,6 @@
 import CairnCore
 import CairnStorage
+import CairnTestFixtures
 import Testing
 
 @Suite struct TokenStoreContractTests {
@@ -8,15 +9,14 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func storesAndReadsTokens(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let (brand, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: "B"), now: now)
-        let (account, _) = TokenRecord.issue(
-            scope: .init(clientId: "c", accountId: "a", brandId: nil),
+        let brand = try await EventFixtures.token(in: stores, at: now)
+        let account = try await EventFixtures.token(
+            in: stores,
+            accountWide: true,
             rate: 2.5,
             burst: 7,
-            now: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
+            at: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
         )
-        try await stores.tokens.insert(brand)
-        try await stores.tokens.insert(account)
         #expect(try await stores.tokens.token(id: brand.id) == brand)
         #expect(try await stores.tokens.token(id: account.id) == account)
         #expect(try await stores.tokens.token(id: "0000000000000000") == nil)
@@ -26,8 +26,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func revokesOnce(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        let (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: now)
-        try await stores.tokens.insert(token)
+        let token = try await EventFixtures.token(in: stores, accountWide: true, at: now)
         let later = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 5000)
         #expect(try await stores.tokens.revoke(id: token.id, at: later))
         #expect(try await stores.tokens.token(id: token.id)?.revokedAt == later)
@@ -38,8 +37,7 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func refusesTwoTokensWithOneHash(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        var (token, _) = TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: now)
-        try await stores.tokens.insert(token)
+        var token = try await EventFixtures.token(in: stores, accountWide: true, at: now)
         token.id = "ffffffffffffffff"
         await #expect(throws: (any Error).self) { try await stores.tokens.insert(token) }
     }

@@ -1,5 +1,6 @@
 import CairnCore
 import Foundation
+import HTTPTypes
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import CairnCore
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import Testing
 
 /// The real binary on PostgreSQL: the CLI and `serve` take a `postgres://` URL and behave as on SQLite.

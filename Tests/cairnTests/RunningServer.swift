@@ -58,6 +58,21 @@ final class RunningServer: Sendable {
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
+    /// Waits until the server's log holds `text` `count` times (a condition, not a time); false
+    /// if it does not within `attempts` looks 20 ms apart.
+    func waitForLog(_ text: String, count: Int = 1, attempts: Int = 500) async -> Bool {
+        await waitForLog(attempts: attempts) { $0.components(separatedBy: text).count - 1 >= count }
+    }
+
+    /// Waits until the server's log satisfies `condition`; false if it does not within `attempts` looks.
+    func waitForLog(attempts: Int = 500, _ condition: (String) -> Bool) async -> Bool {
+        for _ in 0..<attempts {
+            if condition(log) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Sends SIGTERM and waits for the exit status.
     func stop(signal: Int32 = SIGTERM) async -> Int32 {
         kill(process.processIdentifier, signal)

@@ -22,7 +22,7 @@ public enum SalesmachineRules {
         method: Method,
         body: JSONValue,
         receivedAt: Timestamp
-    ) throws(EventRejection) -> SegmentMessage {
+    ) throws(EventRejection) -> IngestedEvent {
         guard case .object(let fields) = body else {
             throw EventRejection(.bodyNotObject, "The request body must be a JSON object, not \(body.typeName).")
         }
@@ -83,48 +83,19 @@ public enum SalesmachineRules {
         body: JSONValue,
         receivedAt: Timestamp,
         maxItems: Int = BatchValidator.defaultMaxItems
-    ) throws(BatchRejection) -> [SegmentMessage] {
-        guard case .array(let items) = body else {
-            throw BatchRejection(
-                EventRejection(.invalidFieldType, "A Salesmachine batch is a JSON array, not \(body.typeName).")
-            )
-        }
-        guard !items.isEmpty else {
-            throw BatchRejection(EventRejection(.emptyBatch, "The batch array is empty: send at least one call."))
-        }
-        guard items.count <= maxItems else {
-            throw BatchRejection(
-                EventRejection(.batchTooLarge, "A batch holds at most \(maxItems) calls; this one has \(items.count).")
-            )
-        }
-        var messages: [SegmentMessage] = []
-        messages.reserveCapacity(items.count)
-        var failures: [BatchRejection.Item] = []
-        for (index, item) in items.enumerated() {
-            do throws(EventRejection) {
-                let name = item["method"]?.stringValue ?? ""
-                guard let method = Method(rawValue: name.lowercased()) else {
-                    throw EventRejection(
-                        .unknownMethod,
-                        "Each call needs a method: event, contact, account or pageview"
-                            + (name.isEmpty ? "." : "; \"\(name)\" is not one.")
-                    )
-                }
-                messages.append(try validate(method: method, body: item, receivedAt: receivedAt))
-            } catch {
-                failures.append(BatchRejection.Item(index: index, rejection: error))
+    ) throws(BatchRejection) -> [IngestedEvent] {
+        let envelope = try BatchEnvelope.open(body, shape: .array, noun: "call", maxItems: maxItems)
+        return try envelope.collect(policy: .allOrNothing) { item throws(EventRejection) in
+            let name = item["method"]?.stringValue ?? ""
+            guard let method = Method(rawValue: name.lowercased()) else {
+                throw EventRejection(
+                    .unknownMethod,
+                    "Each call needs a method: event, contact, account or pageview"
+                        + (name.isEmpty ? "." : "; \"\(name)\" is not one.")
+                )
             }
-        }
-        guard failures.isEmpty else {
-            throw BatchRejection(
-                EventRejection(
-                    .invalidBatchItems,
-                    "\(failures.count) of the \(items.count) calls are invalid; nothing in the batch was stored."
-                ),
-                items: failures
-            )
-        }
-        return messages
+            return try validate(method: method, body: item, receivedAt: receivedAt)
+        }.accepted
     }
 
     /// A required id: a non-empty string, or a number in its written form.

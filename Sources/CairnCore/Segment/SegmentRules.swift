@@ -14,7 +14,7 @@ public enum SegmentRules {
         batchSentAt: Timestamp? = nil,
         receivedAt: Timestamp,
         groupNeedsIdentity: Bool = true
-    ) throws(EventRejection) -> SegmentMessage {
+    ) throws(EventRejection) -> IngestedEvent {
         guard bytes.count <= maxMessageBytes else {
             throw EventRejection(
                 .messageTooLarge,
@@ -87,7 +87,7 @@ public enum SegmentRules {
             event.previousId = previousId
         }
         try event.requireStorableText(messageId: messageId)
-        return SegmentMessage(event: event, body: bytes, messageId: messageId)
+        return IngestedEvent(event: event, body: bytes, messageId: messageId)
     }
 
     /// A `sentAt`: absent, null, or an ISO-8601 string.

@@ -1,36 +1,3 @@
-/// One event of a batch: its validated fields and the bytes to store for it.
-public struct BatchItem: Sendable {
-    public var event: ValidatedEvent
-    /// The item as stored: its own JSON with the batch's outer `context` merged in beneath.
-    public var body: JSONValue
-
-    public init(event: ValidatedEvent, body: JSONValue) {
-        self.event = event
-        self.body = body
-    }
-}
-
-/// A batch refused whole: the reason, and for each bad item its index and its own reason.
-public struct BatchRejection: Error, Sendable, Hashable {
-    public var rejection: EventRejection
-    public var items: [Item]
-
-    public struct Item: Sendable, Hashable {
-        public var index: Int
-        public var rejection: EventRejection
-
-        public init(index: Int, rejection: EventRejection) {
-            self.index = index
-            self.rejection = rejection
-        }
-    }
-
-    public init(_ rejection: EventRejection, items: [Item] = []) {
-        self.rejection = rejection
-        self.items = items
-    }
-}
-
 /// The rules of a Track API batch: `{"batch":[…], "context":{…}}`, every item an event naming
 /// its action in `type` or `event`. A batch is accepted or refused whole.
 public enum BatchValidator {
@@ -40,61 +7,23 @@ public enum BatchValidator {
         body: JSONValue,
         receivedAt: Timestamp,
         maxItems: Int = defaultMaxItems
-    ) throws(BatchRejection) -> [BatchItem] {
-        guard case .object(let fields) = body else {
-            throw BatchRejection(
-                EventRejection(.bodyNotObject, "The request body must be a JSON object, not \(body.typeName).")
-            )
-        }
-        guard let list = fields["batch"] else {
-            throw BatchRejection(EventRejection(.missingBatch, "A batch needs a batch array of events."))
-        }
-        guard case .array(let entries) = list else {
-            throw BatchRejection(EventRejection(.invalidFieldType, "batch must be an array, not \(list.typeName)."))
-        }
-        guard !entries.isEmpty else {
-            throw BatchRejection(EventRejection(.emptyBatch, "The batch array is empty: send at least one event."))
-        }
-        guard entries.count <= maxItems else {
-            throw BatchRejection(
-                EventRejection(
-                    .batchTooLarge,
-                    "A batch holds at most \(maxItems) events; this one has \(entries.count)."
-                )
-            )
-        }
+    ) throws(BatchRejection) -> [IngestedEvent] {
+        let envelope = try BatchEnvelope.open(body, shape: .object, noun: "event", maxItems: maxItems)
         do throws(EventRejection) {
-            try FieldReader.requireOptionalObject(fields["context"], field: "context")
+            try FieldReader.requireOptionalObject(envelope.fields["context"], field: "context")
         } catch {
             throw BatchRejection(error)
         }
-        let outerContext = fields["context"]?.objectValue
-
-        var items: [BatchItem] = []
-        items.reserveCapacity(entries.count)
-        var failures: [BatchRejection.Item] = []
-        for (index, entry) in entries.enumerated() {
-            do throws(EventRejection) {
-                let merged = mergeContext(outerContext, into: entry)
-                let action = try action(of: merged)
-                let event = try EventValidator.validate(action: action, body: merged, receivedAt: receivedAt)
-                items.append(BatchItem(event: event, body: merged))
-            } catch {
-                failures.append(BatchRejection.Item(index: index, rejection: error))
-            }
-        }
-        guard failures.isEmpty else {
-            let count = failures.count
-            throw BatchRejection(
-                EventRejection(
-                    .invalidBatchItems,
-                    "\(count) of the \(entries.count) batch items \(count == 1 ? "is" : "are") invalid; "
-                        + "nothing in the batch was stored."
-                ),
-                items: failures
+        let outerContext = envelope.fields["context"]?.objectValue
+        return try envelope.collect(policy: .allOrNothing) { item throws(EventRejection) in
+            let merged = mergeContext(outerContext, into: item)
+            let event = try EventValidator.validate(
+                action: try action(of: merged),
+                body: merged,
+                receivedAt: receivedAt
             )
-        }
-        return items
+            return IngestedEvent(event: event, body: merged.encoded())
+        }.accepted
     }
 
     /// The action an item names: `type` when present, else an `event` of identify, page or

@@ -1,16 +1,19 @@
-import CairnCore
-import Hummingbird
+public import CairnCore
+public import Hummingbird
 
-/// The request context of every Cairn route: Hummingbird's core storage plus the token that
-/// authenticated the request, once the auth middleware has checked it.
+/// The request context of every Cairn route: Hummingbird's core storage, plus what the
+/// gateway's admission learns before the handler runs.
 public struct CairnRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by `TrackAuthMiddleware` for the Track API routes.
-    public var token: TokenRecord?
+    /// Set by `AdmissionMiddleware` once the request's key is admitted.
+    public var principal: Principal?
+    /// Set by `AdmissionMiddleware` when it had to read the body to find the key.
+    var preReadBody: IngestBody?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.token = nil
+        self.principal = nil
+        self.preReadBody = nil
     }
 
     /// The client, account and brand named in the path of a Track API route.

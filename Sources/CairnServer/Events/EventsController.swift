@@ -7,13 +7,13 @@ import Hummingbird
 struct EventsController: Sendable {
     let eventLog: any EventLogStore
 
-    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("events", use: self.list)
         group.get("events/:eventId", use: self.status)
     }
 
-    @Sendable func status(request: Request, context: CairnRequestContext) async throws -> Response {
-        let tenant = try context.pathTenant()
+    @Sendable func status(request: Request, context: AuthenticatedContext) async throws -> Response {
+        let tenant = context.principal.tenant
         let idText = try context.parameters.require("eventId")
         guard let id = EventID(idText), let stored = try await eventLog.event(id: id, tenant: tenant) else {
             throw APIError(.notFound, code: "event_not_found", message: "No event \(idText) was found for this brand.")
@@ -23,9 +23,9 @@ struct EventsController: Sendable {
         return JSONResponse.make(body: body)
     }
 
-    @Sendable func list(request: Request, context: CairnRequestContext) async throws -> Response {
+    @Sendable func list(request: Request, context: AuthenticatedContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        var query = EventQuery(tenant: try context.pathTenant())
+        var query = EventQuery(tenant: context.principal.tenant)
         query.userId = parameters["userId"].map(String.init)
         query.eventName = parameters["event"].map(String.init)
         if let status = parameters["status"] {

@@ -6,14 +6,14 @@ import Hummingbird
 /// (Segment `group`, Salesmachine `account`) described it. Its members list it in their
 /// profile's `meta` view (`groups`).
 struct GroupsController: Sendable {
-    let profiles: any ProfileStore
+    let profiles: any ProfileReader
 
-    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("groups/:groupId", use: self.show)
     }
 
-    @Sendable func show(request: Request, context: CairnRequestContext) async throws -> Response {
-        let tenant = try context.pathTenant()
+    @Sendable func show(request: Request, context: AuthenticatedContext) async throws -> Response {
+        let tenant = context.principal.tenant
         let groupId = try context.parameters.require("groupId")
         guard let found = try await profiles.group(groupId: groupId, tenant: tenant) else {
             throw APIError(

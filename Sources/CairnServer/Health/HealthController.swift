@@ -1,5 +1,7 @@
+import CairnCore
 import CairnStorage
 import Hummingbird
+import Logging
 
 /// `GET /health`: 200 whenever the process is up and listening (it listens only once its
 /// database was opened and migrated). `GET /ready`: 200 while the database answers, 503

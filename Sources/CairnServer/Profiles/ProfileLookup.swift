@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// The `{key}:{value}` path component of the Profiles API: `userId:ABC%2F123`, `email:…`, `id:…`.
 struct ProfileLookup: Sendable, Hashable {

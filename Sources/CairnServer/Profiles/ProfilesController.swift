@@ -7,7 +7,7 @@ import Hummingbird
 /// `userId:` and `id:` name one customer and answer with that profile's view; `email:` may
 /// match several customers and answers `{"profiles":[…]}` with a view of each.
 struct ProfilesController: Sendable {
-    let profiles: any ProfileStore
+    let profiles: any ProfileReader
 
     enum View: String {
         case traits
@@ -15,12 +15,12 @@ struct ProfilesController: Sendable {
         case events
     }
 
-    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("profiles/:lookup/:view", use: self.show)
     }
 
-    @Sendable func show(request: Request, context: CairnRequestContext) async throws -> Response {
-        let tenant = try context.pathTenant()
+    @Sendable func show(request: Request, context: AuthenticatedContext) async throws -> Response {
+        let tenant = context.principal.tenant
         let lookup = try ProfileLookup(parsing: try context.parameters.require("lookup"))
         let viewName = try context.parameters.require("view")
         guard let view = View(rawValue: viewName) else {

@@ -1,5 +1,5 @@
-import CairnCore
-import Hummingbird
+public import CairnCore
+public import Hummingbird
 
 /// An error answer: `{"success":false,"code":…,"message":…}` with a fitting status, and for a
 /// refused batch the bad items. Messages are for people; codes are stable for programs.
@@ -9,7 +9,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     public var headers: HTTPFields
     public var itemErrors: [BatchRejection.Item]
-    public var style = Style.cairn
+    /// nil until the surface that answers sets it; Cairn's shape when none does.
+    public var style: Style?
 
     /// The shape of the answer: Cairn's (and Segment's) `{"success":false,…}`, or the
     /// Salesmachine API's `{"status":"error",…}`.
@@ -38,24 +39,14 @@ public struct APIError: HTTPResponseError, Sendable {
 
     func makeResponse() -> Response {
         var body: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
-        switch style {
+        switch style ?? .cairn {
         case .cairn:
             body["success"] = false
         case .salesmachine:
             body["status"] = "error"
             body["error"] = .string(message)
         }
-        if !itemErrors.isEmpty {
-            body["errors"] = .array(
-                itemErrors.map { item in
-                    [
-                        "index": .number(String(item.index)),
-                        "code": .string(item.rejection.code.rawValue),
-                        "message": .string(item.rejection.message),
-                    ]
-                }
-            )
-        }
+        if !itemErrors.isEmpty { body["errors"] = .array(itemErrors.map(\.json)) }
         var response = JSONResponse.make(status: status, body: .object(body))
         response.headers.append(contentsOf: headers)
         return response

@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// The outermost middleware: answers any error that is not already an HTTP answer with a JSON
 /// 500 whose body names nothing internal, and logs the details instead.

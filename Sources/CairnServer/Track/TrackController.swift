@@ -1,18 +1,16 @@
 import CairnCore
-import CairnStorage
 import Hummingbird
 
 /// The Track API's ingest: `POST /track/{clientId}/{accountId}/{brandId}/v1/{identify|track|page|screen|batch}`.
 struct TrackController: Sendable {
-    let writer: EventLogWriter
-    let bodyReader: TrackBodyReader
+    let gateway: IngestGateway
     let maxBatchItems: Int
 
-    func addRoutes(to group: RouterGroup<CairnRequestContext>) {
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post(":action", use: self.ingest)
     }
 
-    @Sendable func ingest(request: Request, context: CairnRequestContext) async throws -> Response {
+    @Sendable func ingest(request: Request, context: AuthenticatedContext) async throws -> Response {
         let actionName = try context.parameters.require("action")
         guard let action = TrackAction(name: actionName) else {
             throw APIError(
@@ -21,58 +19,20 @@ struct TrackController: Sendable {
                 message: "Unknown action \"\(actionName)\": use identify, track, page, screen or batch."
             )
         }
-        guard let token = context.token else { throw APIError.notAuthorised }
-        let tenant = try context.pathTenant()
-        let body = try await bodyReader.read(request)
-        let receivedAt = Timestamp.now()
-
-        var entries: [EventLogEntry] = []
-        if let eventAction = action.eventAction {
-            let event: ValidatedEvent
-            do throws(EventRejection) {
-                event = try EventValidator.validate(action: eventAction, body: body.json, receivedAt: receivedAt)
-            } catch {
-                throw APIError.rejected(error)
-            }
-            entries.append(
-                EventLogEntry(
-                    id: EventID.make(at: receivedAt),
-                    tenant: tenant,
-                    tokenId: token.id,
-                    event: event,
+        let maxBatchItems = self.maxBatchItems
+        let receipt = try await gateway.ingest(request, context: context, surface: .track) { body, receivedAt in
+            guard let eventAction = action.eventAction else {
+                let events = try BatchValidator.validate(
+                    body: body.json,
                     receivedAt: receivedAt,
-                    body: body.bytes
+                    maxItems: maxBatchItems
                 )
-            )
-        } else {
-            let items: [BatchItem]
-            do throws(BatchRejection) {
-                items = try BatchValidator.validate(body: body.json, receivedAt: receivedAt, maxItems: maxBatchItems)
-            } catch {
-                throw APIError.rejected(error)
+                return IngestBatch(accepted: events)
             }
-            entries.reserveCapacity(items.count)
-            for item in items {
-                entries.append(
-                    EventLogEntry(
-                        id: EventID.make(at: receivedAt),
-                        tenant: tenant,
-                        tokenId: token.id,
-                        event: item.event,
-                        receivedAt: receivedAt,
-                        body: item.body.encoded()
-                    )
-                )
-            }
+            let event = try EventValidator.validate(action: eventAction, body: body.json, receivedAt: receivedAt)
+            return IngestBatch(accepted: [IngestedEvent(event: event, body: body.bytes)])
         }
-
-        do {
-            try await writer.append(entries)
-        } catch {
-            context.logger.error("events not stored", metadata: ["error": "\(error)"])
-            throw APIError.unavailable
-        }
-        return action == .batch ? Self.acceptedBatch(entries) : Self.accepted(entries[0])
+        return action == .batch ? Self.acceptedBatch(receipt.entries) : Self.accepted(receipt.entries[0])
     }
 
     private static func accepted(_ entry: EventLogEntry) -> Response {

@@ -1,16 +1,17 @@
-import Logging
+public import Logging
 import NIOSSL
-import PostgresNIO
+public import PostgresNIO
+public import ServiceLifecycle
 import Synchronization
 
-/// A pool of connections to one PostgreSQL database, migrated on open. The pool runs for the
-/// life of this object.
-public final class PostgresDatabase: Sendable {
+/// A pool of connections to one PostgreSQL database. The pool is a `Service`: it connects while
+/// `run` runs (under the application's service group, or `CairnStores.whileRunning` for a
+/// command) and closes its connections when that ends.
+public final class PostgresDatabase: Service, Sendable {
     let client: PostgresClient
     let logger: Logger
     let settings: ConnectionSettings
     public let location: PostgresLocation
-    private let runner: Task<Void, Never>
 
     /// Advisory lock keys (`pg_advisory_xact_lock`) shared by every node on the database.
     enum LockKey: Int64 {
@@ -19,13 +20,12 @@ public final class PostgresDatabase: Sendable {
         case eventLog = 0x6361_6972_6e00_0002
     }
 
-    /// Connects and migrates; gives up with `StorageError.cannotOpen` after `openTimeout`.
+    /// A pool for `location`; it connects once `run` runs.
     public init(
         _ location: PostgresLocation,
         settings: ConnectionSettings = ConnectionSettings(),
-        openTimeout: Duration = .seconds(10),
         logger: Logger? = nil
-    ) async throws {
+    ) {
         var configuration = PostgresClient.Configuration(
             host: location.host,
             port: location.port,
@@ -52,11 +52,40 @@ public final class PostgresDatabase: Sendable {
         self.logger = logger
         self.settings = settings
         self.location = location
-        self.runner = Task { await client.run() }
+    }
+
+    /// Runs the pool until the service group shuts down (or the task is cancelled).
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.client.run() }
+    }
+
+    /// Runs `body` while the pool runs, then closes it: for a command, a test, or the migrations.
+    public func whileRunning<Result: Sendable>(
+        _ body: @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    /// Creates or upgrades the schema with a pool of its own, run for the purpose; gives up with
+    /// `StorageError.cannotOpen` after `openTimeout`.
+    public static func migrate(
+        _ location: PostgresLocation,
+        settings: ConnectionSettings = ConnectionSettings(),
+        openTimeout: Duration = .seconds(10)
+    ) async throws {
+        let database = PostgresDatabase(
+            location,
+            settings: ConnectionSettings(poolSize: 2, statementTimeout: settings.statementTimeout)
+        )
         do {
-            try await Self.within(openTimeout) { try await PostgresMigrations.migrate(self) }
+            try await database.whileRunning {
+                try await Self.within(openTimeout) { try await PostgresMigrations.migrate(database) }
+            }
         } catch {
-            runner.cancel()
             throw StorageError.cannotOpen(path: location.description, reason: Self.reason(error))
         }
     }

@@ -190,9 +190,12 @@ enum PostgresMigrations {
                 for statement in migration.sql {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: database.logger)
                 }
-                let now = Timestamp.now().millisecondsSinceEpoch
+                // The server's clock: every node records migrations on one time line.
                 try await connection.query(
-                    "INSERT INTO cairn_migrations (name, applied_at) VALUES (\(migration.name), \(now))",
+                    """
+                    INSERT INTO cairn_migrations (name, applied_at)
+                    VALUES (\(migration.name), (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+                    """,
                     logger: database.logger
                 )
             }

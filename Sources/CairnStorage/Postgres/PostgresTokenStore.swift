@@ -1,6 +1,6 @@
-import CairnCore
-import Foundation
-import PostgresNIO
+public import CairnCore
+public import Foundation
+public import PostgresNIO
 
 /// API tokens in PostgreSQL.
 public struct PostgresTokenStore: TokenStore {

@@ -1,6 +1,6 @@
-import CairnCore
-import Foundation
-import GRDB
+public import CairnCore
+public import Foundation
+public import GRDB
 
 /// API tokens in SQLite.
 public struct SQLiteTokenStore: TokenStore {

@@ -1,0 +1,73 @@
+public import CairnCore
+public import CairnStorage
+public import Logging
+
+/// Everything a Cairn node can be told, in typed sections, read once at start (the `cairn`
+/// executable reads it from flags, `CAIRN_*` variables and an optional file).
+public struct AppConfiguration: Sendable {
+    public var http = HTTPSettings()
+    public var ingest = IngestSettings()
+    public var storage = StorageSettings()
+    public var processor = ProcessorSettings()
+    /// What this node runs: the HTTP surfaces, the background workers, or both.
+    public var role = NodeRole.all
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+}
+
+/// What a node runs, so that a deployment can scale the HTTP surfaces and the workers apart.
+public enum NodeRole: String, Sendable, CaseIterable {
+    /// The HTTP surfaces and the workers.
+    case all
+    /// The HTTP surfaces (with the event log writer they append through), no background workers.
+    case api
+    /// The background workers (processor, messageId pruner), with only `/health` and `/ready` over HTTP.
+    case worker
+
+    var servesAPI: Bool { self != .worker }
+    var runsWorkers: Bool { self != .api }
+}
+
+public struct HTTPSettings: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+
+    public init() {}
+}
+
+public struct IngestSettings: Sendable {
+    /// The largest Track API request body accepted, in bytes (the spec's 6 MB).
+    public var maxBodyBytes = 6 * 1024 * 1024
+    /// The deepest nesting of arrays and objects accepted in a body.
+    public var maxJSONDepth = 64
+    /// The most events one batch may hold.
+    public var maxBatchItems = 10_000
+    /// How long a token looked up in the database is trusted before it is read again, in
+    /// seconds: a revoked token stops working within this time on a running server.
+    public var tokenCacheSeconds: Double = 5
+    /// How long a Segment `messageId` keeps later messages with the same id and write key out of the log.
+    public var messageIdWindow = MessageDeduplication.defaultWindow
+
+    public init() {}
+}
+
+public struct StorageSettings: Sendable {
+    public var database = DatabaseLocation.defaultValue
+    /// Pool size and statement timeout for a database server (PostgreSQL).
+    public var connection = ConnectionSettings()
+
+    public init() {}
+}
+
+public struct ProcessorSettings: Sendable {
+    /// Whether this node applies accepted events to profiles (when its role runs workers).
+    public var enabled = true
+    /// The most events the processor applies in one transaction.
+    public var batchSize = 1000
+    /// Batches this node's processor runs side by side; nil: 1 on SQLite (one writer), 2 on
+    /// PostgreSQL (each claims its own partition).
+    public var workers: Int?
+
+    public init() {}
+}

@@ -1,0 +1,88 @@
+import CairnCore
+import CairnPipeline
+import HTTPTypes
+import Hummingbird
+
+/// The gateway's first step, before any of the body is read: finds the request's key where its
+/// surface puts it, authenticates it, works out the brand it writes to and charges the token's
+/// bucket. Only then does the handler run, in an `AuthenticatedContext`. Every answer, refusal
+/// or not, is in the surface's shape and carries the admitted token's rate-limit headers.
+///
+/// The one exception to "before the body": a Segment client that sends no key in the head may
+/// send `writeKey` in the body, which is then read (under the surface's limits) to find it.
+struct AdmissionMiddleware: RouterMiddleware {
+    typealias Context = CairnRequestContext
+
+    // A valid field name (RFC 9110) as a literal: the initializer cannot fail.
+    static let tokenHeader = HTTPField.Name("auth-token")!
+
+    let surface: IngestSurface
+    let authenticator: TokenAuthenticator
+    let limiter: RateLimiter
+    let bodyReader: IngestBodyReader
+    let trackMaxBytes: Int
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        var style = surface.style(for: request)
+        var limitHeaders: HTTPFields = [:]
+        var response: Response
+        do {
+            var presented = surface.headKey(request)
+            if presented == nil, surface.keyMayBeInBody {
+                let body = try await readBody(request, style: style)
+                context.preReadBody = body
+                style = surface.style(for: request, body: body)
+                presented = PresentedKey.bodyWriteKey(body.json)
+            }
+            let principal = try await admit(presented, request: request, context: context, style: &style)
+            limitHeaders = principal.rateLimitHeaders
+            context.principal = principal
+            response = try await next(request, context)
+        } catch var error as APIError {
+            if error.style == nil { error.style = style }
+            response = error.makeResponse()
+        }
+        response.headers.append(contentsOf: limitHeaders)
+        return response
+    }
+
+    private func admit(
+        _ presented: String?,
+        request: Request,
+        context: Context,
+        style: inout APIError.Style
+    ) async throws -> Principal {
+        guard let presented else { throw surface.missingKey(style) }
+        guard let token = try await authenticator.liveToken(presented) else {
+            if surface == .sharedBatch, context.preReadBody == nil {
+                // The refusal speaks the words of the client that sent it: a Salesmachine batch is an array.
+                if let body = try? await readBody(request, style: style) {
+                    style = surface.style(for: request, body: body)
+                }
+            }
+            throw surface.invalidKey(style)
+        }
+        let tenant = try surface.tenant(for: token, context: context, style: style)
+        let decision = limiter.take(for: token)
+        let headers = RateLimitHeaders.fields(for: token, decision: decision)
+        if case .limited = decision {
+            var refusal = surface.rateLimited(token)
+            refusal.headers = headers
+            throw refusal
+        }
+        return Principal(token: token, tenant: tenant, rateLimitHeaders: headers)
+    }
+
+    private func readBody(_ request: Request, style: APIError.Style) async throws -> IngestBody {
+        do {
+            return try await bodyReader.read(request, policy: surface.bodyPolicy(trackMaxBytes: trackMaxBytes))
+        } catch let failure as IngestBodyError {
+            throw surface.refusal(for: failure, style: style)
+        }
+    }
+}

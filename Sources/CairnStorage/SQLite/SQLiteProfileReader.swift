@@ -1,0 +1,67 @@
+public import CairnCore
+public import Foundation
+public import GRDB
+
+/// Reads profiles, groups and timelines from SQLite for the read APIs.
+public struct SQLiteProfileReader: ProfileReader {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func group(groupId: String, tenant: Tenant) async throws -> GroupProfile? {
+        let key = IdentityKey(tenant, groupId)
+        return try await database.pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: SQLiteProfileRows.groupQuery),
+                arguments: SQLiteProfileRows.arguments(key)
+            )
+            .map { SQLiteProfileRows.decodeGroup($0, key) }
+        }
+    }
+
+    public func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile? {
+        try await database.pool.read { db in
+            try SQLiteProfileRows.profile(
+                db,
+                where: "id = ? AND client_id = ? AND account_id = ? AND brand_id = ?",
+                [customerId] + SQLiteProfileRows.tenantArguments(tenant)
+            ).first
+        }
+    }
+
+    public func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile? {
+        try await database.pool.read { db in
+            try SQLiteProfileRows.profile(
+                db,
+                where: "user_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?",
+                [userId] + SQLiteProfileRows.tenantArguments(tenant)
+            ).first
+        }
+    }
+
+    public func profiles(email: String, tenant: Tenant) async throws -> [CustomerProfile] {
+        try await database.pool.read { db in
+            try SQLiteProfileRows.profile(
+                db,
+                where: "email = ? AND client_id = ? AND account_id = ? AND brand_id = ?",
+                [email] + SQLiteProfileRows.tenantArguments(tenant)
+            )
+        }
+    }
+
+    public func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM events
+                    WHERE customer_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                    ORDER BY event_time DESC, seq DESC LIMIT ? OFFSET ?
+                    """,
+                arguments: StatementArguments([customerId] + SQLiteProfileRows.tenantArguments(tenant) + [size, from])
+            ).map(SQLiteEventLog.storedEvent(from:))
+        }
+    }
+}

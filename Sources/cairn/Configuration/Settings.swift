@@ -1,0 +1,115 @@
+/// Every setting of Cairn, in one place: `serve --help`, the README's table (`cairn settings`)
+/// and the readers of each section are made from these.
+enum Settings {
+    static let config = Setting(
+        key: "config",
+        flag: "config",
+        environment: "CAIRN_CONFIG",
+        valueName: "file",
+        help: "A configuration file (YAML if it ends in .yaml or .yml, JSON otherwise) whose keys are the settings' "
+            + "dotted keys; flags and CAIRN_* variables win over it.",
+        defaultText: "none"
+    )
+    static let database = Setting(
+        key: "storage.database",
+        flag: "database",
+        environment: "CAIRN_DATABASE",
+        valueName: "url",
+        help: "Where Cairn keeps its data: sqlite:PATH or postgres://user:password@host:port/database.",
+        defaultText: "sqlite:cairn.sqlite",
+        isSecret: true
+    )
+    static let poolSize = Setting(
+        key: "storage.poolSize",
+        flag: "db-pool-size",
+        environment: "CAIRN_DB_POOL_SIZE",
+        valueName: "n",
+        help: "Most connections to a PostgreSQL server.",
+        defaultText: "20"
+    )
+    static let statementTimeout = Setting(
+        key: "storage.statementTimeout",
+        flag: "db-statement-timeout",
+        environment: "CAIRN_DB_STATEMENT_TIMEOUT",
+        valueName: "seconds",
+        help: "Longest a PostgreSQL statement (or idle transaction, or wait for a connection) may take.",
+        defaultText: "30"
+    )
+    static let host = Setting(
+        key: "http.host",
+        flag: "host",
+        environment: "CAIRN_HOST",
+        valueName: "address",
+        help: "Address to listen on.",
+        defaultText: "127.0.0.1"
+    )
+    static let port = Setting(
+        key: "http.port",
+        flag: "port",
+        environment: "CAIRN_PORT",
+        valueName: "port",
+        help: "Port to listen on; 0 picks a free one.",
+        defaultText: "8080"
+    )
+    static let maxBodyBytes = Setting(
+        key: "ingest.maxBodyBytes",
+        flag: "max-body-bytes",
+        environment: "CAIRN_MAX_BODY_BYTES",
+        valueName: "bytes",
+        help: "Largest Track API request body accepted.",
+        defaultText: "6291456"
+    )
+    static let messageIdWindow = Setting(
+        key: "ingest.messageIdWindow",
+        flag: "message-id-window",
+        environment: "CAIRN_MESSAGE_ID_WINDOW",
+        valueName: "seconds",
+        help: "How long a Segment messageId keeps later messages with the same id and write key out.",
+        defaultText: "604800 (7 days)"
+    )
+    static let processor = Setting(
+        key: "processor.enabled",
+        flag: "processor",
+        environment: "CAIRN_PROCESSOR",
+        valueName: "on|off",
+        help: "Apply accepted events to customer profiles on this node (--no-processor: leave them waiting).",
+        defaultText: "on"
+    )
+    static let processorWorkers = Setting(
+        key: "processor.workers",
+        flag: "processor-workers",
+        environment: "CAIRN_PROCESSOR_WORKERS",
+        valueName: "n",
+        help: "Event batches this node processes side by side.",
+        defaultText: "1 on SQLite, 2 on PostgreSQL"
+    )
+    static let role = Setting(
+        key: "role",
+        flag: "role",
+        environment: "CAIRN_ROLE",
+        valueName: "all|api|worker",
+        help: "What this node runs: the HTTP surfaces (api), the background workers (worker: processor and "
+            + "messageId pruner, with only /health and /ready over HTTP), or both.",
+        defaultText: "all"
+    )
+    static let logLevel = Setting(
+        key: "logLevel",
+        flag: "log-level",
+        environment: "CAIRN_LOG_LEVEL",
+        valueName: "level",
+        help: "Log level: trace, debug, info, notice, warning, error or critical.",
+        defaultText: "info"
+    )
+
+    /// Every subcommand reads these.
+    static let storage = [database, poolSize, statementTimeout]
+    /// `serve` reads these too.
+    static let serve = [host, port, role, maxBodyBytes, messageIdWindow, processor, processorWorkers, logLevel]
+    static let all = [config] + storage + serve
+
+    /// The README's table.
+    static var markdownTable: String {
+        (["| flag | variable | file key | what it sets | default |", "|---|---|---|---|---|"]
+            + all.map(\.markdownRow)).joined(separator: "\n")
+    }
+}

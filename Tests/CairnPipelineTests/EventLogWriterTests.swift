@@ -1,0 +1,58 @@
+import CairnCore
+import CairnPipeline
+import CairnStorage
+import CairnTestFixtures
+import Logging
+import Testing
+
+@Suite struct EventLogWriterTests {
+    @Test func theWriterIsBusyWhileItWritesAndForItsWindowAfter() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let clock = ManualClock()
+        let writer = EventLogWriter(
+            store: stores.eventLog,
+            busyWindow: .seconds(2),
+            clock: clock,
+            logger: Logger(label: "w")
+        )
+        #expect(!writer.isBusy)
+        let running = Task { try await writer.run() }
+        try await writer.append([EventFixtures.entry(token: token, name: "e", userId: "u", receivedAt: clock.now())])
+        #expect(writer.isBusy)
+        clock.advance(by: .milliseconds(1999))
+        #expect(writer.isBusy)
+        clock.advance(by: .milliseconds(2))
+        #expect(!writer.isBusy)
+        running.cancel()
+        try await running.value
+    }
+
+    @Test func aMessageIdIsNewAgainOnceTheWindowHasPassedOnTheClock() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let clock = ManualClock()
+        let writer = EventLogWriter(
+            store: stores.eventLog,
+            deduplicationWindow: .seconds(60),
+            clock: clock,
+            logger: Logger(label: "w")
+        )
+        let running = Task { try await writer.run() }
+        func send() async throws {
+            try await writer.append([
+                EventFixtures.entry(token: token, name: "e", userId: "u", receivedAt: clock.now(), messageId: "m")
+            ])
+        }
+        try await send()
+        clock.advance(by: .seconds(59))
+        try await send()
+        clock.advance(by: .seconds(2))
+        try await send()
+        running.cancel()
+        try await running.value
+        var query = EventQuery(tenant: EventFixtures.tenant)
+        query.size = 10
+        #expect(try await stores.eventLog.events(matching: query).count == 2)
+    }
+}

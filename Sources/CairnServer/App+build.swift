@@ -93,13 +93,8 @@ func addIngestRoutes(
 ) {
     let ingest = configuration.ingest
     let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: ingest.tokenCacheSeconds, clock: clock)
-    let bodyReader = IngestBodyReader(maxDepth: ingest.maxJSONDepth)
-    let gateway = IngestGateway(
-        bodyReader: bodyReader,
-        appender: EventAppender(writer: writer),
-        clock: clock,
-        trackMaxBytes: ingest.maxBodyBytes
-    )
+    let bodyReader = IngestBodyReader(maxDepth: ingest.maxJSONDepth, trackMaxBytes: ingest.maxBodyBytes)
+    let gateway = IngestGateway(bodyReader: bodyReader, appender: EventAppender(writer: writer), clock: clock)
     func admitted(_ surface: IngestSurface, _ path: RouterPath = "") -> RouterGroup<AuthenticatedContext> {
         router.group(path)
             .add(
@@ -107,8 +102,7 @@ func addIngestRoutes(
                     surface: surface,
                     authenticator: authenticator,
                     limiter: limiter,
-                    bodyReader: bodyReader,
-                    trackMaxBytes: ingest.maxBodyBytes
+                    bodyReader: bodyReader
                 )
             )
             .group(context: AuthenticatedContext.self)

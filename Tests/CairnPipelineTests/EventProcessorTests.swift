@@ -79,6 +79,7 @@ import Testing
         let running = Task { try await processor(store).run() }
         try await waitUntilProcessed(stores)
         running.cancel()
+        try await running.value
         var statuses: [EventStatus] = []
         for entry in entries {
             let stored = try #require(try await stores.eventLog.event(id: entry.id, tenant: EventFixtures.tenant))
@@ -97,6 +98,7 @@ import Testing
         let running = Task { try await processor(store).run() }
         try await waitUntilProcessed(stores)
         running.cancel()
+        try await running.value
         var query = EventQuery(tenant: EventFixtures.tenant)
         query.status = .processed
         #expect(try await stores.eventLog.events(matching: query).count == 5)

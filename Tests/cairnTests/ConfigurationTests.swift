@@ -86,6 +86,7 @@ import Testing
         }
         do {
             _ = try await configuration(environment: ["CAIRN_PROCESSOR": "maybe"])
+            Issue.record("a bad switch is an error")
         } catch let error as CLIError {
             #expect(error.description == "CAIRN_PROCESSOR must be on or off, not \"maybe\".")
         }
@@ -94,7 +95,21 @@ import Testing
             _ = try await configuration(["--config", missing])
             Issue.record("a missing configuration file is an error")
         } catch let error as CLIError {
-            #expect(error.description.hasPrefix("The configuration file \(missing) could not be read"))
+            #expect(error.description == "The configuration file \(missing) does not exist.")
+        }
+    }
+
+    @Test func aBrokenFileNeverPrintsWhatItHolds() async throws {
+        let path = try file("broken.yaml", "storage:\n  database: postgres://cairn:hunter2@db/cairn\n  - [oops\n")
+        do {
+            _ = try await configuration(["--config", path])
+            Issue.record("a broken file is an error")
+        } catch let error as CLIError {
+            #expect(
+                error.description
+                    == "The configuration file \(path) could not be read: it is not valid YAML of settings."
+            )
+            #expect(!error.description.contains("hunter2"))
         }
     }
 

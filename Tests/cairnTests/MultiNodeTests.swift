@@ -46,7 +46,7 @@ import Testing
             }
             group.addTask {
                 // Kill the node midway through the load: once a quarter of the events are acknowledged.
-                while acknowledgedCount.current < users * rounds / 4 {
+                for _ in 0..<4000 where acknowledgedCount.current < users * rounds / 4 {
                     try await Task.sleep(for: .milliseconds(5))
                 }
                 _ = await victim.stop(signal: SIGKILL)

@@ -24,11 +24,14 @@ public struct BatchEnvelope: Sendable {
     public var fields: [String: JSONValue]
     /// What one item is called in messages: "event", "message", "call".
     public var noun: String
+    /// What the items are called in a count of bad ones ("2 of the 5 batch items are invalid").
+    public var itemsPhrase: String
 
-    public init(items: [JSONValue], fields: [String: JSONValue], noun: String) {
+    public init(items: [JSONValue], fields: [String: JSONValue], noun: String, itemsPhrase: String? = nil) {
         self.items = items
         self.fields = fields
         self.noun = noun
+        self.itemsPhrase = itemsPhrase ?? noun + "s"
     }
 
     /// Checks the envelope. `noun` names an item in the refusals.
@@ -36,6 +39,7 @@ public struct BatchEnvelope: Sendable {
         _ body: JSONValue,
         shape: Shape,
         noun: String,
+        itemsPhrase: String? = nil,
         maxItems: Int
     ) throws(BatchRejection) -> BatchEnvelope {
         let items: [JSONValue]
@@ -71,7 +75,7 @@ public struct BatchEnvelope: Sendable {
                 )
             )
         }
-        return BatchEnvelope(items: items, fields: fields, noun: noun)
+        return BatchEnvelope(items: items, fields: fields, noun: noun, itemsPhrase: itemsPhrase)
     }
 
     /// Runs `rules` over every item and keeps what `policy` keeps.
@@ -94,7 +98,7 @@ public struct BatchEnvelope: Sendable {
             throw BatchRejection(
                 EventRejection(
                     .invalidBatchItems,
-                    "\(count) of the \(items.count) \(noun)s \(count == 1 ? "is" : "are") invalid; "
+                    "\(count) of the \(items.count) \(itemsPhrase) \(count == 1 ? "is" : "are") invalid; "
                         + "nothing in the batch was stored."
                 ),
                 items: batch.rejected

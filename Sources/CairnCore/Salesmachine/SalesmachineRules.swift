@@ -84,6 +84,11 @@ public enum SalesmachineRules {
         receivedAt: Timestamp,
         maxItems: Int = BatchValidator.defaultMaxItems
     ) throws(BatchRejection) -> [IngestedEvent] {
+        guard case .array = body else {
+            throw BatchRejection(
+                EventRejection(.invalidFieldType, "A Salesmachine batch is a JSON array, not \(body.typeName).")
+            )
+        }
         let envelope = try BatchEnvelope.open(body, shape: .array, noun: "call", maxItems: maxItems)
         return try envelope.collect(policy: .allOrNothing) { item throws(EventRejection) in
             let name = item["method"]?.stringValue ?? ""

@@ -8,7 +8,13 @@ public enum BatchValidator {
         receivedAt: Timestamp,
         maxItems: Int = defaultMaxItems
     ) throws(BatchRejection) -> [IngestedEvent] {
-        let envelope = try BatchEnvelope.open(body, shape: .object, noun: "event", maxItems: maxItems)
+        let envelope = try BatchEnvelope.open(
+            body,
+            shape: .object,
+            noun: "event",
+            itemsPhrase: "batch items",
+            maxItems: maxItems
+        )
         do throws(EventRejection) {
             try FieldReader.requireOptionalObject(envelope.fields["context"], field: "context")
         } catch {

@@ -20,7 +20,6 @@ struct AdmissionMiddleware: RouterMiddleware {
     let authenticator: TokenAuthenticator
     let limiter: RateLimiter
     let bodyReader: IngestBodyReader
-    let trackMaxBytes: Int
 
     func handle(
         _ request: Request,
@@ -34,12 +33,23 @@ struct AdmissionMiddleware: RouterMiddleware {
         do {
             var presented = surface.headKey(request)
             if presented == nil, surface.keyMayBeInBody {
-                let body = try await readBody(request, style: style)
+                let body = try await bodyReader.read(request, surface: surface, style: style)
                 context.preReadBody = body
                 style = surface.style(for: request, body: body)
                 presented = PresentedKey.bodyWriteKey(body.json)
             }
-            let principal = try await admit(presented, request: request, context: context, style: &style)
+            let principal: Principal
+            do {
+                principal = try await admit(presented, request: request, context: context, style: style)
+            } catch let refusal as APIError where surface == .sharedBatch && context.preReadBody == nil {
+                // A refusal speaks the words of the client that sent it: a Salesmachine batch is an
+                // array. Only the body's first byte is read to tell, nothing of it is kept.
+                if style == .cairn, try await IngestBodyReader.firstSignificantByte(request) == UInt8(ascii: "[") {
+                    style = .salesmachine
+                    throw surface.reworded(refusal, style: style)
+                }
+                throw refusal
+            }
             limitHeaders = principal.rateLimitHeaders
             context.principal = principal
             response = try await next(request, context)
@@ -55,19 +65,11 @@ struct AdmissionMiddleware: RouterMiddleware {
         _ presented: String?,
         request: Request,
         context: Context,
-        style: inout APIError.Style
+        style: APIError.Style
     ) async throws -> Principal {
         guard let presented else { throw surface.missingKey(style) }
-        guard let token = try await authenticator.liveToken(presented) else {
-            if surface == .sharedBatch, context.preReadBody == nil {
-                // The refusal speaks the words of the client that sent it: a Salesmachine batch is an array.
-                if let body = try? await readBody(request, style: style) {
-                    style = surface.style(for: request, body: body)
-                }
-            }
-            throw surface.invalidKey(style)
-        }
-        let tenant = try surface.tenant(for: token, context: context, style: style)
+        guard let token = try await authenticator.liveToken(presented) else { throw surface.invalidKey(style) }
+        let tenant = try surface.tenant(for: token, context: context)
         let decision = limiter.take(for: token)
         let headers = RateLimitHeaders.fields(for: token, decision: decision)
         if case .limited = decision {
@@ -76,13 +78,5 @@ struct AdmissionMiddleware: RouterMiddleware {
             throw refusal
         }
         return Principal(token: token, tenant: tenant, rateLimitHeaders: headers)
-    }
-
-    private func readBody(_ request: Request, style: APIError.Style) async throws -> IngestBody {
-        do {
-            return try await bodyReader.read(request, policy: surface.bodyPolicy(trackMaxBytes: trackMaxBytes))
-        } catch let failure as IngestBodyError {
-            throw surface.refusal(for: failure, style: style)
-        }
     }
 }

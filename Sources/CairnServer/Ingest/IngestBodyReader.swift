@@ -33,6 +33,34 @@ struct IngestBodyReader: Sendable {
     }
 
     let maxDepth: Int
+    /// The Track API's limit (the spec's 6 MB unless configured).
+    let trackMaxBytes: Int
+
+    /// Reads the body under `surface`'s policy; a body that breaks it is refused in the surface's words.
+    func read(_ request: Request, surface: IngestSurface, style: APIError.Style) async throws -> IngestBody {
+        do {
+            return try await read(request, policy: surface.bodyPolicy(trackMaxBytes: trackMaxBytes))
+        } catch let failure as IngestBodyError {
+            throw surface.refusal(for: failure, style: style)
+        }
+    }
+
+    /// The first byte of the body that is not white space, reading no more than it must (and
+    /// nothing of a compressed body): enough to tell a JSON array from an object.
+    static func firstSignificantByte(_ request: Request) async throws -> UInt8? {
+        guard (request.headers[.contentEncoding] ?? "identity").lowercased() == "identity" else { return nil }
+        var scanned = 0
+        for try await chunk in request.body {
+            for byte in chunk.readableBytesView {
+                if ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(byte) {
+                    return byte
+                }
+            }
+            scanned += chunk.readableBytes
+            if scanned > 65_536 { return nil }
+        }
+        return nil
+    }
 
     /// Throws `IngestBodyError` for a body that breaks the policy.
     func read(_ request: Request, policy: Policy) async throws -> IngestBody {

@@ -11,7 +11,6 @@ struct IngestGateway: Sendable {
     let bodyReader: IngestBodyReader
     let appender: EventAppender
     let clock: any CairnClock
-    let trackMaxBytes: Int
 
     /// What was stored, and the items a partly bad batch left out.
     struct Receipt: Sendable {
@@ -59,10 +58,6 @@ struct IngestGateway: Sendable {
     /// The request's body, read under `surface`'s policy, unless admission read it already.
     func body(of request: Request, context: AuthenticatedContext, surface: IngestSurface) async throws -> IngestBody {
         if let body = context.preReadBody { return body }
-        do {
-            return try await bodyReader.read(request, policy: surface.bodyPolicy(trackMaxBytes: trackMaxBytes))
-        } catch let failure as IngestBodyError {
-            throw surface.refusal(for: failure, style: surface.style(for: request))
-        }
+        return try await bodyReader.read(request, surface: surface, style: surface.style(for: request))
     }
 }

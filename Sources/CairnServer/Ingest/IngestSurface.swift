@@ -47,7 +47,7 @@ enum IngestSurface: Sendable, Hashable {
     }
 
     /// The brand `token` writes to through this request, or the refusal.
-    func tenant(for token: TokenRecord, context: CairnRequestContext, style: APIError.Style) throws -> Tenant {
+    func tenant(for token: TokenRecord, context: CairnRequestContext) throws -> Tenant {
         if self == .track {
             let tenant = try context.pathTenant()
             guard token.scope.covers(tenant) else { throw APIError.notAuthorised }
@@ -57,8 +57,8 @@ enum IngestSurface: Sendable, Hashable {
             throw APIError(
                 .forbidden,
                 code: "key_not_brand_scoped",
-                message: "This token covers every brand of its account; a \(keyName(style)) must be a token for one "
-                    + "brand (cairn tokens create --brand …)."
+                message: "This token covers every brand of its account; a write key must be a token for one brand "
+                    + "(cairn tokens create --brand …)."
             )
         }
         return Tenant(clientId: token.scope.clientId, accountId: token.scope.accountId, brandId: brandId)
@@ -112,8 +112,17 @@ enum IngestSurface: Sendable, Hashable {
         )
     }
 
-    private func keyName(_ style: APIError.Style) -> String {
-        style == .salesmachine ? "api token" : "write key"
+    /// `refusal` (made in Cairn's words) in `style`'s words: the same code where both surfaces
+    /// have one, Salesmachine's code for a missing or unknown key.
+    func reworded(_ refusal: APIError, style: APIError.Style) -> APIError {
+        var reworded: APIError
+        switch refusal.code {
+        case "missing_write_key": reworded = missingKey(style)
+        case "invalid_write_key": reworded = invalidKey(style)
+        default: reworded = refusal
+        }
+        reworded.style = style
+        return reworded
     }
 
     /// How bodies are read: the Track API's size limit and JSON content type, or Segment's

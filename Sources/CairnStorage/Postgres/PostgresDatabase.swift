@@ -12,6 +12,8 @@ public final class PostgresDatabase: Service, Sendable {
     let logger: Logger
     let settings: ConnectionSettings
     public let location: PostgresLocation
+    /// A pool runs once: set by the first `run` or `whileRunning`.
+    private let started = Atomic(false)
 
     /// Advisory lock keys (`pg_advisory_xact_lock`) shared by every node on the database.
     enum LockKey: Int64 {
@@ -56,14 +58,26 @@ public final class PostgresDatabase: Service, Sendable {
 
     /// Runs the pool until the service group shuts down (or the task is cancelled).
     public func run() async throws {
+        try claimTheRun()
         await cancelWhenGracefulShutdown { await self.client.run() }
+    }
+
+    struct AlreadyRunning: Error, CustomStringConvertible {
+        var description: String { "a PostgreSQL pool runs once; open the stores again for another run" }
+    }
+
+    private func claimTheRun() throws {
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else {
+            throw AlreadyRunning()
+        }
     }
 
     /// Runs `body` while the pool runs, then closes it: for a command, a test, or the migrations.
     public func whileRunning<Result: Sendable>(
         _ body: @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try claimTheRun()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
             defer { group.cancelAll() }
             return try await body()

@@ -60,7 +60,12 @@ struct SettingsReader: Sendable {
                 filePath: FilePath(path)
             )
         } catch {
-            throw CLIError("The configuration file \(path) could not be read: \(error)")
+            // The parser's own words may quote the line at fault, and a line may hold the database password.
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("The configuration file \(path) does not exist.")
+            }
+            let kind = path.hasSuffix(".yaml") || path.hasSuffix(".yml") ? "YAML" : "JSON"
+            throw CLIError("The configuration file \(path) could not be read: it is not valid \(kind) of settings.")
         }
     }
 

@@ -30,6 +30,7 @@ public func buildApplication(
     let clock = dependencies.clock
     let writer = EventLogWriter(
         store: stores.eventLog,
+        brands: stores.brands,
         deduplicationWindow: configuration.ingest.messageIdWindow,
         clock: clock,
         logger: logger
@@ -41,6 +42,7 @@ public func buildApplication(
     HealthController(probe: stores.probe).addRoutes(to: router)
     if configuration.role.servesAPI {
         addIngestRoutes(to: router, configuration, stores: stores, writer: writer, limiter: limiter, clock: clock)
+        AdminRoutes.add(to: router, stores: stores, clock: clock)
     }
     var app = Application(
         router: router,

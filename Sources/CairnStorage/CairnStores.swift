@@ -5,6 +5,9 @@ public import ServiceLifecycle
 public struct CairnStores: Sendable {
     public var eventLog: any EventLogStore
     public var tokens: any TokenStore
+    public var adminTokens: any AdminTokenStore
+    public var brands: any BrandStore
+    public var assets: any AssetStore
     /// The processor's unit of work.
     public var processing: any ProcessingStore
     /// Profiles, groups and timelines for the read APIs.
@@ -18,6 +21,9 @@ public struct CairnStores: Sendable {
     public init(
         eventLog: any EventLogStore,
         tokens: any TokenStore,
+        adminTokens: any AdminTokenStore,
+        brands: any BrandStore,
+        assets: any AssetStore,
         processing: any ProcessingStore,
         profiles: any ProfileReader,
         probe: any DatabaseProbe,
@@ -26,6 +32,9 @@ public struct CairnStores: Sendable {
     ) {
         self.eventLog = eventLog
         self.tokens = tokens
+        self.adminTokens = adminTokens
+        self.brands = brands
+        self.assets = assets
         self.processing = processing
         self.profiles = profiles
         self.probe = probe
@@ -46,6 +55,9 @@ public struct CairnStores: Sendable {
             return CairnStores(
                 eventLog: SQLiteEventLog(database: database),
                 tokens: SQLiteTokenStore(database: database),
+                adminTokens: SQLiteAdminTokenStore(database: database),
+                brands: SQLiteBrandStore(database: database),
+                assets: SQLiteAssetStore(database: database),
                 processing: SQLiteProcessingStore(database: database),
                 profiles: SQLiteProfileReader(database: database),
                 probe: database
@@ -56,6 +68,9 @@ public struct CairnStores: Sendable {
             return CairnStores(
                 eventLog: PostgresEventLog(database: database),
                 tokens: PostgresTokenStore(database: database),
+                adminTokens: PostgresAdminTokenStore(database: database),
+                brands: PostgresBrandStore(database: database),
+                assets: PostgresAssetStore(database: database),
                 processing: PostgresProcessingStore(database: database),
                 profiles: PostgresProfileReader(database: database),
                 probe: database,

@@ -34,7 +34,13 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let scope = TokenScope(clientId: client, accountId: account, brandId: brand)
             let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: SystemClock().now())
-            try await storageOptions.withStores { stores, _ in try await stores.tokens.insert(record) }
+            try await storageOptions.withStores { stores, _ in
+                try await stores.tokens.insert(record)
+                if let brandId = scope.brandId {
+                    let tenant = Tenant(clientId: scope.clientId, accountId: scope.accountId, brandId: brandId)
+                    try await stores.brands.ensure([tenant], at: record.createdAt)
+                }
+            }
             print("Created token \(record.id) for \(scope) (\(Self.format(rate)) requests/s, burst \(burst)).")
             print("Keep this secret safe; it is not shown again:")
             print(secret.text)

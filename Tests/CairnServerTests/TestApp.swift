@@ -77,6 +77,7 @@ struct Answer: Sendable {
     let json: JSONValue
 
     var code: String? { json["code"]?.stringValue }
+    var message: String? { json["message"]?.stringValue }
     var eventId: String? { json["eventId"]?.stringValue }
 }
 

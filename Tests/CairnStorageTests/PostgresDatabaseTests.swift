@@ -35,7 +35,24 @@ struct PostgresDatabaseTests {
         #expect(
             try await database.whileRunning { try await database.appliedMigrations() } == [
                 "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
+                "0006_admin_and_assets",
             ]
         )
+    }
+}
+
+@Suite struct PostgresBrandBackfillTests {
+    @Test(.enabled(if: TestPostgres.server != nil || TestPostgres.required))
+    func theUpgradeCreatesTheBrandsThatTokensAndEventsNamed() async throws {
+        let stores = try await StoreBackend.postgres.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let other = Tenant(clientId: "c", accountId: "a", brandId: "FROM_EVENTS")
+        try await stores.eventLog.append([EventFixtures.entry(token: token, tenant: other, name: "e", userId: "u")])
+        let database = try #require(stores.services.first as? CairnStorage.PostgresDatabase)
+        // As before migration 0006: no brands yet. Then its backfill, as the upgrade runs it.
+        try await database.query("DELETE FROM brands")
+        let backfill = try #require(PostgresMigrations.all.first { $0.name == "0006_admin_and_assets" }?.sql.last)
+        try await database.query(PostgresQuery(unsafeSQL: backfill))
+        #expect(try await stores.brands.list().map(\.tenant) == [EventFixtures.tenant, other])
     }
 }

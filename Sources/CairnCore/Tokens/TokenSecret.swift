@@ -1,20 +1,23 @@
 import Crypto
 
-/// An API token as a client holds it: `cairn_<id>_<secret>`.
+/// An API token as a client holds it: `cairn_<id>_<secret>`; an admin token is
+/// `cairn_admin_<id>_<secret>`, so neither ever passes for the other.
 ///
 /// The `cairn_` prefix makes leaked tokens easy to recognise (and to scan for); the id finds
 /// the stored record without a secret-dependent lookup; only a SHA-256 hash of the whole
 /// token is stored, and it is compared in constant time.
 public struct TokenSecret: Sendable, Hashable {
     public static let prefix = "cairn_"
+    /// The prefix of admin tokens (the admin API's bearer tokens).
+    public static let adminPrefix = "cairn_admin_"
 
     public let id: String
     public let text: String
 
-    /// Parses a presented token; nil when it does not have the token shape at all.
-    public init?(presented text: String) {
-        guard text.hasPrefix(TokenSecret.prefix) else { return nil }
-        let rest = text.utf8.dropFirst(TokenSecret.prefix.utf8.count)
+    /// Parses a presented token with `prefix`; nil when it does not have that token shape at all.
+    public init?(presented text: String, prefix: String = TokenSecret.prefix) {
+        guard text.hasPrefix(prefix) else { return nil }
+        let rest = text.utf8.dropFirst(prefix.utf8.count)
         guard let separator = rest.firstIndex(of: UInt8(ascii: "_")) else { return nil }
         let id = String(decoding: rest[rest.startIndex..<separator], as: UTF8.self)
         let secret = rest[rest.index(after: separator)...]
@@ -25,13 +28,13 @@ public struct TokenSecret: Sendable, Hashable {
         self.text = text
     }
 
-    /// A new random token.
-    public static func generate() -> TokenSecret {
+    /// A new random token with `prefix`.
+    public static func generate(prefix: String = TokenSecret.prefix) -> TokenSecret {
         var generator = SystemRandomNumberGenerator()
         let id = hex(of: (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
         let secret = hex(of: (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) })
         // The text is built in the exact shape `init?(presented:)` accepts.
-        return TokenSecret(presented: prefix + id + "_" + secret)!
+        return TokenSecret(presented: prefix + id + "_" + secret, prefix: prefix)!
     }
 
     /// SHA-256 of the whole token text: what the store keeps.

@@ -21,6 +21,8 @@ public final class EventLogWriter: Service, Sendable {
         var stopping = false
         /// `CairnClock.uptime()` of the last write.
         var lastWriteAt: Double?
+        /// Brands known to exist, so that each is created (with the defaults) once.
+        var knownBrands: Set<Tenant> = []
     }
 
     public enum WriterError: Error, CustomStringConvertible {
@@ -30,6 +32,7 @@ public final class EventLogWriter: Service, Sendable {
     }
 
     private let store: any EventLogStore
+    private let brands: (any BrandStore)?
     private let logger: Logger
     private let busyWindow: Double
     private let deduplicationWindow: Duration
@@ -40,12 +43,14 @@ public final class EventLogWriter: Service, Sendable {
     /// `deduplicationWindow`: how long a messageId keeps a later message with it out of the log.
     public init(
         store: any EventLogStore,
+        brands: (any BrandStore)? = nil,
         busyWindow: Duration = .milliseconds(100),
         deduplicationWindow: Duration = MessageDeduplication.defaultWindow,
         clock: any CairnClock,
         logger: Logger
     ) {
         self.store = store
+        self.brands = brands
         self.busyWindow = busyWindow.seconds
         self.clock = clock
         self.deduplicationWindow = deduplicationWindow
@@ -130,10 +135,25 @@ public final class EventLogWriter: Service, Sendable {
         }
     }
 
+    /// A brand first seen through an event exists from then on, with the defaults. A failure here
+    /// costs nothing but a later try: the events are stored all the same.
+    private func ensureBrands(of entries: [EventLogEntry]) async {
+        guard let brands else { return }
+        let unseen = state.withLock { state in Set(entries.map(\.tenant)).subtracting(state.knownBrands) }
+        guard !unseen.isEmpty else { return }
+        do {
+            try await brands.ensure(unseen, at: clock.now())
+            state.withLock { $0.knownBrands.formUnion(unseen) }
+        } catch {
+            logger.warning("brands not recorded", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
     private func write(_ batch: [Pending]) async {
         var entries: [EventLogEntry] = []
         entries.reserveCapacity(batch.reduce(0) { $0 + $1.entries.count })
         for pending in batch { entries.append(contentsOf: pending.entries) }
+        await ensureBrands(of: entries)
         do {
             let duplicates = try await store.append(
                 entries,

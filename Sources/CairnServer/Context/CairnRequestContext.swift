@@ -9,11 +9,14 @@ public struct CairnRequestContext: RequestContext {
     public var principal: Principal?
     /// Set by `AdmissionMiddleware` when it had to read the body to find the key.
     var preReadBody: IngestBody?
+    /// Set by `AdminAuthMiddleware` once the bearer token is a live admin token.
+    public var adminToken: AdminTokenRecord?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.preReadBody = nil
+        self.adminToken = nil
     }
 
     /// The client, account and brand named in the path of a Track API route.

@@ -11,6 +11,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public var itemErrors: [BatchRejection.Item]
     /// nil until the surface that answers sets it; Cairn's shape when none does.
     public var style: Style?
+    /// More fields of the answer (a template error's `field`, `line` and `column`).
+    public var details: [String: JSONValue] = [:]
 
     /// The shape of the answer: Cairn's (and Segment's) `{"success":false,…}`, or the
     /// Salesmachine API's `{"status":"error",…}`.
@@ -38,7 +40,9 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     func makeResponse() -> Response {
-        var body: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        var body = details
+        body["code"] = .string(code)
+        body["message"] = .string(message)
         switch style ?? .cairn {
         case .cairn:
             body["success"] = false

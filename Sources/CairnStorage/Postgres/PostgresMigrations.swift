@@ -163,6 +163,78 @@ enum PostgresMigrations {
                 "CREATE INDEX rate_limit_usage_by_time ON rate_limit_usage (updated_at)",
             ]
         ),
+        (
+            "0006_admin_and_assets",
+            [
+                """
+                CREATE TABLE admin_tokens (
+                    id TEXT PRIMARY KEY CHECK (length(id) = 16),
+                    name TEXT,
+                    secret_hash BYTEA NOT NULL UNIQUE CHECK (length(secret_hash) = 32),
+                    created_at BIGINT NOT NULL,
+                    revoked_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE brands (
+                    client_id TEXT NOT NULL CHECK (client_id <> ''),
+                    account_id TEXT NOT NULL CHECK (account_id <> ''),
+                    brand_id TEXT NOT NULL CHECK (brand_id <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    time_zone TEXT NOT NULL CHECK (time_zone <> ''),
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (client_id, account_id, brand_id)
+                )
+                """,
+                """
+                CREATE TABLE assets (
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    asset_id TEXT NOT NULL CHECK (length(asset_id) BETWEEN 1 AND 128),
+                    name TEXT,
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'push', 'print')),
+                    live_version INTEGER,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    archived_at BIGINT,
+                    PRIMARY KEY (client_id, account_id, brand_id, asset_id),
+                    FOREIGN KEY (client_id, account_id, brand_id) REFERENCES brands (client_id, account_id, brand_id)
+                )
+                """,
+                """
+                CREATE TABLE asset_versions (
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    asset_id TEXT NOT NULL,
+                    version INTEGER NOT NULL CHECK (version > 0),
+                    purpose TEXT NOT NULL CHECK (purpose IN ('marketing', 'transactional')),
+                    content BYTEA NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    published_at BIGINT,
+                    live BOOLEAN NOT NULL DEFAULT false,
+                    PRIMARY KEY (client_id, account_id, brand_id, asset_id, version),
+                    FOREIGN KEY (client_id, account_id, brand_id, asset_id)
+                        REFERENCES assets (client_id, account_id, brand_id, asset_id)
+                )
+                """,
+                """
+                CREATE UNIQUE INDEX asset_versions_one_live
+                    ON asset_versions (client_id, account_id, brand_id, asset_id) WHERE live
+                """,
+                """
+                INSERT INTO brands (client_id, account_id, brand_id, name, time_zone, created_at, updated_at)
+                    SELECT client_id, account_id, brand_id, brand_id, 'UTC', min(created_at), min(created_at)
+                    FROM (SELECT client_id, account_id, brand_id, created_at FROM tokens WHERE brand_id IS NOT NULL
+                          UNION ALL
+                          SELECT client_id, account_id, brand_id, min(received_at) FROM events
+                          GROUP BY client_id, account_id, brand_id) AS seen
+                    GROUP BY client_id, account_id, brand_id
+                """,
+            ]
+        ),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

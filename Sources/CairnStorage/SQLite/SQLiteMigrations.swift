@@ -156,6 +156,71 @@ enum SQLiteMigrations {
                 sql: "ALTER TABLE events ADD COLUMN processing_partition INTEGER NOT NULL DEFAULT 0"
             )
         }
+        migrator.registerMigration("0006_admin_and_assets") { db in
+            // Admin tokens, named brands (every brand already named by a token or an event is
+            // created with the defaults), and assets with their versions: at most one live each.
+            try db.execute(
+                sql: """
+                    CREATE TABLE admin_tokens (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 16),
+                        name TEXT,
+                        secret_hash BLOB NOT NULL UNIQUE CHECK (length(secret_hash) = 32),
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    ) STRICT;
+                    CREATE TABLE brands (
+                        client_id TEXT NOT NULL CHECK (client_id <> ''),
+                        account_id TEXT NOT NULL CHECK (account_id <> ''),
+                        brand_id TEXT NOT NULL CHECK (brand_id <> ''),
+                        name TEXT NOT NULL CHECK (name <> ''),
+                        time_zone TEXT NOT NULL CHECK (time_zone <> ''),
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, account_id, brand_id)
+                    ) STRICT;
+                    CREATE TABLE assets (
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        asset_id TEXT NOT NULL CHECK (length(asset_id) BETWEEN 1 AND 128),
+                        name TEXT,
+                        channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'push', 'print')),
+                        live_version INTEGER,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        archived_at INTEGER,
+                        PRIMARY KEY (client_id, account_id, brand_id, asset_id),
+                        FOREIGN KEY (client_id, account_id, brand_id) REFERENCES brands (client_id, account_id, brand_id)
+                    ) STRICT;
+                    CREATE TABLE asset_versions (
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        asset_id TEXT NOT NULL,
+                        version INTEGER NOT NULL CHECK (version > 0),
+                        purpose TEXT NOT NULL CHECK (purpose IN ('marketing', 'transactional')),
+                        content BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        published_at INTEGER,
+                        live INTEGER NOT NULL DEFAULT 0 CHECK (live IN (0, 1)),
+                        PRIMARY KEY (client_id, account_id, brand_id, asset_id, version),
+                        FOREIGN KEY (client_id, account_id, brand_id, asset_id)
+                            REFERENCES assets (client_id, account_id, brand_id, asset_id)
+                    ) STRICT;
+                    CREATE UNIQUE INDEX asset_versions_one_live
+                        ON asset_versions (client_id, account_id, brand_id, asset_id) WHERE live = 1;
+                    INSERT INTO brands (client_id, account_id, brand_id, name, time_zone, created_at, updated_at)
+                        SELECT DISTINCT client_id, account_id, brand_id, brand_id, 'UTC', created_at, created_at
+                        FROM (SELECT client_id, account_id, brand_id, min(created_at) AS created_at FROM tokens
+                              WHERE brand_id IS NOT NULL GROUP BY client_id, account_id, brand_id
+                              UNION ALL
+                              SELECT client_id, account_id, brand_id, min(received_at) FROM events
+                              GROUP BY client_id, account_id, brand_id)
+                        WHERE true
+                        ON CONFLICT DO NOTHING;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,49 @@
+/// Renders an asset version's content for one send or preview: every template field filled
+/// from the merge data, other fields as they are. Pure: no I/O.
+public enum AssetRenderer {
+    public struct Rendered: Sendable, Hashable {
+        /// The content with every template rendered.
+        public var content: JSONValue
+        /// Tags that found no value, field by field order.
+        public var missingTags: [String]
+    }
+
+    /// Throws `AssetRejection` (`template_error`) only for content saved before a check it no longer passes.
+    public static func render(
+        _ content: JSONValue,
+        channel: AssetChannel,
+        data: MergeData
+    ) throws(AssetRejection)
+        -> Rendered
+    {
+        guard case .object(let fields) = content else { return Rendered(content: content, missingTags: []) }
+        var rendered = fields
+        var missing: [String] = []
+        func fill(_ text: String, escaping: MergeTemplate.Escaping, field: String) throws(AssetRejection) -> JSONValue {
+            do throws(TemplateError) {
+                let template = try MergeTemplate(text, escaping: escaping)
+                for tag in template.missingTags(in: data) where !missing.contains(tag) { missing.append(tag) }
+                return .string(template.render(data))
+            } catch {
+                throw AssetRejection.template(error, field: field)
+            }
+        }
+        for field in AssetContentRules.fields(of: channel) {
+            guard let value = fields[field.name] else { continue }
+            switch (field.kind, value) {
+            case (.template(let escaping), .string(let text)):
+                rendered[field.name] = try fill(text, escaping: escaping, field: field.name)
+            case (.templateObject, .object(let entries)):
+                var filled: [String: JSONValue] = [:]
+                for key in entries.keys.sorted() {
+                    guard case .string(let text) = entries[key] else { continue }
+                    filled[key] = try fill(text, escaping: .none, field: "\(field.name).\(key)")
+                }
+                rendered[field.name] = .object(filled)
+            default:
+                continue
+            }
+        }
+        return Rendered(content: .object(rendered), missingTags: missing)
+    }
+}

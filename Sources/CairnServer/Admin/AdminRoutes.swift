@@ -1,0 +1,17 @@
+import CairnCore
+import CairnStorage
+import Hummingbird
+
+/// The admin API, `/admin/v1/…`, every route behind `AdminAuthMiddleware`.
+enum AdminRoutes {
+    static func add(to router: Router<CairnRequestContext>, stores: CairnStores, clock: any CairnClock) {
+        let admin = router.group("admin/v1")
+            .add(middleware: AdminAuthMiddleware(tokens: stores.adminTokens))
+            .group(context: AdminContext.self)
+        AdminTokensController(tokens: stores.tokens, brands: stores.brands, clock: clock).addRoutes(to: admin)
+        BrandsController(brands: stores.brands, clock: clock).addRoutes(to: admin)
+        let brand = admin.group("brands/:clientId/:accountId/:brandId")
+        AssetsController(assets: stores.assets, clock: clock).addRoutes(to: brand)
+        AssetPreviewController(assets: stores.assets, profiles: stores.profiles).addRoutes(to: brand)
+    }
+}

@@ -1,0 +1,50 @@
+import CairnCore
+import CairnStorage
+import Foundation
+import Hummingbird
+
+/// Brands: `PUT /admin/v1/brands/{clientId}/{accountId}/{brandId}` `{"name","timeZone"}`,
+/// `GET` one, `GET /admin/v1/brands` all.
+struct BrandsController: Sendable {
+    let brands: any BrandStore
+    let clock: any CairnClock
+
+    func addRoutes(to group: RouterGroup<AdminContext>) {
+        group.get("brands", use: self.list)
+        group.put("brands/:clientId/:accountId/:brandId", use: self.save)
+        group.get("brands/:clientId/:accountId/:brandId", use: self.show)
+    }
+
+    @Sendable func save(request: Request, context: AdminContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        let body = try await AdminBody.read(request)
+        let existing = try await brands.brand(tenant)
+        let name = try body.string("name") ?? existing?.name ?? tenant.brandId
+        guard !name.isEmpty else {
+            throw APIError(.badRequest, code: "invalid_name", message: "name may not be empty.")
+        }
+        let zone = try body.string("timeZone") ?? existing?.timeZone ?? Brand.defaultTimeZone
+        guard TimeZone(identifier: zone) != nil else {
+            throw APIError(
+                .badRequest,
+                code: "invalid_time_zone",
+                message: "timeZone \"\(zone)\" is not an IANA time zone such as Europe/London or UTC."
+            )
+        }
+        let brand = try await brands.save(tenant, name: name, timeZone: zone, at: clock.now())
+        return JSONResponse.make(body: AdminJSON.success(["brand": AdminJSON.brand(brand)]))
+    }
+
+    @Sendable func show(request: Request, context: AdminContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        guard let brand = try await brands.brand(tenant) else {
+            throw APIError(.notFound, code: "brand_not_found", message: "No brand \(tenant) is known.")
+        }
+        return JSONResponse.make(body: AdminJSON.success(["brand": AdminJSON.brand(brand)]))
+    }
+
+    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
+        let all = try await brands.list()
+        return JSONResponse.make(body: AdminJSON.success(["brands": .array(all.map(AdminJSON.brand))]))
+    }
+}

@@ -1,0 +1,57 @@
+public import CairnCore
+import Foundation
+import GRDB
+
+/// Admin tokens in SQLite.
+public struct SQLiteAdminTokenStore: AdminTokenStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func insert(_ token: AdminTokenRecord) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO admin_tokens (id, name, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    token.id, token.name, Data(token.secretHash), token.createdAt.millisecondsSinceEpoch,
+                    token.revokedAt?.millisecondsSinceEpoch,
+                ]
+            )
+        }
+    }
+
+    public func token(id: String) async throws -> AdminTokenRecord? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM admin_tokens WHERE id = ?", arguments: [id]).map(Self.record)
+        }
+    }
+
+    public func list() async throws -> [AdminTokenRecord] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM admin_tokens ORDER BY created_at, id").map(Self.record)
+        }
+    }
+
+    public func revoke(id: String, at time: Timestamp) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE admin_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [time.millisecondsSinceEpoch, id]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    static func record(_ row: Row) -> AdminTokenRecord {
+        let revokedAt: Int64? = row["revoked_at"]
+        return AdminTokenRecord(
+            id: row["id"],
+            name: row["name"],
+            secretHash: [UInt8](row["secret_hash"] as Data),
+            createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]),
+            revokedAt: revokedAt.map(Timestamp.init(millisecondsSinceEpoch:))
+        )
+    }
+}

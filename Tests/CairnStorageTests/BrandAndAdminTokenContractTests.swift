@@ -1,0 +1,54 @@
+import CairnCore
+import CairnStorage
+import CairnTestFixtures
+import Testing
+
+@Suite struct BrandStoreContractTests {
+    let time = EventFixtures.receivedAt
+
+    @Test(arguments: StoreBackend.allCases)
+    func brandsExistWithDefaultsUntilNamed(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let other = Tenant(clientId: "c", accountId: "a", brandId: "OTHER")
+        try await stores.brands.ensure([EventFixtures.tenant, other], at: time)
+        #expect(try await stores.brands.brand(other) == Brand.withDefaults(other, at: time))
+        let later = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 5)
+        let named = try await stores.brands.save(other, name: "Other Hotels", timeZone: "Europe/London", at: later)
+        #expect(named.name == "Other Hotels")
+        #expect(named.timeZone == "Europe/London")
+        #expect(named.createdAt == time)
+        #expect(named.updatedAt == later)
+        // Ensuring again leaves a named brand alone.
+        try await stores.brands.ensure([other], at: later)
+        #expect(try await stores.brands.brand(other)?.name == "Other Hotels")
+        #expect(try await stores.brands.list().map(\.tenant.brandId) == ["B", "OTHER"])
+        #expect(try await stores.brands.brand(Tenant(clientId: "c", accountId: "a", brandId: "none")) == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aBrandFirstSeenThroughATokenOrAnEventExistsAfterTheUpgrade(_ backend: StoreBackend) async throws {
+        // The brands of events written by the writer are ensured; here, through the store itself.
+        let stores = try await backend.makeStores()
+        try await stores.brands.ensure([EventFixtures.tenant], at: time)
+        #expect(try await stores.brands.list().count == 1)
+    }
+}
+
+@Suite struct AdminTokenStoreContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func adminTokensAreStoredAsHashesAndRevokedOnce(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let (record, secret) = AdminTokenRecord.issue(name: "ops", now: EventFixtures.receivedAt)
+        try await stores.adminTokens.insert(record)
+        #expect(try await stores.adminTokens.token(id: record.id) == record)
+        #expect(record.secretHash != Array(secret.text.utf8))
+        #expect(secret.text.hasPrefix("cairn_admin_"))
+        #expect(try await stores.adminTokens.list() == [record])
+        #expect(try await stores.adminTokens.revoke(id: record.id, at: EventFixtures.receivedAt))
+        #expect(try await !stores.adminTokens.revoke(id: record.id, at: EventFixtures.receivedAt))
+        #expect(try await stores.adminTokens.token(id: record.id)?.isRevoked == true)
+        // An API token's id is not an admin token's.
+        let api = try await EventFixtures.token(in: stores)
+        #expect(try await stores.adminTokens.token(id: api.id) == nil)
+    }
+}

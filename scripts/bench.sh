@@ -8,6 +8,7 @@
 #   scripts/bench.sh                 # 10 s per phase
 #   BENCH_SECONDS=30 scripts/bench.sh
 #   scripts/bench.sh --database postgres://user@host:port/db   # PostgreSQL beside SQLite, 2 nodes beside 1
+#   BENCH_BINARY=/path/to/cairn scripts/bench.sh               # a cairn built elsewhere (another commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,9 +26,13 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
 fi
 
-echo "==> release build" >&2
-swift build -c release --product cairn >&2
-BIN="$(swift build -c release --show-bin-path)/cairn"
+if [ -n "${BENCH_BINARY:-}" ]; then
+    BIN=$BENCH_BINARY
+else
+    echo "==> release build" >&2
+    swift build -c release --product cairn >&2
+    BIN="$(swift build -c release --show-bin-path)/cairn"
+fi
 
 WORK=$(mktemp -d)
 DB="sqlite:$WORK/bench.sqlite"

@@ -1,4 +1,4 @@
-public import CairnCore
+package import CairnCore
 public import CairnStorage
 
 /// What tests look at beside the processor's unit of work: the waiting events, the profiles a

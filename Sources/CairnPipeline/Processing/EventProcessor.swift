@@ -84,7 +84,7 @@ public final class EventProcessor: Service, Sendable {
         var refused = refused
         for attempt in 1...maxAttempts {
             do {
-                try await store.processPending(alone: refused.sequence, processedAt: clock.now(), apply: apply)
+                _ = try await store.processPending(alone: refused.sequence, processedAt: clock.now(), apply: apply)
                 return
             } catch let again as EventsRefused {
                 refused = again

@@ -1,4 +1,4 @@
-public import CairnCore
+import CairnCore
 public import CairnStorage
 public import Logging
 

@@ -1,4 +1,4 @@
-public import CairnCore
+import CairnCore
 public import Hummingbird
 
 /// The context of every route behind the ingest gateway's admission: it exists only once a

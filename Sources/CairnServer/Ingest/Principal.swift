@@ -1,5 +1,5 @@
 public import CairnCore
-public import HTTPTypes
+import HTTPTypes
 
 /// Who an admitted ingest request writes as: the token that authenticated it, the brand its
 /// events belong to, and the rate-limit headers every answer to it carries.

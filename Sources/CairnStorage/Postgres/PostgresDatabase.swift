@@ -1,6 +1,6 @@
 public import Logging
 import NIOSSL
-public import PostgresNIO
+import PostgresNIO
 public import ServiceLifecycle
 import Synchronization
 

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import PostgresNIO
+import Foundation
+import PostgresNIO
 
 /// The event log in PostgreSQL. `append` writes a whole group in one transaction with
 /// multi-row inserts; appends from every node take turns (an advisory lock), so events commit

@@ -1,5 +1,5 @@
 public import CairnCore
-public import PostgresNIO
+import PostgresNIO
 
 /// Processing on PostgreSQL, where any number of nodes share the log. Each batch is one
 /// REPEATABLE READ transaction that claims one partition (`FOR UPDATE SKIP LOCKED` on its row

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import PostgresNIO
+import Foundation
+import PostgresNIO
 
 /// The processor's unit of work in PostgreSQL: the waiting events of `events`, and the
 /// `customers`, `customer_aliases` and `groups` they change. A processed batch is one transaction, read with set-based

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import PostgresNIO
+import Foundation
+import PostgresNIO
 
 /// Reads profiles, groups and timelines from PostgreSQL for the read APIs.
 public struct PostgresProfileReader: ProfileReader {

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import PostgresNIO
+import Foundation
+import PostgresNIO
 
 /// API tokens in PostgreSQL.
 public struct PostgresTokenStore: TokenStore {

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 
 /// The event log in SQLite. `append` writes a whole group in one transaction (one fsync).
 public struct SQLiteEventLog: EventLogStore {

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 
 /// The processor's unit of work in SQLite: the waiting events of `events`, and the `customers`,
 /// `customer_aliases` and `groups` they change.

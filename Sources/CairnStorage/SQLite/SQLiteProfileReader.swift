@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 
 /// Reads profiles, groups and timelines from SQLite for the read APIs.
 public struct SQLiteProfileReader: ProfileReader {

@@ -1,6 +1,6 @@
 public import CairnCore
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 
 /// API tokens in SQLite.
 public struct SQLiteTokenStore: TokenStore {

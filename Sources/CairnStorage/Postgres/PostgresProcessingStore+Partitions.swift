@@ -83,6 +83,15 @@ extension PostgresProcessingStore {
                 try await claimPartition(passing: passed, on: connection)
             }
         guard let partition = claimed else { return .noWork }
+        // The snapshot of this REPEATABLE READ transaction was taken by the claim's statement. A
+        // batch that committed this partition after that, and let go of it just before the claim
+        // reached it, is not in the snapshot: its events would look waiting still. Every claim
+        // therefore writes its row, and a claim that reaches a row written since its snapshot
+        // fails with a serialization error and is run again, on a fresh snapshot.
+        try await connection.query(
+            "UPDATE processor_partitions SET partition = partition WHERE partition = \(partition)",
+            logger: database.logger
+        )
         let events = try await PostgresEventLog.storedEvents(
             database,
             """

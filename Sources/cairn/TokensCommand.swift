@@ -23,24 +23,18 @@ struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var storageOptions: StorageOptions
 
         func validate() throws {
-            for (name, value) in [("--client", client), ("--account", account), ("--brand", brand ?? "x")]
-            where value.isEmpty || value.contains("/") {
-                throw ValidationError("\(name) must be a non-empty id without '/'.")
-            }
-            guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number.") }
-            guard burst > 0 else { throw ValidationError("--burst must be a positive whole number.") }
+            let request = TokenRequest(
+                scope: TokenScope(clientId: client, accountId: account, brandId: brand),
+                rate: rate,
+                burst: burst
+            )
+            if let problem = request.problem { throw ValidationError("--" + problem.message) }
         }
 
         func run() async throws {
             let scope = TokenScope(clientId: client, accountId: account, brandId: brand)
             let (record, secret) = TokenRecord.issue(scope: scope, rate: rate, burst: burst, now: SystemClock().now())
-            try await storageOptions.withStores { stores, _ in
-                try await stores.tokens.insert(record)
-                if let brandId = scope.brandId {
-                    let tenant = Tenant(clientId: scope.clientId, accountId: scope.accountId, brandId: brandId)
-                    try await stores.brands.ensure([tenant], at: record.createdAt)
-                }
-            }
+            try await storageOptions.withStores { stores, _ in try await stores.insertToken(record) }
             print("Created token \(record.id) for \(scope) (\(Self.format(rate)) requests/s, burst \(burst)).")
             print("Keep this secret safe; it is not shown again:")
             print(secret.text)

@@ -52,7 +52,30 @@ import Testing
                 + " {{^customer.lastName}}x{{/customer.lastName}} {{#nothing}}{{hidden}}{{/nothing}}",
             escaping: .none
         )
-        #expect(template.missingTags(in: data()) == ["customer.firstNme", "town"])
+        // Sections whose names find nothing are listed too: they hide content as silently.
+        #expect(template.missingTags(in: data()) == ["customer.firstNme", "town", "customer.lastName", "nothing"])
+    }
+
+    @Test func textAndHTMLFieldsReadTheirFirstLineAlike() throws {
+        let source = "{{#customer.vip}}\nVIP\n{{/customer.vip}}\n\nBye"
+        #expect(try render(source, .none) == "VIP\n\nBye")
+        #expect(try render(source, .html) == "VIP\n\nBye")
+        #expect(try render("\nHi", .none) == "\nHi")
+    }
+
+    @Test func listsAndObjectsPrintAsJSONAndIterateInSections() throws {
+        let data = MergeData(root: ["tags": ["a", "b"], "address": ["town": "Chester"], "n": .number("2")])
+        #expect(try render("{{tags}} {{address}}", data: data) == #"["a","b"] {"town":"Chester"}"#)
+        #expect(try render("{{#tags}}<{{.}}>{{/tags}}", data: data) == "<a><b>")
+        #expect(try render("{{#n}}{{text}}{{/n}}", data: data) == "", "a number offers nothing inside a section")
+    }
+
+    @Test func propertiesAreReadAtTheRootTooButRootFieldsWin() throws {
+        let data = MergeData(
+            event: ["bookingId": "root", "properties": ["bookingId": "prop", "nights": .number("3")]],
+            customer: nil
+        )
+        #expect(try render("{{bookingId}} {{nights}} {{properties.bookingId}}", data: data) == "root 3 prop")
     }
 
     @Test func aTemplateThatDoesNotCompileSaysWhere() {
@@ -66,6 +89,13 @@ import Testing
         do {
             _ = try MergeTemplate("a\nb {{> partial}}", escaping: .none)
             Issue.record("expected a template error")
+        } catch {
+            #expect(error.line == 2)
+            #expect(error.column == 3)
+        }
+        do {
+            _ = try MergeTemplate("a\r\nb {{=<% %>=}}", escaping: .none)
+            Issue.record("new delimiters are refused")
         } catch {
             #expect(error.line == 2)
             #expect(error.column == 3)
@@ -86,7 +116,15 @@ import Testing
         #expect(try MergeTemplate(converted, escaping: .none).render(data) == "Dear customer")
     }
 
+    @Test func quotesEscapesAndPlainBracketsAreReadAsFreeMarkerReadsThem() throws {
+        #expect(try FreeMarkerConverter.convert("${x!'a\\'b'}") == "{{#x}}{{x}}{{/x}}{{^x}}a'b{{/x}}")
+        #expect(try FreeMarkerConverter.convert(#"${x!"a\nb"}"#) == "{{#x}}{{x}}{{/x}}{{^x}}a\nb{{/x}}")
+        #expect(try FreeMarkerConverter.convert("Order [#1234] for ${name}") == "Order [#1234] for {{name}}")
+    }
+
     @Test(arguments: [
+        ("Hi {{name}}", 1, 4),
+        ("${customer.pr\u{E9}nom}", 1, 1),
         ("Hi\n  <#if x>y</#if>", 2, 3),
         ("${x?upper_case}", 1, 1),
         ("ab ${a + b}", 1, 4),

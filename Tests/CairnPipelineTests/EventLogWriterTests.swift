@@ -56,3 +56,24 @@ import Testing
         #expect(try await stores.eventLog.events(matching: query).count == 2)
     }
 }
+
+@Suite struct EventLogWriterBrandTests {
+    @Test(arguments: StoreBackend.allCases)
+    func aBrandFirstSeenThroughAnEventExistsWithTheDefaults(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let clock = ManualClock()
+        let writer = EventLogWriter(
+            store: stores.eventLog,
+            brands: stores.brands,
+            clock: clock,
+            logger: Logger(label: "w")
+        )
+        let running = Task { try await writer.run() }
+        let seen = Tenant(clientId: "c", accountId: "a", brandId: "SEEN")
+        try await writer.append([EventFixtures.entry(token: token, tenant: seen, name: "e", userId: "u")])
+        running.cancel()
+        try await running.value
+        #expect(try await stores.brands.brand(seen) == Brand.withDefaults(seen, at: clock.now()))
+    }
+}

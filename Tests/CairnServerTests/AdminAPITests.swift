@@ -76,6 +76,7 @@ import Testing
         }
         #expect(created.status == .created)
         #expect(created.json["secret"]?.stringValue?.hasPrefix("cairn_") == true)
+        #expect(created.json["secret"]?.stringValue?.hasPrefix("cairn_admin_") == false)
         #expect(created.json["rate"] == 50)
         #expect(created.json["burst"] == 60)
         #expect(listed.json["tokens"]?[0]?["brand"] == "HEA")
@@ -116,6 +117,46 @@ import Testing
         #expect(all.json["brands"]?.arrayValue?.count == 1)
         #expect(unknown.status == .notFound)
         #expect(unknown.code == "brand_not_found")
+    }
+}
+
+extension AdminAPITests {
+    static let everyRoute: [(HTTPRequest.Method, String)] = [
+        (.post, "/admin/v1/tokens"), (.get, "/admin/v1/tokens"), (.delete, "/admin/v1/tokens/x"),
+        (.get, "/admin/v1/brands"), (.put, brandPath), (.get, brandPath),
+        (.get, brandPath + "/assets"), (.put, brandPath + "/assets/a"), (.get, brandPath + "/assets/a"),
+        (.delete, brandPath + "/assets/a"), (.post, brandPath + "/assets/a/publish"),
+        (.post, brandPath + "/assets/a/preview"),
+    ]
+
+    @Test func noAdminRouteAnswersWithoutALiveAdminToken() async throws {
+        let app = try await TestApp()
+        let apiToken = try await app.token()
+        let answers = try await app.test { client in
+            var answers: [Answer] = []
+            for (method, path) in Self.everyRoute {
+                answers.append(try await client.admin(method, path, token: nil, body: "{}"))
+                answers.append(try await client.admin(method, path, token: apiToken, body: "{}"))
+            }
+            return answers
+        }
+        #expect(answers.allSatisfy { $0.status == .unauthorized })
+        #expect(Set(answers.compactMap(\.code)) == ["missing_admin_token", "invalid_admin_token"])
+    }
+
+    @Test func aTokenCreatedOverHTTPMakesItsBrandExist() async throws {
+        let app = try await TestApp()
+        let admin = try await adminToken(app)
+        let brand = try await app.test { client in
+            _ = try await client.admin(
+                .post,
+                "/admin/v1/tokens",
+                token: admin,
+                body: #"{"client":"n","account":"n","brand":"NEW"}"#
+            )
+            return try await client.admin(.get, "/admin/v1/brands/n/n/NEW", token: admin)
+        }
+        #expect(brand.json["brand"]?["name"] == "NEW")
     }
 }
 

@@ -214,4 +214,57 @@ import Testing
         #expect(preview.json["rendered"]?["subject"] == ", your booking 7")
         #expect(preview.json["missingTags"] == ["customer.firstName", "customer.nickname"])
     }
+
+    @Test func oneCodeUnderTwoBrandsIsTwoAssets() async throws {
+        let (app, admin) = try await app()
+        let other = "/admin/v1/brands/hea/hea/OTHER/assets/welcome"
+        let answers = try await app.test { client in
+            [
+                try await client.admin(
+                    .put,
+                    "\(Self.assets)/welcome",
+                    token: admin,
+                    body: #"{"channel":"sms","purpose":"marketing","content":{"body":"ours"}}"#
+                ),
+                try await client.admin(.get, other, token: admin),
+                try await client.admin(
+                    .put,
+                    other,
+                    token: admin,
+                    body: #"{"channel":"push","purpose":"marketing","content":{"title":"t","body":"theirs"}}"#
+                ),
+                try await client.admin(.get, "\(Self.assets)/welcome", token: admin),
+            ]
+        }
+        #expect(answers.map(\.status) == [.ok, .notFound, .ok, .ok])
+        #expect(answers[3].json["asset"]?["channel"] == "sms")
+        #expect(answers[3].json["asset"]?["draft"]?["content"]?["body"] == "ours")
+    }
+
+    @Test func previewAndArchiveRefuseWhatIsNotThere() async throws {
+        let (app, admin) = try await app()
+        let path = "\(Self.assets)/p"
+        let answers = try await app.test { client in
+            [
+                try await client.admin(.delete, "\(Self.assets)/nothing", token: admin),
+                try await client.admin(
+                    .put,
+                    path,
+                    token: admin,
+                    body: #"{"channel":"sms","purpose":"marketing","content":{"body":"x"}}"#
+                ),
+                try await client.admin(.post, "\(path)/preview", token: admin, body: #"{"version":"old"}"#),
+                try await client.admin(.post, "\(path)/publish", token: admin),
+                try await client.admin(.post, "\(path)/preview", token: admin, body: #"{"version":"draft"}"#),
+                try await client.admin(.post, "\(path)/preview", token: admin, body: #"{"version":"live"}"#),
+                try await client.admin(.put, "\(Self.assets)/..", token: admin, body: "{}"),
+            ]
+        }
+        #expect(
+            answers.map(\.code) == [
+                "asset_not_found", nil, "invalid_version", nil, "version_not_found", nil, "invalid_asset_id",
+            ]
+        )
+        #expect(answers[5].json["rendered"]?["body"] == "x")
+    }
 }

@@ -126,3 +126,28 @@ extension AssetDraft {
         return draft
     }
 }
+
+@Suite struct AssetSchemaTests {
+    @Test(arguments: StoreBackend.allCases)
+    func theSchemaKeepsOneLiveVersionPerAsset(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let draft = AssetDraft(
+            tenant: EventFixtures.tenant,
+            assetId: "a",
+            name: nil,
+            channel: .sms,
+            purpose: .marketing,
+            content: ["body": "x"]
+        )
+        _ = try await stores.assets.saveDraft(draft, at: EventFixtures.receivedAt)
+        _ = try await stores.assets.publish(tenant: EventFixtures.tenant, assetId: "a", at: EventFixtures.receivedAt)
+        _ = try await stores.assets.saveDraft(draft, at: EventFixtures.receivedAt)
+        // Past the store, straight into the table: a second live version is refused.
+        await #expect(throws: (any Error).self) {
+            try await SchemaProbe.execute(
+                "UPDATE asset_versions SET live = \(backend == .sqlite ? "1" : "true") WHERE version = 2",
+                on: stores
+            )
+        }
+    }
+}

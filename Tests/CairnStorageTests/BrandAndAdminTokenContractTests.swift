@@ -26,11 +26,14 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
-    func aBrandFirstSeenThroughATokenOrAnEventExistsAfterTheUpgrade(_ backend: StoreBackend) async throws {
-        // The brands of events written by the writer are ensured; here, through the store itself.
+    func aNewBrandTokenMakesItsBrandExist(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        try await stores.brands.ensure([EventFixtures.tenant], at: time)
-        #expect(try await stores.brands.list().count == 1)
+        let scope = TokenScope(clientId: "c", accountId: "a", brandId: "NEW")
+        try await stores.insertToken(TokenRecord.issue(scope: scope, now: time).record)
+        try await stores.insertToken(
+            TokenRecord.issue(scope: .init(clientId: "c", accountId: "a", brandId: nil), now: time).record
+        )
+        #expect(try await stores.brands.list().map(\.tenant.brandId) == ["NEW"])
     }
 }
 

@@ -93,9 +93,10 @@ public struct Asset: Sendable, Hashable {
     public var purpose: AssetPurpose? { (live ?? draft)?.purpose }
 
     /// Whether `text` may be an asset id: URL-safe characters (letters, digits, `-`, `_`, `.`,
-    /// `~`), 1 to 128 of them.
+    /// `~`), 1 to 128 of them, and not `.` or `..`.
     public static func isValidId(_ text: String) -> Bool {
-        (1...128).contains(text.utf8.count)
+        // "." and ".." are path segments that clients and proxies collapse.
+        text != "." && text != ".." && (1...128).contains(text.utf8.count)
             && text.utf8.allSatisfy { byte in
                 (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
                     || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))

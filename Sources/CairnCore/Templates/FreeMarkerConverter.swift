@@ -1,20 +1,24 @@
 /// Turns the FreeMarker-style tags that businesses bring from Intilery into Mustache, when an
 /// asset is saved with `"syntax":"freemarker"`: `${customer.firstName}` → `{{customer.firstName}}`,
-/// `${(customer.x)!""}` → `{{customer.x}}`, and `${x!"default"}` →
+/// `${(customer.x)!""}` → `{{customer.x}}`, and `${x!"default"}` (or `'default'`) →
 /// `{{#x}}{{x}}{{/x}}{{^x}}default{{/x}}`. Anything else FreeMarker can say (directives such as
-/// `<#if>`, built-ins such as `?upper_case`, expressions) is refused with its position.
+/// `<#if>`, built-ins such as `?upper_case`, expressions), and `{{` or `}}` that would turn into
+/// Mustache tags, is refused with its line and column.
 public enum FreeMarkerConverter {
     public static func convert(_ source: String) throws(TemplateError) -> String {
         var output = ""
         var index = source.startIndex
         while index < source.endIndex {
             let rest = source[index...]
-            if rest.hasPrefix("<#") || rest.hasPrefix("</#") || rest.hasPrefix("<@") || rest.hasPrefix("[#") {
+            if rest.hasPrefix("<#") || rest.hasPrefix("</#") || rest.hasPrefix("<@") || isSquareDirective(rest) {
                 throw error(
                     at: index,
                     in: source,
                     "FreeMarker directives such as <#if> and <#list> cannot be converted"
                 )
+            }
+            if rest.hasPrefix("{{") || rest.hasPrefix("}}") {
+                throw error(at: index, in: source, "{{ and }} in a FreeMarker template would become Mustache tags")
             }
             guard rest.hasPrefix("${") else {
                 output.append(source[index])
@@ -32,17 +36,27 @@ public enum FreeMarkerConverter {
         return output
     }
 
-    /// `}` that closes the expression, skipping those inside quotes.
+    /// `[#if …]`, FreeMarker's square-bracket syntax (not text such as "Order [#1234]").
+    private static func isSquareDirective(_ rest: Substring) -> Bool {
+        (rest.hasPrefix("[#") && rest.dropFirst(2).first?.isLetter == true)
+            || (rest.hasPrefix("[/#") && rest.dropFirst(3).first?.isLetter == true)
+    }
+
+    /// `}` that closes the expression, skipping those inside quotes (double or single).
     private static func closingBrace(in source: String, from start: String.Index) -> String.Index? {
-        var inQuotes = false
+        var quote: Character?
         var index = start
         while index < source.endIndex {
             let character = source[index]
-            if character == "\\", inQuotes {
+            if character == "\\", quote != nil {
                 index = source.index(after: index)
-            } else if character == "\"" {
-                inQuotes.toggle()
-            } else if character == "}", !inQuotes {
+            } else if character == "\"" || character == "'" {
+                if quote == nil {
+                    quote = character
+                } else if quote == character {
+                    quote = nil
+                }
+            } else if character == "}", quote == nil {
                 return index
             }
             if index < source.endIndex { index = source.index(after: index) }
@@ -54,16 +68,14 @@ public enum FreeMarkerConverter {
         for expression: Substring,
         at start: String.Index,
         in source: String
-    ) throws(TemplateError)
-        -> String
-    {
+    ) throws(TemplateError) -> String {
         var text = expression.trimmingCharacters(in: " ")
         var fallback: String?
         if let bang = text.firstIndex(of: "!") {
             let after = text[text.index(after: bang)...].trimmingCharacters(in: " ")
             if after.isEmpty {
                 fallback = ""
-            } else if after.count >= 2, after.first == "\"", after.last == "\"" {
+            } else if after.count >= 2, let quote = after.first, quote == "\"" || quote == "'", after.last == quote {
                 fallback = unescape(after.dropFirst().dropLast())
             } else {
                 throw error(at: start, in: source, "only a quoted default can follow ! (${x!\"default\"})")
@@ -76,7 +88,8 @@ public enum FreeMarkerConverter {
             throw error(
                 at: start,
                 in: source,
-                "${\(expression)} is not a plain name such as ${customer.firstName}; built-ins and expressions cannot be converted"
+                "${\(expression)} is not a plain name such as ${customer.firstName}; built-ins and expressions "
+                    + "cannot be converted"
             )
         }
         let name = String(text)
@@ -87,17 +100,24 @@ public enum FreeMarkerConverter {
         return "{{#\(name)}}{{\(name)}}{{/\(name)}}{{^\(name)}}\(fallback){{/\(name)}}"
     }
 
+    /// An ASCII name, as Mustache reads names.
     private static func isIdentifier(_ part: Substring) -> Bool {
-        guard let first = part.first, first.isLetter || first == "_" else { return false }
-        return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard let first = part.first, first.isASCII, first.isLetter || first == "_" else { return false }
+        return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
     }
 
+    /// A FreeMarker string's escapes: `\n`, `\t`, `\r`, and `\x` for any other x.
     private static func unescape(_ text: Substring) -> String {
         var output = ""
         var escaped = false
         for character in text {
             if escaped {
-                output.append(character)
+                switch character {
+                case "n": output.append("\n")
+                case "t": output.append("\t")
+                case "r": output.append("\r")
+                default: output.append(character)
+                }
                 escaped = false
             } else if character == "\\" {
                 escaped = true
@@ -110,8 +130,8 @@ public enum FreeMarkerConverter {
 
     private static func error(at index: String.Index, in source: String, _ reason: String) -> TemplateError {
         let before = source[..<index]
-        let line = before.filter { $0 == "\n" }.count + 1
-        let lineStart = before.lastIndex(of: "\n").map { source.index(after: $0) } ?? source.startIndex
+        let line = before.filter(\.isNewline).count + 1
+        let lineStart = before.lastIndex(where: \.isNewline).map { source.index(after: $0) } ?? source.startIndex
         return TemplateError(line: line, column: source[lineStart..<index].count + 1, reason: reason)
     }
 }

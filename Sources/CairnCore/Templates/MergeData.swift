@@ -8,9 +8,15 @@ public struct MergeData: Sendable, Hashable {
         self.root = root
     }
 
-    /// The merge data of a send: the event's root fields, then `customer` over them.
+    /// The merge data of a send: the event's root fields, with the fields of its `properties`
+    /// beneath them (as the Segment and RudderStack SDKs send custom data: `{{bookingId}}` reads
+    /// a root `bookingId`, else `properties.bookingId`; `{{properties.bookingId}}` works too),
+    /// then `customer` over them.
     public init(event: JSONValue, customer: CustomerProfile?) {
         var root = event.objectValue ?? [:]
+        if case .object(let properties)? = root["properties"] {
+            root.merge(properties) { own, _ in own }
+        }
         if let customer {
             var fields = customer.traits
             fields["customerId"] = .string(customer.customerId)
@@ -30,22 +36,15 @@ public struct MergeData: Sendable, Hashable {
         return current
     }
 
-    /// The data as Mustache reads it: objects as dictionaries, numbers as JSON writes them.
-    var mustacheValue: Any { Self.mustacheValue(.object(root)) ?? [String: Any]() }
-
+    /// A JSON value as Mustache reads it (see `JSONObjectContext`).
     static func mustacheValue(_ value: JSONValue) -> Any? {
         switch value {
         case .null: return nil
         case .bool(let flag): return flag
         case .number(let text): return JSONNumberText(text: text)
         case .string(let text): return text
-        case .array(let items): return items.compactMap(mustacheValue)
-        case .object(let fields): return fields.compactMapValues(mustacheValue)
+        case .array: return JSONListContext(value: value)
+        case .object: return JSONObjectContext(value: value)
         }
     }
-}
-
-/// A JSON number in a template: written exactly as the JSON had it (`1.50`, `1e3`, `42`).
-struct JSONNumberText: MustacheNumber {
-    let text: String
 }

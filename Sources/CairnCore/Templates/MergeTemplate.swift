@@ -1,14 +1,5 @@
+import Foundation
 import Mustache
-
-/// A JSON number as Mustache renders it.
-protocol MustacheNumber: MustacheCustomRenderable {
-    var text: String { get }
-}
-
-extension MustacheNumber {
-    var renderText: String { text }
-    var isNull: Bool { false }
-}
 
 /// One field of an asset as a Mustache template (sections and inverted sections give
 /// conditionals and defaults), compiled once when saved. HTML fields escape what they insert;
@@ -31,6 +22,15 @@ public struct MergeTemplate: Sendable {
             let compiled = try MustacheTemplate(string: source)
             self.template = escaping == .html ? compiled : try MustacheTemplate(string: Self.textPragma + source)
         } catch let error as MustacheTemplate.ParserError {
+            // The parser counts columns from the last "\n"; with Windows line ends, locate on a copy without "\r".
+            let unix = source.replacingOccurrences(of: "\r\n", with: "\n")
+            if unix != source,
+                case .failure(let located as MustacheTemplate.ParserError) = Result(catching: {
+                    try MustacheTemplate(string: unix)
+                })
+            {
+                throw TemplateError(located)
+            }
             throw TemplateError(error)
         } catch {
             throw TemplateError(line: 1, column: 1, reason: "the template could not be read")
@@ -39,10 +39,11 @@ public struct MergeTemplate: Sendable {
         self.escaping = escaping
     }
 
-    private static let textPragma = "{{% CONTENT_TYPE: TEXT }}"
+    /// On a line of its own, so that it goes with its newline and the template parses as written.
+    private static let textPragma = "{{% CONTENT_TYPE: TEXT }}\n"
 
     public func render(_ data: MergeData) -> String {
-        template.render(data.mustacheValue)
+        template.render(JSONObjectContext(value: .object(data.root)))
     }
 
     /// The tags that found no value in `data`, in the order they appear.
@@ -76,23 +77,26 @@ public struct TemplateError: Error, Sendable, Hashable {
         self.init(line: error.context.lineNumber, column: error.context.columnNumber, reason: reason)
     }
 
-    /// Partials and inheritance need templates Cairn does not hold: refused rather than rendered empty.
+    /// Partials and inheritance need templates Cairn does not hold, and new delimiters would hide
+    /// tags from the checks: refused rather than rendered in surprising ways.
     static func refuseUnsupported(_ source: String) throws(TemplateError) {
         var line = 1
         var column = 1
         var previous: Character = " "
         var afterOpen = false
         for character in source {
-            if afterOpen, character == ">" || character == "<" || character == "$" {
+            if afterOpen, character == ">" || character == "<" || character == "$" || character == "=" {
                 throw TemplateError(
                     line: line,
                     column: column - 2,
-                    reason: "partials and template inheritance ({{>…}}, {{<…}}, {{$…}}) are not supported"
+                    reason: character == "="
+                        ? "changing the delimiters ({{=…=}}) is not supported"
+                        : "partials and template inheritance ({{>…}}, {{<…}}, {{$…}}) are not supported"
                 )
             }
             afterOpen = previous == "{" && character == "{"
             previous = character
-            if character == "\n" {
+            if character.isNewline {
                 line += 1
                 column = 1
             } else {

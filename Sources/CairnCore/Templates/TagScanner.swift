@@ -4,6 +4,8 @@ import Foundation
 /// a marketer as `missingTags`, so that a typo is seen before customers see it. It walks the
 /// tags as Mustache renders them: a section pushes its value (any element of a list), a section
 /// that would not render hides its tags, and a name is looked up from the innermost context out.
+/// A section or inverted section whose name finds no value at all (not `false`, not `[]`) is
+/// listed too: `{{#custmer.vip}}` hides its content as silently as a misspelt tag prints nothing.
 enum TagScanner {
     private struct Level {
         /// The values a name inside may be read from; empty for a level that adds none.
@@ -35,6 +37,8 @@ enum TagScanner {
             case "#", "^":
                 let name = String(Self.name(body.dropFirst()))
                 let value = resolve(name, in: stack)
+                // A section whose name finds nothing may be a typo hiding content: shown like a tag.
+                if renders, value == nil, !missing.contains(name) { missing.append(name) }
                 let truthy = value.map(isTruthy) ?? false
                 if sigil == "#" {
                     stack.append(Level(contexts: truthy ? contexts(of: value) : [], renders: truthy, name: name))

@@ -8,7 +8,7 @@ enum AdminRoutes {
         let admin = router.group("admin/v1")
             .add(middleware: AdminAuthMiddleware(tokens: stores.adminTokens))
             .group(context: AdminContext.self)
-        AdminTokensController(tokens: stores.tokens, brands: stores.brands, clock: clock).addRoutes(to: admin)
+        AdminTokensController(stores: stores, clock: clock).addRoutes(to: admin)
         BrandsController(brands: stores.brands, clock: clock).addRoutes(to: admin)
         let brand = admin.group("brands/:clientId/:accountId/:brandId")
         AssetsController(assets: stores.assets, clock: clock).addRoutes(to: brand)

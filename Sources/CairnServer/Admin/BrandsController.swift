@@ -24,7 +24,7 @@ struct BrandsController: Sendable {
             throw APIError(.badRequest, code: "invalid_name", message: "name may not be empty.")
         }
         let zone = try body.string("timeZone") ?? existing?.timeZone ?? Brand.defaultTimeZone
-        guard TimeZone(identifier: zone) != nil else {
+        guard zone == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(zone) else {
             throw APIError(
                 .badRequest,
                 code: "invalid_time_zone",

@@ -19,7 +19,7 @@ struct HealthController: Sendable {
                 try await probe.ping(timeout: probeTimeout)
                 return JSONResponse.make(bytes: Array(#"{"status":"ready"}"#.utf8))
             } catch {
-                context.logger.warning("database not answering", metadata: ["error": "\(error)"])
+                context.logger.warning("database not answering", metadata: ["error": "\(String(reflecting: error))"])
                 return JSONResponse.make(
                     status: .serviceUnavailable,
                     body: [

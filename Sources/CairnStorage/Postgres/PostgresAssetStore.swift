@@ -101,7 +101,9 @@ public struct PostgresAssetStore: AssetStore {
 
     public func asset(tenant: Tenant, assetId: String) async throws -> Asset? {
         let logger = database.logger
-        return try await database.withConnection { connection in
+        return try await database.transaction { connection in
+            // The asset's row and its versions from one snapshot, whatever a publish does meanwhile.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
             do {
                 return try await Self.asset(tenant, assetId, on: connection, logger: logger)
             } catch AssetStoreError.notFound {
@@ -112,7 +114,8 @@ public struct PostgresAssetStore: AssetStore {
 
     public func assets(tenant: Tenant) async throws -> [Asset] {
         let logger = database.logger
-        return try await database.withConnection { connection in
+        return try await database.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
             let ids = try await connection.query(
                 """
                 SELECT asset_id FROM assets
@@ -186,7 +189,7 @@ public struct PostgresAssetStore: AssetStore {
                 AssetVersion(
                     version: number,
                     purpose: purpose,
-                    content: (try? JSONParser.parse([UInt8](content), maxDepth: 512)) ?? .object([:]),
+                    content: try SQLiteAssetStore.content([UInt8](content)),
                     createdAt: Timestamp(millisecondsSinceEpoch: versionCreated),
                     publishedAt: published.map(Timestamp.init(millisecondsSinceEpoch:))
                 )

@@ -147,9 +147,17 @@ public struct SQLiteAssetStore: AssetStore {
         return AssetVersion(
             version: row["version"],
             purpose: purpose,
-            content: (try? JSONParser.parse([UInt8](row["content"] as Data), maxDepth: 512)) ?? .object([:]),
+            content: try content([UInt8](row["content"] as Data)),
             createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]),
             publishedAt: publishedAt.map(Timestamp.init(millisecondsSinceEpoch:))
         )
+    }
+
+    static func content(_ bytes: [UInt8]) throws -> JSONValue {
+        do throws(JSONParseError) {
+            return try JSONParser.parse(bytes, maxDepth: 512)
+        } catch {
+            throw StorageError.unreadableRow(table: "asset_versions", detail: "content is not JSON")
+        }
     }
 }

@@ -210,14 +210,13 @@ enum SQLiteMigrations {
                     CREATE UNIQUE INDEX asset_versions_one_live
                         ON asset_versions (client_id, account_id, brand_id, asset_id) WHERE live = 1;
                     INSERT INTO brands (client_id, account_id, brand_id, name, time_zone, created_at, updated_at)
-                        SELECT DISTINCT client_id, account_id, brand_id, brand_id, 'UTC', created_at, created_at
-                        FROM (SELECT client_id, account_id, brand_id, min(created_at) AS created_at FROM tokens
-                              WHERE brand_id IS NOT NULL GROUP BY client_id, account_id, brand_id
+                        SELECT client_id, account_id, brand_id, brand_id, 'UTC', min(seen_at), min(seen_at)
+                        FROM (SELECT client_id, account_id, brand_id, created_at AS seen_at FROM tokens
+                              WHERE brand_id IS NOT NULL
                               UNION ALL
                               SELECT client_id, account_id, brand_id, min(received_at) FROM events
                               GROUP BY client_id, account_id, brand_id)
-                        WHERE true
-                        ON CONFLICT DO NOTHING;
+                        GROUP BY client_id, account_id, brand_id;
                     """
             )
         }

@@ -139,7 +139,13 @@ public final class EventLogWriter: Service, Sendable {
     /// costs nothing but a later try: the events are stored all the same.
     private func ensureBrands(of entries: [EventLogEntry]) async {
         guard let brands else { return }
-        let unseen = state.withLock { state in Set(entries.map(\.tenant)).subtracting(state.knownBrands) }
+        // A batch nearly always holds one brand or a few: collected without hashing every entry,
+        // and outside the lock that requests take to queue their events.
+        var tenants: [Tenant] = []
+        for entry in entries where tenants.last != entry.tenant && !tenants.contains(entry.tenant) {
+            tenants.append(entry.tenant)
+        }
+        let unseen = state.withLock { state in Set(tenants.filter { !state.knownBrands.contains($0) }) }
         guard !unseen.isEmpty else { return }
         do {
             try await brands.ensure(unseen, at: clock.now())

@@ -38,12 +38,14 @@ public func buildApplication(
     // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
     let limiter = RateLimiter(clock: clock)
     let router = Router(context: CairnRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
+    let routes = RouteTable()
+    router.add(middleware: ErrorMiddleware(routes: routes))
     HealthController(probe: stores.probe).addRoutes(to: router)
     if configuration.role.servesAPI {
         addIngestRoutes(to: router, configuration, stores: stores, writer: writer, limiter: limiter, clock: clock)
         AdminRoutes.add(to: router, stores: stores, clock: clock)
     }
+    routes.record(router.routes)
     var app = Application(
         router: router,
         configuration: .init(

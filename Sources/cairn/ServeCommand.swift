@@ -6,6 +6,7 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +42,15 @@ struct ServeCommand: AsyncParsableCommand {
             settings: configuration.storage.connection
         )
         let app = try await buildApplication(configuration, dependencies: AppDependencies(stores: stores))
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            let http = configuration.http
+            throw CLIError(
+                "Port \(http.port) on \(http.host) is already in use by another program: stop it, or choose another "
+                    + "port with --port or CAIRN_PORT."
+            )
+        }
     }
 
     func appConfiguration(environment: [String: String]) async throws -> AppConfiguration {

@@ -18,8 +18,11 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: "The account id the token belongs to.") var account: String
         @Option(help: "Limit the token to one brand; without it the token covers every brand of the account.")
         var brand: String?
-        @Option(help: "Requests per second the token may make.") var rate: Double = TokenDefaults.rate
-        @Option(help: "Requests the token may make at once.") var burst: Int = TokenDefaults.burst
+        // Unconditional: `--rate -1` is a value (and refused below with a sentence), not an unknown flag.
+        @Option(parsing: .unconditional, help: "Requests per second the token may make.")
+        var rate: Double = TokenDefaults.rate
+        @Option(parsing: .unconditional, help: "Requests the token may make at once.")
+        var burst: Int = TokenDefaults.burst
         @OptionGroup var storageOptions: StorageOptions
 
         func validate() throws {

@@ -77,3 +77,44 @@ import Testing
         #expect(output.stdout.contains("up to date"))
     }
 }
+
+@Suite struct CLIRefusalTests {
+    @Test(arguments: [
+        (["--client", "a\tb", "--account", "a"], "--client must be a non-empty id without '/' or control characters."),
+        (
+            ["--client", "a", "--account", "a", "--rate", "-1"],
+            "--rate must be a positive number of requests a second."
+        ),
+        (["--client", "a", "--account", "a", "--burst", "0"], "--burst must be a positive whole number."),
+    ])
+    func tokensCreateSaysWhatIsWrong(_ arguments: [String], _ sentence: String) async throws {
+        let output = try await CairnBinary.run(
+            ["tokens", "create"] + arguments + ["--database", "sqlite:/tmp/unused.sqlite"]
+        )
+        #expect(output.status != 0)
+        #expect(output.stderr.contains(sentence), "\(output.stderr)")
+    }
+
+    @Test func aNewDatabaseIsNamedWhenACommandCreatesIt() async throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("new.sqlite").path
+        let first = try await CairnBinary.run([
+            "tokens", "create", "--client", "a", "--account", "a", "--database", "sqlite:\(path)",
+        ])
+        #expect(first.stdout.hasPrefix("Created the database sqlite:\(path), which did not exist."))
+        #expect(first.lastLine.hasPrefix("cairn_"))
+        let second = try await CairnBinary.run(["tokens", "list", "--database", "sqlite:\(path)"])
+        #expect(!second.stdout.contains("Created the database"))
+    }
+
+    @Test func aPortInUseIsSaidInASentence() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("port.sqlite").path)
+        let first = try await RunningServer.start(database: database)
+        let output = try await CairnBinary.run(["serve", "--port", String(first.port), "--database", database])
+        #expect(output.status != 0)
+        #expect(
+            output.stderr.contains("Port \(first.port) on 127.0.0.1 is already in use by another program"),
+            "\(output.stderr)"
+        )
+        #expect(await first.stop() == 0)
+    }
+}

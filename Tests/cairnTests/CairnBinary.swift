@@ -28,15 +28,16 @@ enum CairnBinary {
         try await launch(url, arguments, environment: environment)
     }
 
-    /// Runs another program found on PATH (such as `psql`) to completion.
-    static func runTool(_ name: String, _ arguments: [String]) async throws -> Output {
-        try await launch(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, environment: [:])
+    /// Runs another program found on PATH (such as `psql`) to completion, `input` on its stdin.
+    static func runTool(_ name: String, _ arguments: [String], input: String? = nil) async throws -> Output {
+        try await launch(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, environment: [:], input: input)
     }
 
     private static func launch(
         _ executable: URL,
         _ arguments: [String],
-        environment: [String: String]
+        environment: [String: String],
+        input: String? = nil
     ) async throws -> Output {
         let directory = try TemporaryDirectory.make()
         let outURL = directory.appendingPathComponent("stdout")
@@ -48,6 +49,11 @@ enum CairnBinary {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
             .merging(environment) { $1 }
+        if let input {
+            let inURL = directory.appendingPathComponent("stdin")
+            try input.write(to: inURL, atomically: true, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         let status = try await withCheckedThrowingContinuation {

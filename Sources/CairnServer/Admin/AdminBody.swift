@@ -18,8 +18,13 @@ struct AdminBody: Sendable {
             throw APIError(
                 .contentTooLarge,
                 code: "request_too_large",
-                message: "Request too large: an admin request may be at most \(maxBytes / 1024) KB."
+                message: "Request too large: an admin request may be at most \(maxBytes / 1024) KB.",
+                headers: [.connection: "close"]
             )
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw APIError.malformedBody
         }
         let bytes = Array(buffer.readableBytesView)
         if bytes.isEmpty { return AdminBody(fields: [:]) }

@@ -24,7 +24,11 @@ struct EventsController: Sendable {
     }
 
     @Sendable func list(request: Request, context: AuthenticatedContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = FormQuery(request.uri.query)
+        try QueryReader.refuseUnknown(
+            parameters,
+            allowed: ["userId", "event", "status", "start", "end", "from", "size"]
+        )
         var query = EventQuery(tenant: context.principal.tenant)
         query.userId = parameters["userId"].map(String.init)
         query.eventName = parameters["event"].map(String.init)

@@ -5,8 +5,20 @@ import Hummingbird
 enum QueryReader {
     static let maxPageSize = 100
 
+    /// Refuses a parameter the API does not take (a typo would otherwise filter nothing).
+    static func refuseUnknown(_ parameters: FormQuery, allowed: Set<String>) throws {
+        if let unknown = parameters.names.first(where: { !allowed.contains($0) }) {
+            throw APIError(
+                .badRequest,
+                code: "unknown_parameter",
+                message: "Unknown query parameter \"\(unknown)\"; this API takes "
+                    + allowed.sorted().joined(separator: ", ") + "."
+            )
+        }
+    }
+
     /// `from` (default 0) and `size` (default 20, at most 100).
-    static func paging(_ parameters: Parameters) throws -> (from: Int, size: Int) {
+    static func paging(_ parameters: FormQuery) throws -> (from: Int, size: Int) {
         let from = try integer(parameters["from"], name: "from", default: 0)
         let size = try integer(parameters["size"], name: "size", default: 20)
         guard from >= 0 else {

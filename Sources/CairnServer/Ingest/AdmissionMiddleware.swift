@@ -44,7 +44,7 @@ struct AdmissionMiddleware: RouterMiddleware {
             } catch let refusal as APIError where surface == .sharedBatch && context.preReadBody == nil {
                 // A refusal speaks the words of the client that sent it: a Salesmachine batch is an
                 // array. Only the body's first byte is read to tell, nothing of it is kept.
-                if style == .cairn, try await IngestBodyReader.firstSignificantByte(request) == UInt8(ascii: "[") {
+                if style == .cairn, (try? await IngestBodyReader.firstSignificantByte(request)) == UInt8(ascii: "[") {
                     style = .salesmachine
                     throw surface.reworded(refusal, style: style)
                 }

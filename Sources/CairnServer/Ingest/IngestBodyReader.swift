@@ -16,6 +16,8 @@ enum IngestBodyError: Error {
     case unsupportedEncoding(String)
     case corruptCompression
     case invalidJSON(EventRejection)
+    /// The HTTP framing of the body is broken (a bad chunk size, a body shorter than declared…).
+    case malformed
 }
 
 /// Reads every ingest body the same way, under its surface's policy: the content type (where
@@ -95,6 +97,11 @@ struct IngestBodyReader: Sendable {
             buffer = try await request.body.collect(upTo: maxBytes)
         } catch is NIOTooManyBytesError {
             throw IngestBodyError.tooLarge(limit: maxBytes)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The HTTP parser's own errors: the client's fault, answered 400, not logged as ours.
+            throw IngestBodyError.malformed
         }
         guard let algorithm else { return Array(buffer.readableBytesView) }
         do {

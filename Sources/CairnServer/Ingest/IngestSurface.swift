@@ -146,10 +146,12 @@ enum IngestSurface: Sendable, Hashable {
                 message: "The content-type header must be application/json."
             )
         case .tooLarge(let limit) where self == .track:
+            // The rest of the body is not read: the connection closes after the answer.
             return APIError(
                 .contentTooLarge,
                 code: "request_too_large",
-                message: "Request too large: the body may be at most \(limit) bytes."
+                message: "Request too large: the body may be at most \(limit) bytes.",
+                headers: [.connection: "close"]
             )
         case .tooLarge(let limit):
             return APIError(
@@ -173,6 +175,8 @@ enum IngestSurface: Sendable, Hashable {
             return APIError(.notAcceptable, code: "not_json", message: rejection.message)
         case .invalidJSON(let rejection):
             return APIError.rejected(rejection)
+        case .malformed:
+            return APIError.malformedBody
         }
     }
 }

@@ -20,8 +20,8 @@ enum PresentedKey {
 
     /// `api_token` from the query string.
     static func queryToken(_ request: Request) -> String? {
-        guard let token = request.uri.queryParameters.get("api_token"), !token.isEmpty else { return nil }
-        return token
+        guard let token = FormQuery(request.uri.query)["api_token"], !token.isEmpty else { return nil }
+        return String(token)
     }
 
     /// A Segment body's `writeKey`.

@@ -26,7 +26,7 @@ struct ProfilesController: Sendable {
         guard let view = View(rawValue: viewName) else {
             throw APIError(.notFound, code: "unknown_view", message: "Use traits, meta or events after the profile.")
         }
-        let paging = view == .events ? try QueryReader.paging(request.uri.queryParameters) : (0, 0)
+        let paging = view == .events ? try QueryReader.paging(FormQuery(request.uri.query)) : (0, 0)
 
         let found: [CustomerProfile]
         switch lookup.key {

@@ -74,6 +74,13 @@ extension APIError {
         )
     }
 
+    static let malformedBody = APIError(
+        .badRequest,
+        code: "malformed_body",
+        message: "The request body could not be read: its Content-Length or chunked encoding is malformed.",
+        headers: [.connection: "close"]
+    )
+
     static let unavailable = APIError(
         .serviceUnavailable,
         code: "unavailable",

@@ -38,7 +38,10 @@ struct StorageOptions: ParsableArguments {
         _ body: @Sendable (CairnStores, DatabaseLocation) async throws -> Result
     ) async throws -> Result {
         let storage = try await storage()
+        var created = false
+        if case .sqlite(let path) = storage.database { created = !FileManager.default.fileExists(atPath: path) }
         let stores = try await CairnStores.open(storage.database, settings: storage.connection)
+        if created { print("Created the database \(storage.database), which did not exist.") }
         return try await stores.whileRunning { try await body($0, storage.database) }
     }
 }

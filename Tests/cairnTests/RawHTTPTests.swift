@@ -1,0 +1,55 @@
+import CairnCore
+import Foundation
+import Testing
+
+/// Requests written byte by byte to a real socket, as a broken or hostile client sends them:
+/// malformed framing is the client's fault, answered 4xx with a JSON body, never 500.
+@Suite struct RawHTTPTests {
+    /// Sends `request` to the server and returns the status line and the body of its answer.
+    static func send(_ request: String, port: Int) async throws -> (status: Int, body: String) {
+        let script = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", \(port)), timeout=10)
+            s.sendall(sys.stdin.buffer.read())
+            data = b""
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk: break
+                    data += chunk
+                    if b"\\r\\n\\r\\n" in data:
+                        head, _, rest = data.partition(b"\\r\\n\\r\\n")
+                        length = [int(l.split(b":")[1]) for l in head.split(b"\\r\\n") if l.lower().startswith(b"content-length:")]
+                        if length and len(rest) >= length[0]: break
+            except socket.timeout:
+                pass
+            sys.stdout.write(data.decode("utf-8", "replace"))
+            """
+        let output = try await CairnBinary.runTool("python3", ["-c", script], input: request)
+        let status = Int(output.stdout.split(separator: " ").dropFirst().first ?? "") ?? 0
+        let body = output.stdout.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        return (status, body)
+    }
+
+    @Test func malformedFramingIsA400WithAJSONBody() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("raw.sqlite").path)
+        let token = try await CairnBinary.createToken(database: database)
+        let server = try await RunningServer.start(database: database)
+        let track =
+            "POST /track/hea/hea/HEA/v1/track HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            + "auth-token: \(token)\r\ncontent-type: application/json\r\n"
+        let requests = [
+            // No credentials at all, a chunk size that is not hex.
+            "POST /v1/track HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            track + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+            track + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
+        ]
+        for request in requests {
+            let (status, body) = try await Self.send(request, port: server.port)
+            #expect((400..<500).contains(status), "\(request.debugDescription) → \(status)")
+            #expect(body.contains("\"code\""), "\(request.debugDescription) → \(body)")
+        }
+        #expect(await server.stop() == 0)
+        #expect(!server.log.contains("internal_error"))
+    }
+}

@@ -40,6 +40,7 @@ public func buildApplication(
     let router = Router(context: CairnRequestContext.self)
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
+    router.add(middleware: SegmentCORSMiddleware())
     HealthController(probe: stores.probe).addRoutes(to: router)
     if configuration.role.servesAPI {
         addIngestRoutes(to: router, configuration, stores: stores, writer: writer, limiter: limiter, clock: clock)

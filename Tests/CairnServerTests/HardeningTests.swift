@@ -16,7 +16,7 @@ import Testing
             [
                 try await client.get("/nowhere", token: nil),
                 try await client.get("\(TestApp.base)/track", token: token),
-                try await client.execute(uri: "/v1/track", method: .options) { Answer(response: $0) },
+                try await client.execute(uri: "/ready", method: .options) { Answer(response: $0) },
                 try await client.execute(uri: "/health", method: .delete) { Answer(response: $0) },
             ]
         }
@@ -69,5 +69,93 @@ import Testing
         #expect(matched.json["events"]?.arrayValue?.count == 1)
         #expect(unknown.status == .badRequest)
         #expect(unknown.code == "unknown_parameter")
+    }
+
+    @Test func analyticsJSFromAnotherOriginIsAnswered() async throws {
+        let app = try await TestApp { $0.processor.enabled = false }
+        let key = try await app.token()
+        let (preflight, posted, batched) = try await app.test { client in
+            (
+                try await client.execute(
+                    uri: "/v1/t",
+                    method: .options,
+                    headers: [
+                        .origin: "https://shop.example", .accessControlRequestMethod: "POST",
+                        .accessControlRequestHeaders: "content-type",
+                    ]
+                ) { Answer(response: $0) },
+                try await client.execute(
+                    uri: "/v1/t",
+                    method: .post,
+                    headers: [.contentType: "text/plain", .origin: "https://shop.example"],
+                    body: ByteBuffer(string: #"{"writeKey":"\#(key)","userId":"u","event":"Viewed","type":"track"}"#)
+                ) { Answer(response: $0) },
+                try await client.execute(
+                    uri: "/v1/b",
+                    method: .post,
+                    headers: [.contentType: "text/plain"],
+                    body: ByteBuffer(string: #"{"writeKey":"\#(key)","batch":[{"type":"page","anonymousId":"a"}]}"#)
+                ) { Answer(response: $0) }
+            )
+        }
+        #expect(preflight.status == .noContent)
+        #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+        #expect(preflight.headers[.accessControlAllowHeaders] == "content-type")
+        #expect(posted.status == .ok)
+        #expect(posted.headers[.accessControlAllowOrigin] == "*")
+        #expect(batched.status == .ok)
+        #expect(try await app.loggedEvents().map(\.entry.event.action) == [.page, .track])
+    }
+
+    @Test func idsAndNamesHaveALengthAndIdsMayNotBeBlank() async throws {
+        let app = try await TestApp()
+        let token = try await app.token()
+        let long = String(repeating: "x", count: 1025)
+        let answers = try await app.test { client in
+            [
+                try await client.post(
+                    "\(TestApp.base)/track",
+                    token: token,
+                    body: #"{"userId":"\#(long)","event":"e"}"#
+                ),
+                try await client.post(
+                    "\(TestApp.base)/track",
+                    token: token,
+                    body: #"{"userId":"u","event":"\#(long)"}"#
+                ),
+                try await client.post("\(TestApp.base)/track", token: token, body: #"{"userId":"   ","event":"e"}"#),
+                try await client.compatPost("/v1/track", body: #"{"anonymousId":" ","event":"e"}"#, basicUser: token),
+                try await client.post(
+                    "\(TestApp.base)/track",
+                    token: token,
+                    body: #"{"userId":"\#(long.dropLast())","event":"e"}"#
+                ),
+            ]
+        }
+        #expect(answers.map(\.code) == ["value_too_long", "value_too_long", "blank_id", "blank_id", nil])
+    }
+
+    @Test func aTimestampYearsAheadIsRefusedOnSingleCallsAndPerItemInSegmentBatches() async throws {
+        let app = try await TestApp { $0.processor.enabled = false }
+        let token = try await app.token()
+        let (single, batch) = try await app.test { client in
+            (
+                try await client.post(
+                    "\(TestApp.base)/identify",
+                    token: token,
+                    body: #"{"userId":"fut","traits":{"plan":"evil"},"timestamp":"9999-12-31T23:59:59Z"}"#
+                ),
+                try await client.compatPost(
+                    "/v1/batch",
+                    body:
+                        #"{"batch":[{"type":"track","userId":"u","event":"ok"},{"type":"track","userId":"u","event":"no","timestamp":"9999-01-01T00:00:00Z"}]}"#,
+                    basicUser: token
+                )
+            )
+        }
+        #expect(single.status == .badRequest)
+        #expect(single.code == "timestamp_in_future")
+        #expect(batch.json["rejected"]?[0]?["code"] == "timestamp_in_future")
+        #expect(try await app.loggedEvents().map(\.entry.event.eventName) == ["ok"])
     }
 }

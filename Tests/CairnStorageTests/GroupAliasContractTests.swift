@@ -72,9 +72,10 @@ import Testing
         try await log(stores, [Call(action: .alias, userId: "new-id", previousId: "old-id")])
         try await EventFixtures.processAll(stores)
 
-        #expect(try await stores.profiles.profile(userId: "old-id", tenant: tenant) == nil)
         #expect(try await stores.profiles.profile(customerId: before.customerId, tenant: tenant) == nil)
         let merged = try #require(try await stores.profiles.profile(userId: "new-id", tenant: tenant))
+        // The old id finds the customer it was merged into, as events under it do.
+        #expect(try await stores.profiles.profile(userId: "old-id", tenant: tenant)?.customerId == merged.customerId)
         #expect(merged.anonymousIds == ["old-id"])
         #expect(merged.groupIds == ["acme"])
         #expect(merged.traits["email"] == "old@example.com")

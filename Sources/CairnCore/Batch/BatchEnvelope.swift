@@ -83,11 +83,20 @@ public struct BatchEnvelope: Sendable {
         policy: Policy,
         _ rules: (JSONValue) throws(EventRejection) -> IngestedEvent
     ) throws(BatchRejection) -> IngestBatch {
+        try collectEach(policy: policy) { item throws(EventRejection) in [try rules(item)] }
+    }
+
+    /// The same, for rules that may make several events of one item (a Salesmachine contact
+    /// that names its account is a person's call and a membership).
+    public func collectEach(
+        policy: Policy,
+        _ rules: (JSONValue) throws(EventRejection) -> [IngestedEvent]
+    ) throws(BatchRejection) -> IngestBatch {
         var batch = IngestBatch(accepted: [])
         batch.accepted.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             do throws(EventRejection) {
-                batch.accepted.append(try rules(item))
+                batch.accepted.append(contentsOf: try rules(item))
             } catch {
                 batch.rejected.append(BatchRejection.Item(index: index, rejection: error))
             }

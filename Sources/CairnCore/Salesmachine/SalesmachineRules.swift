@@ -17,6 +17,35 @@ public enum SalesmachineRules {
         case pageview
     }
 
+    /// Validates one call of `method` and translates it into the events it makes: the call, and
+    /// when a person's call (`event`, `contact`, `pageview`) names `params.account_uid`, the
+    /// person's membership of that account, as Salesmachine records it.
+    public static func calls(
+        method: Method,
+        body: JSONValue,
+        receivedAt: Timestamp
+    ) throws(EventRejection)
+        -> [IngestedEvent]
+    {
+        let call = try validate(method: method, body: body, receivedAt: receivedAt)
+        guard method != .account, let userId = call.event.userId,
+            let account = try FieldReader.identifier(body["params"]?["account_uid"], field: "params.account_uid")
+        else { return [call] }
+        var membership: [String: JSONValue] = [
+            "type": "group", "userId": .string(userId), "groupId": .string(account),
+            "context": ["library": ["name": "salesmachine"]],
+        ]
+        if let timestamp = body["created_at"], !timestamp.isNull { membership["timestamp"] = timestamp }
+        let translated = JSONValue.object(membership)
+        let group = try SegmentRules.validate(
+            action: .group,
+            message: translated,
+            bytes: translated.encoded(),
+            receivedAt: receivedAt
+        )
+        return [call, group]
+    }
+
     /// Validates one call of `method` and translates it.
     public static func validate(
         method: Method,
@@ -90,7 +119,7 @@ public enum SalesmachineRules {
             )
         }
         let envelope = try BatchEnvelope.open(body, shape: .array, noun: "call", maxItems: maxItems)
-        return try envelope.collect(policy: .allOrNothing) { item throws(EventRejection) in
+        return try envelope.collectEach(policy: .allOrNothing) { item throws(EventRejection) in
             let name = item["method"]?.stringValue ?? ""
             guard let method = Method(rawValue: name.lowercased()) else {
                 throw EventRejection(
@@ -99,7 +128,7 @@ public enum SalesmachineRules {
                         + (name.isEmpty ? "." : "; \"\(name)\" is not one.")
                 )
             }
-            return try validate(method: method, body: item, receivedAt: receivedAt)
+            return try calls(method: method, body: item, receivedAt: receivedAt)
         }.accepted
     }
 

@@ -30,14 +30,17 @@ public enum SegmentRules {
             try FieldReader.requireOptionalObject(fields[field], field: field)
         }
         let messageId = try FieldReader.identifier(fields["messageId"], field: "messageId")
+        // RudderStack's browser and mobile SDKs send originalTimestamp instead of timestamp.
         let (originalTimestamp, timestamp) = try EventValidator.readTimestamp(
-            fields["timestamp"],
+            fields["timestamp"].flatMap { $0.isNull ? nil : $0 } ?? fields["originalTimestamp"],
             receivedAt: receivedAt
         )
         let sentAt = try readSentAt(fields["sentAt"]) ?? batchSentAt
         let eventTime =
             originalTimestamp == nil
-            ? receivedAt : ClockSkew.corrected(timestamp: timestamp, sentAt: sentAt, receivedAt: receivedAt)
+            ? receivedAt
+            : EventTimeRules.clamped(ClockSkew.corrected(timestamp: timestamp, sentAt: sentAt, receivedAt: receivedAt))
+        try EventTimeRules.requireNotInFuture(eventTime, receivedAt: receivedAt)
 
         var event = ValidatedEvent(
             action: action,

@@ -20,6 +20,7 @@ public struct EventRejection: Error, Sendable, Hashable {
         case missingEvent = "missing_event"
         case eventMismatch = "event_mismatch"
         case invalidTimestamp = "invalid_timestamp"
+        case timestampInFuture = "timestamp_in_future"
         case missingAssetId = "missing_asset_id"
         case missingJourneyId = "missing_journey_id"
         case invalidStepId = "invalid_step_id"
@@ -36,5 +37,7 @@ public struct EventRejection: Error, Sendable, Hashable {
         case missingEventUid = "missing_event_uid"
         case unknownMethod = "unknown_method"
         case invalidCharacter = "invalid_character"
+        case blankId = "blank_id"
+        case valueTooLong = "value_too_long"
     }
 }

@@ -15,6 +15,7 @@ public enum EventValidator {
         try FieldReader.requireOptionalObject(fields["context"], field: "context")
         try FieldReader.requireOptionalObject(fields["properties"], field: "properties")
         let (originalTimestamp, eventTime) = try readTimestamp(fields["timestamp"], receivedAt: receivedAt)
+        try EventTimeRules.requireNotInFuture(eventTime, receivedAt: receivedAt)
 
         var eventName: String?
         var command: Command?

@@ -11,7 +11,15 @@ enum FieldReader {
     static func identifier(_ value: JSONValue?, field: String) throws(EventRejection) -> String? {
         switch value {
         case .none, .null?: return nil
-        case .string(let text)?: return text.isEmpty ? nil : text
+        case .string(let text)?:
+            if text.isEmpty { return nil }
+            guard text.contains(where: { !$0.isWhitespace }) else {
+                throw EventRejection(
+                    .blankId,
+                    "\(field) is blank: an id needs at least one character that is not a space."
+                )
+            }
+            return text
         case .number(let text)?: return text
         case let other?:
             throw EventRejection(.invalidFieldType, "\(field) must be a string, not \(other.typeName).")

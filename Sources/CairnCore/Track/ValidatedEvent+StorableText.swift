@@ -1,4 +1,8 @@
 extension ValidatedEvent {
+    /// The longest an id (userId, anonymousId, groupId, previousId, messageId) or an event name
+    /// may be, in bytes of UTF-8: far past any real one, short of what would bloat every index.
+    public static let maxTextBytes = 1024
+
     /// Throws if an id or name holds a character that cannot be what the client meant:
     ///
     /// - NUL (`\u0000`): JSON may carry it, but a database text column (PostgreSQL's) cannot, and
@@ -13,6 +17,12 @@ extension ValidatedEvent {
         ]
         for (field, value) in fields {
             guard let value else { continue }
+            if value.utf8.count > Self.maxTextBytes {
+                throw EventRejection(
+                    .valueTooLong,
+                    "\(field) is \(value.utf8.count) bytes long; ids and names may be at most \(Self.maxTextBytes)."
+                )
+            }
             if value.utf8.contains(0) {
                 throw EventRejection(.invalidCharacter, "\(field) must not contain the NUL character (\\u0000).")
             }

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnStorage
+import Foundation
 import Hummingbird
 
 /// The Groups API: `GET /track/{c}/{a}/{b}/v1/groups/{groupId}`: an account as group calls
@@ -14,7 +15,9 @@ struct GroupsController: Sendable {
 
     @Sendable func show(request: Request, context: AuthenticatedContext) async throws -> Response {
         let tenant = context.principal.tenant
-        let groupId = try context.parameters.require("groupId")
+        // The path segment as sent: `Acme%20Inc%2FEU` is the group `Acme Inc/EU` (a bare `100%` stays as it is).
+        let raw = try context.parameters.require("groupId")
+        let groupId = raw.removingPercentEncoding ?? raw
         guard let found = try await profiles.group(groupId: groupId, tenant: tenant) else {
             throw APIError(
                 .notFound,

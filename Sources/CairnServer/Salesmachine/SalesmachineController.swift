@@ -26,9 +26,7 @@ struct SalesmachineController: Sendable {
         context: AuthenticatedContext
     ) async throws -> Response {
         _ = try await gateway.ingest(request, context: context, surface: .salesmachine) { body, receivedAt in
-            IngestBatch(accepted: [
-                try SalesmachineRules.validate(method: method, body: body.json, receivedAt: receivedAt)
-            ])
+            IngestBatch(accepted: try SalesmachineRules.calls(method: method, body: body.json, receivedAt: receivedAt))
         }
         return Self.success
     }

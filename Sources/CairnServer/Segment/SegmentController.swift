@@ -15,6 +15,21 @@ struct SegmentController: Sendable {
                 try await self.single(action, request: request, context: context)
             }
         }
+        // analytics.js, the browser SDK, posts to short forms of the same calls.
+        let short: [(String, EventAction)] = [
+            ("i", .identify), ("t", .track), ("p", .page), ("s", .screen), ("g", .group), ("a", .alias),
+        ]
+        for (path, action) in short {
+            group.post(RouterPath("v1/\(path)")) { request, context in
+                try await self.single(action, request: request, context: context)
+            }
+        }
+        group.post("v1/b") { request, context in
+            try await self.batch(
+                try await gateway.body(of: request, context: context, surface: .segment),
+                context: context
+            )
+        }
         group.post("v1/import") { request, context in
             try await self.batch(
                 try await gateway.body(of: request, context: context, surface: .segment),

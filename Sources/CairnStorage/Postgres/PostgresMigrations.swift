@@ -235,6 +235,16 @@ enum PostgresMigrations {
                 """,
             ]
         ),
+        (
+            "0007_lookups",
+            [
+                // email: lookups ignore case.
+                """
+                CREATE INDEX customers_by_folded_email ON customers (client_id, account_id, brand_id, lower(email))
+                    WHERE email IS NOT NULL
+                """
+            ]
+        ),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

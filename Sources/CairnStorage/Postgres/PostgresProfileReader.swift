@@ -30,12 +30,19 @@ public struct PostgresProfileReader: ProfileReader {
         ).first
     }
 
+    /// The customer known by `userId`, or by it as a former userId (an alias merged away): the
+    /// customer that events with that userId reach.
     public func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile? {
         try await profiles(
             """
-            SELECT \(unescaped: PostgresProfileRows.columns) FROM customers c WHERE c.user_id = \(userId)
-                AND c.client_id = \(tenant.clientId) AND c.account_id = \(tenant.accountId)
-                AND c.brand_id = \(tenant.brandId)
+            SELECT \(unescaped: PostgresProfileRows.columns) FROM customers c
+            WHERE c.client_id = \(tenant.clientId) AND c.account_id = \(tenant.accountId) AND c.brand_id = \(tenant.brandId)
+                AND (c.user_id = \(userId) OR (c.user_id IS NOT NULL AND c.id = (
+                    SELECT a.customer_id FROM customer_aliases a
+                    WHERE a.anonymous_id = \(userId) AND a.client_id = \(tenant.clientId)
+                        AND a.account_id = \(tenant.accountId) AND a.brand_id = \(tenant.brandId))))
+            ORDER BY c.user_id = \(userId) DESC
+            LIMIT 1
             """
         ).first
     }
@@ -43,7 +50,7 @@ public struct PostgresProfileReader: ProfileReader {
     public func profiles(email: String, tenant: Tenant) async throws -> [CustomerProfile] {
         try await profiles(
             """
-            SELECT \(unescaped: PostgresProfileRows.columns) FROM customers c WHERE c.email = \(email)
+            SELECT \(unescaped: PostgresProfileRows.columns) FROM customers c WHERE lower(c.email) = lower(\(email))
                 AND c.client_id = \(tenant.clientId) AND c.account_id = \(tenant.accountId)
                 AND c.brand_id = \(tenant.brandId)
             ORDER BY c.id

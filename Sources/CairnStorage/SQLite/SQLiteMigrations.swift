@@ -220,6 +220,15 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("0007_lookups") { db in
+            // email: lookups ignore case.
+            try db.execute(
+                sql: """
+                    CREATE INDEX customers_by_folded_email ON customers (client_id, account_id, brand_id, lower(email))
+                        WHERE email IS NOT NULL
+                    """
+            )
+        }
         return migrator
     }
 }

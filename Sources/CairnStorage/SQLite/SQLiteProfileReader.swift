@@ -31,12 +31,25 @@ public struct SQLiteProfileReader: ProfileReader {
         }
     }
 
+    /// The customer known by `userId`, or by it as a former userId (an alias merged away): the
+    /// customer that events with that userId reach.
     public func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile? {
         try await database.pool.read { db in
-            try SQLiteProfileRows.profile(
+            let tenantArguments = SQLiteProfileRows.tenantArguments(tenant)
+            if let byUser = try SQLiteProfileRows.profile(
                 db,
                 where: "user_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?",
-                [userId] + SQLiteProfileRows.tenantArguments(tenant)
+                [userId] + tenantArguments
+            ).first {
+                return byUser
+            }
+            return try SQLiteProfileRows.profile(
+                db,
+                where: """
+                    user_id IS NOT NULL AND id = (SELECT customer_id FROM customer_aliases
+                        WHERE anonymous_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?)
+                    """,
+                [userId] + tenantArguments
             ).first
         }
     }
@@ -45,7 +58,7 @@ public struct SQLiteProfileReader: ProfileReader {
         try await database.pool.read { db in
             try SQLiteProfileRows.profile(
                 db,
-                where: "email = ? AND client_id = ? AND account_id = ? AND brand_id = ?",
+                where: "lower(email) = lower(?) AND client_id = ? AND account_id = ? AND brand_id = ?",
                 [email] + SQLiteProfileRows.tenantArguments(tenant)
             )
         }

@@ -47,8 +47,19 @@ public func buildApplication(
         AdminRoutes.add(to: router, stores: stores, clock: clock)
     }
     routes.record(router.routes)
+    let limits = ConnectionLimits(
+        bodyTimeout: configuration.http.bodyTimeout,
+        maxConnections: configuration.http.maxConnections
+    )
+    let idle = configuration.http.idleTimeout.components
     var app = Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: limits.handlers(),
+                idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
+            )
+        ),
         configuration: .init(
             address: .hostname(configuration.http.host, port: configuration.http.port),
             serverName: "cairn"

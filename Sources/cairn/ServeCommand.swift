@@ -18,6 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: help(Settings.host)) var host: String?
     @Option(help: help(Settings.port)) var port: Int?
+    @Option(help: help(Settings.idleTimeout)) var httpIdleTimeout: Int?
+    @Option(help: help(Settings.bodyTimeout)) var httpBodyTimeout: Int?
+    @Option(help: help(Settings.maxConnections)) var httpMaxConnections: Int?
     @Option(help: help(Settings.role)) var role: String?
     @Option(help: help(Settings.maxBodyBytes)) var maxBodyBytes: Int?
     @Option(help: help(Settings.messageIdWindow)) var messageIdWindow: Int?
@@ -57,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
         var flags = storageOptions.flags
         if let host { flags[Settings.host] = .string(host) }
         if let port { flags[Settings.port] = .int(port) }
+        if let httpIdleTimeout { flags[Settings.idleTimeout] = .int(httpIdleTimeout) }
+        if let httpBodyTimeout { flags[Settings.bodyTimeout] = .int(httpBodyTimeout) }
+        if let httpMaxConnections { flags[Settings.maxConnections] = .int(httpMaxConnections) }
         if let role { flags[Settings.role] = .string(role) }
         if let maxBodyBytes { flags[Settings.maxBodyBytes] = .int(maxBodyBytes) }
         if let messageIdWindow { flags[Settings.messageIdWindow] = .int(messageIdWindow) }

@@ -32,6 +32,13 @@ public enum NodeRole: String, Sendable, CaseIterable {
 public struct HTTPSettings: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
+    /// How long a connection may wait for a request head, between requests or within one
+    /// (a head trickled byte by byte), before it is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// How long a request's body may take to arrive after its head.
+    public var bodyTimeout: Duration = .seconds(60)
+    /// The most connections open at once; more are closed as they arrive.
+    public var maxConnections = 4096
 
     public init() {}
 }

@@ -51,6 +51,31 @@ enum Settings {
         help: "Port to listen on; 0 picks a free one.",
         defaultText: "8080"
     )
+    static let idleTimeout = Setting(
+        key: "http.idleTimeout",
+        flag: "http-idle-timeout",
+        environment: "CAIRN_HTTP_IDLE_TIMEOUT",
+        valueName: "seconds",
+        help: "How long a connection may wait for a request head (idle between requests, or sending one slowly) "
+            + "before it is closed.",
+        defaultText: "30"
+    )
+    static let bodyTimeout = Setting(
+        key: "http.bodyTimeout",
+        flag: "http-body-timeout",
+        environment: "CAIRN_HTTP_BODY_TIMEOUT",
+        valueName: "seconds",
+        help: "How long a request body may take to arrive after its head before the connection is closed.",
+        defaultText: "60"
+    )
+    static let maxConnections = Setting(
+        key: "http.maxConnections",
+        flag: "http-max-connections",
+        environment: "CAIRN_HTTP_MAX_CONNECTIONS",
+        valueName: "n",
+        help: "The most connections open at once; more are closed as they arrive.",
+        defaultText: "4096"
+    )
     static let maxBodyBytes = Setting(
         key: "ingest.maxBodyBytes",
         flag: "max-body-bytes",
@@ -104,7 +129,10 @@ enum Settings {
     /// Every subcommand reads these.
     static let storage = [database, poolSize, statementTimeout]
     /// `serve` reads these too.
-    static let serve = [host, port, role, maxBodyBytes, messageIdWindow, processor, processorWorkers, logLevel]
+    static let serve = [
+        host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
+        processorWorkers, logLevel,
+    ]
     static let all = [config] + storage + serve
 
     /// The README's table.

@@ -32,6 +32,18 @@ extension SettingsReader {
             guard (0...65535).contains(port) else { throw CLIError("The port must be between 0 and 65535.") }
             configuration.http.port = port
         }
+        if let seconds = try await int(Settings.idleTimeout) {
+            guard seconds > 0 else { throw CLIError("The idle timeout must be at least 1 second.") }
+            configuration.http.idleTimeout = .seconds(seconds)
+        }
+        if let seconds = try await int(Settings.bodyTimeout) {
+            guard seconds > 0 else { throw CLIError("The body timeout must be at least 1 second.") }
+            configuration.http.bodyTimeout = .seconds(seconds)
+        }
+        if let count = try await int(Settings.maxConnections) {
+            guard count > 0 else { throw CLIError("The most connections must be at least 1.") }
+            configuration.http.maxConnections = count
+        }
         if let bytes = try await int(Settings.maxBodyBytes) {
             guard bytes > 0 else { throw CLIError("The largest body size must be a positive number of bytes.") }
             configuration.ingest.maxBodyBytes = bytes

@@ -8,6 +8,14 @@ public protocol ProfileReader: Sendable {
     func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile?
     /// Every profile whose `email` trait is `email` (several customers may share one).
     func profiles(email: String, tenant: Tenant) async throws -> [CustomerProfile]
-    /// The customer's events, newest first.
-    func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent]
+    /// The customer's events, newest first: at most `size`, and only those that start within
+    /// `maxBytes` of stored bodies (the first always), so that a page of large events stays small.
+    func timeline(customerId: String, tenant: Tenant, from: Int, size: Int, maxBytes: Int) async throws -> [StoredEvent]
+}
+
+extension ProfileReader {
+    /// The customer's events, newest first, at most `size`.
+    public func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent] {
+        try await timeline(customerId: customerId, tenant: tenant, from: from, size: size, maxBytes: Int.max)
+    }
 }

@@ -158,4 +158,29 @@ import Testing
         #expect(batch.json["rejected"]?[0]?["code"] == "timestamp_in_future")
         #expect(try await app.loggedEvents().map(\.entry.event.eventName) == ["ok"])
     }
+
+    @Test func aPageOfLargeEventsIsCutByBytesAndSaysWhereTheNextStarts() async throws {
+        let app = try await TestApp { $0.processor.enabled = false }
+        let token = try await app.token()
+        let padding = String(repeating: "x", count: 2_500_000)
+        let (first, second) = try await app.test { client in
+            for index in 0..<3 {
+                _ = try await client.post(
+                    "\(TestApp.base)/track",
+                    token: token,
+                    body: #"{"userId":"big","event":"e\#(index)","properties":{"p":"\#(padding)"}}"#
+                )
+            }
+            try await app.processAll()
+            return (
+                try await client.get("\(TestApp.base)/profiles/userId:big/events?size=10", token: token),
+                try await client.get("\(TestApp.base)/profiles/userId:big/events?size=10&from=2", token: token)
+            )
+        }
+        // 2.5 MB each: the second starts within the page's 4 MB, the third does not.
+        #expect(first.json["events"]?.arrayValue?.count == 2)
+        #expect(first.json["nextFrom"] == 2)
+        #expect(second.json["events"]?.arrayValue?.count == 1)
+        #expect(second.json["nextFrom"] == 3)
+    }
 }

@@ -9,6 +9,9 @@ import Hummingbird
 struct ProfilesController: Sendable {
     let profiles: any ProfileReader
 
+    /// About how much of stored events one page of the `events` view reads and answers (at least one event).
+    static let maxPageBytes = 4 * 1024 * 1024
+
     enum View: String {
         case traits
         case meta
@@ -52,9 +55,13 @@ struct ProfilesController: Sendable {
                     customerId: profile.customerId,
                     tenant: tenant,
                     from: paging.0,
-                    size: paging.1
+                    size: paging.1,
+                    maxBytes: Self.maxPageBytes
                 )
-                bodies.append(ProfileBody.events(profile, events))
+                var body = ProfileBody.events(profile, events)
+                // Where the next page starts: a page of large events may hold fewer than `size`.
+                body = body.filling(defaults: ["nextFrom": .number(String(paging.0 + events.count))])
+                bodies.append(body)
             }
         }
         var answer: JSONValue

@@ -58,14 +58,28 @@ public struct PostgresProfileReader: ProfileReader {
         )
     }
 
-    public func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent] {
+    public func timeline(
+        customerId: String,
+        tenant: Tenant,
+        from: Int,
+        size: Int,
+        maxBytes: Int
+    ) async throws -> [StoredEvent] {
+        // The page's events by their stored size: only those that start within `maxBytes` are read.
         try await PostgresEventLog.storedEvents(
             database,
             """
-            SELECT \(unescaped: PostgresEventLog.columns) FROM events
-            WHERE customer_id = \(customerId) AND client_id = \(tenant.clientId)
-                AND account_id = \(tenant.accountId) AND brand_id = \(tenant.brandId)
-            ORDER BY event_time DESC, seq DESC LIMIT \(size) OFFSET \(from)
+            WITH page AS (
+                SELECT seq, event_time, length(body) AS bytes FROM events
+                WHERE customer_id = \(customerId) AND client_id = \(tenant.clientId)
+                    AND account_id = \(tenant.accountId) AND brand_id = \(tenant.brandId)
+                ORDER BY event_time DESC, seq DESC LIMIT \(size) OFFSET \(from)
+            ), running AS (
+                SELECT seq, sum(bytes) OVER (ORDER BY event_time DESC, seq DESC) - bytes AS before FROM page
+            )
+            SELECT \(unescaped: PostgresEventLog.columns) FROM events JOIN running r USING (seq)
+            WHERE r.before < \(maxBytes) OR r.before = 0
+            ORDER BY event_time DESC, seq DESC
             """
         ).map(\.stored)
     }

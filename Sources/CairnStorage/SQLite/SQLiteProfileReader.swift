@@ -64,16 +64,32 @@ public struct SQLiteProfileReader: ProfileReader {
         }
     }
 
-    public func timeline(customerId: String, tenant: Tenant, from: Int, size: Int) async throws -> [StoredEvent] {
+    public func timeline(
+        customerId: String,
+        tenant: Tenant,
+        from: Int,
+        size: Int,
+        maxBytes: Int
+    ) async throws -> [StoredEvent] {
         try await database.pool.read { db in
+            // The page's events by their stored size: only those that start within `maxBytes` are read.
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM events
-                    WHERE customer_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
-                    ORDER BY event_time DESC, seq DESC LIMIT ? OFFSET ?
+                    WITH page AS (
+                        SELECT seq, event_time, length(body) AS bytes FROM events
+                        WHERE customer_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                        ORDER BY event_time DESC, seq DESC LIMIT ? OFFSET ?
+                    ), running AS (
+                        SELECT seq, sum(bytes) OVER (ORDER BY event_time DESC, seq DESC) - bytes AS before FROM page
+                    )
+                    SELECT e.* FROM events e JOIN running r ON r.seq = e.seq
+                    WHERE r.before < ? OR r.before = 0
+                    ORDER BY e.event_time DESC, e.seq DESC
                     """,
-                arguments: StatementArguments([customerId] + SQLiteProfileRows.tenantArguments(tenant) + [size, from])
+                arguments: StatementArguments(
+                    [customerId] + SQLiteProfileRows.tenantArguments(tenant) + [size, from, maxBytes]
+                )
             ).map(SQLiteEventLog.storedEvent(from:))
         }
     }

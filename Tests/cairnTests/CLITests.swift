@@ -118,3 +118,15 @@ import Testing
         #expect(await first.stop() == 0)
     }
 }
+
+@Suite struct UnreachableDatabaseTests {
+    @Test func aPostgreSQLThatRefusesTheConnectionIsSaidSo() async throws {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        let output = try await CairnBinary.run([
+            "migrate", "--database", "postgres://cairn:secret@127.0.0.1:1/db?sslmode=disable",
+        ])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("connection refused"), "\(output.stderr)")
+        #expect(!output.stderr.contains("secret"))
+    }
+}

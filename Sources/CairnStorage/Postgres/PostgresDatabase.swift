@@ -96,12 +96,40 @@ public final class PostgresDatabase: Service, Sendable {
             settings: ConnectionSettings(poolSize: 2, statementTimeout: settings.statementTimeout)
         )
         do {
+            // One connection first: the pool retries a server that refuses, and would only say it gave up.
+            try await Self.within(openTimeout) { try await Self.probe(location) }
             try await database.whileRunning {
                 try await Self.within(openTimeout) { try await PostgresMigrations.migrate(database) }
             }
         } catch {
             throw StorageError.cannotOpen(path: location.description, reason: Self.reason(error))
         }
+    }
+
+    /// Opens one connection and closes it: fails at once, with the reason, when the server
+    /// refuses the connection or the login.
+    static func probe(_ location: PostgresLocation) async throws {
+        var logger = Logger(label: "cairn.postgres.probe")
+        logger.logLevel = .critical
+        let tls: PostgresConnection.Configuration.TLS
+        switch location.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: location.host,
+                port: location.port,
+                username: location.username,
+                password: location.password,
+                database: location.database,
+                tls: tls
+            ),
+            id: 0,
+            logger: logger
+        )
+        try await connection.close()
     }
 
     struct TimedOut: Error, CustomStringConvertible {
@@ -232,6 +260,14 @@ public final class PostgresDatabase: Service, Sendable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            // The socket's own words, when the server could not be reached at all.
+            let underlying = error.underlying.map { String(reflecting: $0) } ?? ""
+            if underlying.contains("Connection refused") {
+                return "connection refused: nothing listens at that host and port (is PostgreSQL running?)"
+            }
+            if underlying.lowercased().contains("dns") || underlying.contains("No such host") {
+                return "the host name could not be resolved"
+            }
             return "\(error.code)"
         }
         return "\(error)"

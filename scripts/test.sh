@@ -33,6 +33,12 @@ if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics"
     "$sdk_venv/bin/pip" install --quiet --disable-pip-version-check "${sdk_packages[@]}"
 fi
 export CAIRN_TEST_PYTHON="$PWD/$sdk_venv/bin/python"
+# Headless Chromium (Debian's), for the test of a page on another origin sending events.
+if ! command -v chromium >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq chromium >/dev/null
+fi
+export CAIRN_TEST_CHROMIUM="$(command -v chromium)"
 
 # A throwaway PostgreSQL cluster on a free port, run by a non-root user, removed on exit.
 echo "==> PostgreSQL cluster"

@@ -37,10 +37,9 @@ public func buildApplication(
     )
     // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
     let limiter = RateLimiter(clock: clock)
-    let router = Router(context: CairnRequestContext.self)
+    let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routes = RouteTable()
     router.add(middleware: ErrorMiddleware(routes: routes))
-    router.add(middleware: SegmentCORSMiddleware())
     HealthController(probe: stores.probe).addRoutes(to: router)
     if configuration.role.servesAPI {
         addIngestRoutes(to: router, configuration, stores: stores, writer: writer, limiter: limiter, clock: clock)
@@ -112,7 +111,11 @@ func addIngestRoutes(
     let bodyReader = IngestBodyReader(maxDepth: ingest.maxJSONDepth, trackMaxBytes: ingest.maxBodyBytes)
     let gateway = IngestGateway(bodyReader: bodyReader, appender: EventAppender(writer: writer), clock: clock)
     func admitted(_ surface: IngestSurface, _ path: RouterPath = "") -> RouterGroup<AuthenticatedContext> {
-        router.group(path)
+        let group = router.group(path)
+        // Browsers call the Segment routes from any site: CORS on every answer, refusals included.
+        if surface == .segment || surface == .sharedBatch { group.add(middleware: SegmentCORSMiddleware()) }
+        return
+            group
             .add(
                 middleware: AdmissionMiddleware(
                     surface: surface,
@@ -136,4 +139,5 @@ func addIngestRoutes(
     salesmachine.addRoutes(to: admitted(.salesmachine))
     SharedBatchController(gateway: gateway, segment: segment, salesmachine: salesmachine)
         .addRoutes(to: admitted(.sharedBatch))
+    SegmentCORSMiddleware.addPreflightRoutes(to: router)
 }

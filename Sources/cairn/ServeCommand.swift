@@ -40,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = configuration.logLevel
             return handler
         }
+        Self.raiseDescriptorLimit()
         let stores = try await CairnStores.open(
             configuration.storage.database,
             settings: configuration.storage.connection
@@ -54,6 +55,20 @@ struct ServeCommand: AsyncParsableCommand {
                     + "port with --port or CAIRN_PORT."
             )
         }
+    }
+
+    /// Lets this process open as many descriptors as the system allows it (the soft limit is
+    /// often 1024), so that `--http-max-connections`, not the descriptor limit, caps connections.
+    static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        #if os(Linux)
+            let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+            let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(resource, &limit)
     }
 
     func appConfiguration(environment: [String: String]) async throws -> AppConfiguration {

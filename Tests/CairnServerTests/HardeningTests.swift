@@ -28,7 +28,7 @@ import Testing
         )
         #expect(answers[0].json["success"] == false)
         #expect(answers[1].headers[.allow] == "POST")
-        #expect(answers[3].headers[.allow] == "GET")
+        #expect(answers[3].headers[.allow] == "GET, HEAD")
     }
 
     @Test(arguments: [
@@ -182,5 +182,32 @@ import Testing
         #expect(first.json["nextFrom"] == 2)
         #expect(second.json["events"]?.arrayValue?.count == 1)
         #expect(second.json["nextFrom"] == 3)
+    }
+
+    @Test func headIsAnsweredWhereGetIsAndWithoutABody() async throws {
+        let app = try await TestApp()
+        let (health, nowhere) = try await app.test { client in
+            (
+                try await client.execute(uri: "/health", method: .head) { $0 },
+                try await client.execute(uri: "/nowhere", method: .head) { $0 }
+            )
+        }
+        #expect(health.status == .ok)
+        #expect(nowhere.status == .notFound)
+        #expect(nowhere.body.readableBytes == 0)
+    }
+
+    @Test func refusalsOnSegmentRoutesAreReadableByAPageToo() async throws {
+        let app = try await TestApp()
+        let answer = try await app.test { client in
+            try await client.execute(
+                uri: "/v1/t",
+                method: .post,
+                headers: [.contentType: "text/plain", .origin: "https://shop.example"],
+                body: ByteBuffer(string: #"{"writeKey":"cairn_nope","userId":"u","event":"e"}"#)
+            ) { Answer(response: $0) }
+        }
+        #expect(answer.status == .unauthorized)
+        #expect(answer.headers[.accessControlAllowOrigin] == "*")
     }
 }

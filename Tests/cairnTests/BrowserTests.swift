@@ -43,8 +43,9 @@ import Testing
         defer { pageServer.stop() }
 
         let output = try await CairnBinary.runTool(
-            chromium,
+            "timeout",
             [
+                "90", chromium,
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--user-data-dir=\(try TemporaryDirectory.make().path)", "--virtual-time-budget=10000",
                 "--dump-dom", "http://127.0.0.1:\(pageServer.port)/index.html",
@@ -66,6 +67,8 @@ enum TestEnvironment {
 
 /// Python's static file server on a free port of loopback: the page's own origin.
 struct StaticPageServer {
+    struct NotReady: Error {}
+
     let process: Process
     let port: Int
 
@@ -89,10 +92,11 @@ struct StaticPageServer {
                 "python3",
                 ["-c", "import socket; socket.create_connection(('127.0.0.1', \(number)), timeout=1)"]
             )
-            if probe.status == 0 { break }
+            if probe.status == 0 { return StaticPageServer(process: process, port: number) }
             try await Task.sleep(for: .milliseconds(25))
         }
-        return StaticPageServer(process: process, port: number)
+        process.terminate()
+        throw NotReady()
     }
 
     func stop() {

@@ -100,10 +100,10 @@ import Testing
         let first = try await CairnBinary.run([
             "tokens", "create", "--client", "a", "--account", "a", "--database", "sqlite:\(path)",
         ])
-        #expect(first.stdout.hasPrefix("Created the database sqlite:\(path), which did not exist."))
+        #expect(first.stderr.contains("Created the database sqlite:\(path), which did not exist."))
         #expect(first.lastLine.hasPrefix("cairn_"))
         let second = try await CairnBinary.run(["tokens", "list", "--database", "sqlite:\(path)"])
-        #expect(!second.stdout.contains("Created the database"))
+        #expect(!second.stderr.contains("Created the database"))
     }
 
     @Test func aPortInUseIsSaidInASentence() async throws {

@@ -18,8 +18,8 @@ public enum SalesmachineRules {
     }
 
     /// Validates one call of `method` and translates it into the events it makes: the call, and
-    /// when a person's call (`event`, `contact`, `pageview`) names `params.account_uid`, the
-    /// person's membership of that account, as Salesmachine records it.
+    /// when a contact call names `params.account_uid`, the contact's membership of that account,
+    /// as Salesmachine records it.
     public static func calls(
         method: Method,
         body: JSONValue,
@@ -28,7 +28,7 @@ public enum SalesmachineRules {
         -> [IngestedEvent]
     {
         let call = try validate(method: method, body: body, receivedAt: receivedAt)
-        guard method != .account, let userId = call.event.userId,
+        guard method == .contact, let userId = call.event.userId,
             let account = try FieldReader.identifier(body["params"]?["account_uid"], field: "params.account_uid")
         else { return [call] }
         var membership: [String: JSONValue] = [
@@ -36,6 +36,8 @@ public enum SalesmachineRules {
             "context": ["library": ["name": "salesmachine"]],
         ]
         if let timestamp = body["created_at"], !timestamp.isNull { membership["timestamp"] = timestamp }
+        // A retried call is de-duplicated whole: its membership too.
+        if let messageId = call.messageId { membership["messageId"] = .string(messageId + ":account") }
         let translated = JSONValue.object(membership)
         let group = try SegmentRules.validate(
             action: .group,

@@ -53,6 +53,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let limits: ConnectionLimits
     private var admitted = false
     private var bodyDeadline: Scheduled<Void>?
+    /// A request head was read and its end not yet.
+    private var readingBody = false
     private var closeAfterAnswer = false
     /// Set while writing Hummingbird's bare answer to a request the HTTP parser refused.
     private var parserRefusal = false
@@ -86,7 +88,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
+            readingBody = true
+        case .end:
+            readingBody = false
             bodyDeadline?.cancel()
+            bodyDeadline = nil
+        case .body:
+            break
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// The deadline is set only for a request whose end did not come with its head (most come
+    /// in one read), so that a small request costs no timer.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if readingBody, bodyDeadline == nil {
             let (seconds, attoseconds) = limits.bodyTimeout.components
             let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
@@ -94,13 +110,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 // The body did not arrive in time: the connection is dropped, whatever was read.
                 loopBound.value.close(promise: nil)
             }
-        case .end:
-            bodyDeadline?.cancel()
-            bodyDeadline = nil
-        case .body:
-            break
         }
-        context.fireChannelRead(data)
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -128,7 +139,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             context.writeAndFlush(data, promise: promise)
-            context.close(promise: nil)
+            // Output first: the client reads the whole answer before anything resets the connection
+            // (closing with its upload unread would). The rest goes a little later.
+            context.close(mode: .output, promise: nil)
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: .seconds(2)) { loopBound.value.close(promise: nil) }
         case .body:
             context.write(data, promise: promise)
         }

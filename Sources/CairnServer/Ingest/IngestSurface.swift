@@ -157,7 +157,8 @@ enum IngestSurface: Sendable, Hashable {
             return APIError(
                 .badRequest,
                 code: "request_too_large",
-                message: "Request too large: a batch may be at most \(limit / 1024) KB of JSON, one message 32 KB."
+                message: "Request too large: a batch may be at most \(limit / 1024) KB of JSON, one message 32 KB.",
+                headers: [.connection: "close"]
             )
         case .unsupportedEncoding(let encoding):
             return APIError(

@@ -16,7 +16,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
-            return answer(error, request: request).makeResponse()
+            var response = answer(error, request: request).makeResponse()
+            // An answer to HEAD has a head only: a body would be read as the next answer.
+            if request.method == .head { response.body = ResponseBody() }
+            return response
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

@@ -25,7 +25,11 @@ final class RouteTable: Sendable {
                     template.hasPrefix(":") || (template.hasPrefix("{") && template.hasSuffix("}")) || template == "*"
                         || template == segment
                 }
-                if matches { methods.append(route.method) }
+                if matches {
+                    methods.append(route.method)
+                    // The router answers HEAD wherever it answers GET.
+                    if route.method == .get, !methods.contains(.head) { methods.append(.head) }
+                }
             }
             return methods
         }

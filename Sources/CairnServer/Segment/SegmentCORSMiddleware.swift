@@ -1,38 +1,47 @@
 import HTTPTypes
 import Hummingbird
 
-/// Lets web pages call the Segment routes, as analytics.js does from any site: a preflight
-/// (`OPTIONS`) is answered `204` with what the browser asks to send, and every answer on those
-/// routes says any origin may read it. No cookie is involved (the key is in the body or the
-/// Basic header), so `*` is safe.
-struct SegmentCORSMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The Segment routes: `/v1/{call}`, analytics.js's short forms, and the batches.
-    static var paths: Set<String> {
-        let calls = ["identify", "track", "page", "screen", "group", "alias", "batch", "import"]
-        let short = ["i", "t", "p", "s", "g", "a", "b"]
-        return Set((calls + short).map { "/v1/" + $0 })
-    }
-
-    private let paths = Self.paths
+/// Lets web pages call the Segment routes, as analytics.js does from any site: every answer on
+/// them, refusals included, says any origin may read it. No cookie is involved (the key is in
+/// the body or the Basic header), so `*` is safe. Placed before admission, so that a 401 or a
+/// 429 is readable by the page too.
+struct SegmentCORSMiddleware: RouterMiddleware {
+    typealias Context = CairnRequestContext
 
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard paths.contains(request.uri.path) else { return try await next(request, context) }
-        if request.method == .options {
-            var headers: HTTPFields = [
-                .accessControlAllowOrigin: "*",
-                .accessControlAllowMethods: "POST, OPTIONS",
-                .accessControlMaxAge: "86400",
-            ]
-            headers[.accessControlAllowHeaders] =
-                request.headers[.accessControlRequestHeaders] ?? "Content-Type, Authorization"
-            return Response(status: .noContent, headers: headers)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
         }
-        var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = "*"
         return response
+    }
+
+    /// The Segment routes' paths (`/v1/{call}`, analytics.js's short forms, the batches): each
+    /// answers a CORS preflight.
+    static let paths =
+        ["identify", "track", "page", "screen", "group", "alias", "batch", "import"]
+        + ["i", "t", "p", "s", "g", "a", "b"]
+
+    /// `OPTIONS` on every Segment path: `204` with what the browser asked to send.
+    static func addPreflightRoutes(to router: Router<CairnRequestContext>) {
+        for path in paths {
+            router.on(RouterPath("v1/\(path)"), method: .options) { request, _ -> Response in
+                var headers: HTTPFields = [
+                    .accessControlAllowOrigin: "*",
+                    .accessControlAllowMethods: "POST, OPTIONS",
+                    .accessControlMaxAge: "86400",
+                ]
+                headers[.accessControlAllowHeaders] =
+                    request.headers[.accessControlRequestHeaders] ?? "Content-Type, Authorization"
+                return Response(status: .noContent, headers: headers)
+            }
+        }
     }
 }

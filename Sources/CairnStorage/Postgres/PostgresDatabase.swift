@@ -96,13 +96,29 @@ public final class PostgresDatabase: Service, Sendable {
             settings: ConnectionSettings(poolSize: 2, statementTimeout: settings.statementTimeout)
         )
         do {
-            // One connection first: the pool retries a server that refuses, and would only say it gave up.
-            try await Self.within(openTimeout) { try await Self.probe(location) }
+            // One connection first, tried again until the open timeout (a server may be starting
+            // beside Cairn): the pool would retry too, but could only say that it gave up, not why.
+            try await Self.probe(location, until: ContinuousClock.now + openTimeout)
             try await database.whileRunning {
                 try await Self.within(openTimeout) { try await PostgresMigrations.migrate(database) }
             }
         } catch {
             throw StorageError.cannotOpen(path: location.description, reason: Self.reason(error))
+        }
+    }
+
+    /// Connects once, again every quarter second while the server refuses or is starting, until
+    /// `deadline`; then throws the last reason.
+    static func probe(_ location: PostgresLocation, until deadline: ContinuousClock.Instant) async throws {
+        while true {
+            do {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { throw TimedOut(seconds: 10) }
+                return try await within(left) { try await probe(location) }
+            } catch {
+                guard ContinuousClock.now + .milliseconds(250) < deadline, !(error is TimedOut) else { throw error }
+                try await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 

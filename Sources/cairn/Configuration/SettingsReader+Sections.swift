@@ -33,11 +33,15 @@ extension SettingsReader {
             configuration.http.port = port
         }
         if let seconds = try await int(Settings.idleTimeout) {
-            guard seconds > 0 else { throw CLIError("The idle timeout must be at least 1 second.") }
+            guard (1...86_400).contains(seconds) else {
+                throw CLIError("The idle timeout must be between 1 second and 86400 (a day).")
+            }
             configuration.http.idleTimeout = .seconds(seconds)
         }
         if let seconds = try await int(Settings.bodyTimeout) {
-            guard seconds > 0 else { throw CLIError("The body timeout must be at least 1 second.") }
+            guard (1...86_400).contains(seconds) else {
+                throw CLIError("The body timeout must be between 1 second and 86400 (a day).")
+            }
             configuration.http.bodyTimeout = .seconds(seconds)
         }
         if let count = try await int(Settings.maxConnections) {

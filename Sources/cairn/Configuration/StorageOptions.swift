@@ -41,7 +41,11 @@ struct StorageOptions: ParsableArguments {
         var created = false
         if case .sqlite(let path) = storage.database { created = !FileManager.default.fileExists(atPath: path) }
         let stores = try await CairnStores.open(storage.database, settings: storage.connection)
-        if created { print("Created the database \(storage.database), which did not exist.") }
+        if created {
+            FileHandle.standardError.write(
+                Data("Created the database \(storage.database), which did not exist.\n".utf8)
+            )
+        }
         return try await stores.whileRunning { try await body($0, storage.database) }
     }
 }

@@ -11,6 +11,9 @@ public struct EventQuery: Sendable, Hashable {
     public var end: Timestamp?
     public var from = 0
     public var size = 20
+    /// Whether the events' stored bodies are read too (a list that shows only where events stand
+    /// leaves them out: a page of large events would otherwise be read whole, for nothing).
+    public var withBodies = true
 
     public init(tenant: Tenant) {
         self.tenant = tenant

@@ -67,4 +67,19 @@ import Testing
         ghost.id = "0123456789abcdef"
         await #expect(throws: (any Error).self) { try await stores.eventLog.append([entry(ghost)]) }
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aListCanLeaveTheBodiesUnread(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let entry = EventFixtures.entry(token: token, name: "e", userId: "u")
+        try await stores.eventLog.append([entry])
+        var query = EventQuery(tenant: EventFixtures.tenant)
+        #expect(try await stores.eventLog.events(matching: query).first?.entry == entry)
+        query.withBodies = false
+        let listed = try #require(try await stores.eventLog.events(matching: query).first)
+        #expect(listed.entry.body.isEmpty)
+        #expect(listed.entry.id == entry.id)
+        #expect(listed.entry.event == entry.event)
+    }
 }

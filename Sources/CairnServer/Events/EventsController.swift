@@ -30,6 +30,7 @@ struct EventsController: Sendable {
             allowed: ["userId", "event", "status", "start", "end", "from", "size"]
         )
         var query = EventQuery(tenant: context.principal.tenant)
+        query.withBodies = false
         query.userId = parameters["userId"].map(String.init)
         query.eventName = parameters["event"].map(String.init)
         if let status = parameters["status"] {

@@ -46,6 +46,8 @@ struct ProfilesController: Sendable {
         }
 
         var bodies: [JSONValue] = []
+        // One budget for the whole answer, however many customers an email: lookup matches.
+        var budget = Self.maxPageBytes
         for profile in found {
             switch view {
             case .traits: bodies.append(ProfileBody.traits(profile))
@@ -56,8 +58,9 @@ struct ProfilesController: Sendable {
                     tenant: tenant,
                     from: paging.0,
                     size: paging.1,
-                    maxBytes: Self.maxPageBytes
+                    maxBytes: max(budget, 1)
                 )
+                budget -= events.reduce(0) { $0 + $1.entry.body.count }
                 var body = ProfileBody.events(profile, events)
                 // Where the next page starts: a page of large events may hold fewer than `size`.
                 body = body.filling(defaults: ["nextFrom": .number(String(paging.0 + events.count))])

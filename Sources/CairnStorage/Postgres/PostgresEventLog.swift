@@ -177,8 +177,11 @@ public struct PostgresEventLog: EventLogStore {
         if let end = query.end { condition("event_time < ?", end.millisecondsSinceEpoch) }
         bindings.append(query.size)
         bindings.append(query.from)
+        let columns =
+            query.withBodies
+            ? Self.columns : Self.columns.replacingOccurrences(of: " body,", with: " ''::bytea AS body,")
         let sql = """
-            SELECT \(Self.columns) FROM events WHERE \(conditions.joined(separator: " AND "))
+            SELECT \(columns) FROM events WHERE \(conditions.joined(separator: " AND "))
             ORDER BY seq DESC LIMIT $\(bindings.count - 1) OFFSET $\(bindings.count)
             """
         return try await Self.storedEvents(database, PostgresQuery(unsafeSQL: sql, binds: bindings)).map(\.stored)

@@ -92,6 +92,13 @@ public struct SQLiteEventLog: EventLogStore {
         }
     }
 
+    /// Every column `storedEvent(from:)` reads, with an empty body in place of the stored one.
+    static let columnsWithoutBody = """
+        seq, id, client_id, account_id, brand_id, token_id, action, event_name, user_id, anonymous_id,
+        original_timestamp, event_time, received_at, X'' AS body, status, customer_id, errors, message_id, group_id,
+        previous_id
+        """
+
     public func events(matching query: EventQuery) async throws -> [StoredEvent] {
         var conditions = ["client_id = ?", "account_id = ?", "brand_id = ?"]
         var arguments: StatementArguments = [query.tenant.clientId, query.tenant.accountId, query.tenant.brandId]
@@ -116,8 +123,9 @@ public struct SQLiteEventLog: EventLogStore {
             _ = arguments.append(contentsOf: [end.millisecondsSinceEpoch])
         }
         _ = arguments.append(contentsOf: [query.size, query.from])
+        let columns = query.withBodies ? "*" : Self.columnsWithoutBody
         let sql =
-            "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ? OFFSET ?"
+            "SELECT \(columns) FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ? OFFSET ?"
         let frozen = arguments
         return try await database.pool.read { db in
             try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.storedEvent(from:))

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v swift >/dev/null 2>&1; then
-    echo "scripts/test.sh: the Swift toolchain (swift 6.1 or newer) must be on PATH." >&2
+    echo "scripts/test.sh: the Swift toolchain (swift 6.2 or newer) must be on PATH." >&2
     exit 1
 fi
 

@@ -23,8 +23,8 @@ if [ ! -e /usr/include/zlib.h ]; then
 fi
 # The official Segment and RudderStack Python SDKs from PyPI, in a virtual environment of our own.
 sdk_venv=.build/test-python
-sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9)
-if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics" >/dev/null 2>&1; then
+sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0)
+if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client" >/dev/null 2>&1; then
     rm -rf "$sdk_venv"
     if ! python3 -m venv "$sdk_venv" >/dev/null 2>&1; then
         as_root apt-get install -y python3-venv

@@ -3,16 +3,24 @@ import CairnPipeline
 public import CairnStorage
 public import Hummingbird
 import Logging
+public import Prometheus
 
 /// What the application is built on, made by its caller: the stores (opened and migrated) and
 /// the clock everything reads the time from.
 public struct AppDependencies: Sendable {
     public var stores: CairnStores
     public var clock: any CairnClock
+    /// Where the metrics are kept, for `/metrics`.
+    public var metrics: PrometheusCollectorRegistry
 
-    public init(stores: CairnStores, clock: any CairnClock = SystemClock()) {
+    public init(
+        stores: CairnStores,
+        clock: any CairnClock = SystemClock(),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
         self.stores = stores
         self.clock = clock
+        self.metrics = metrics
     }
 }
 
@@ -28,21 +36,33 @@ public func buildApplication(
     logger.logLevel = configuration.logLevel
     let stores = dependencies.stores
     let clock = dependencies.clock
+    let metrics = CairnMetrics(factory: PrometheusMetricsFactory(registry: dependencies.metrics))
     let writer = EventLogWriter(
         store: stores.eventLog,
         brands: stores.brands,
         deduplicationWindow: configuration.ingest.messageIdWindow,
         clock: clock,
+        metrics: metrics,
         logger: logger
     )
     // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
     let limiter = RateLimiter(clock: clock)
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routes = RouteTable()
+    router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(routes: routes))
     HealthController(probe: stores.probe).addRoutes(to: router)
+    MetricsController(registry: dependencies.metrics, token: configuration.metricsToken).addRoutes(to: router)
     if configuration.role.servesAPI {
-        addIngestRoutes(to: router, configuration, stores: stores, writer: writer, limiter: limiter, clock: clock)
+        addIngestRoutes(
+            to: router,
+            configuration,
+            stores: stores,
+            writer: writer,
+            limiter: limiter,
+            clock: clock,
+            metrics: metrics
+        )
         AdminRoutes.add(to: router, stores: stores, clock: clock)
     }
     routes.record(router.routes)
@@ -86,6 +106,7 @@ public func buildApplication(
                 EventProcessor(
                     store: stores.processing,
                     clock: clock,
+                    metrics: metrics,
                     batchSize: configuration.processor.batchSize,
                     workers: configuration.processor.workers ?? configuration.storage.database.defaultProcessorWorkers,
                     ingestIsBusy: { writer.isBusy },
@@ -104,12 +125,17 @@ func addIngestRoutes(
     stores: CairnStores,
     writer: EventLogWriter,
     limiter: RateLimiter,
-    clock: any CairnClock
+    clock: any CairnClock,
+    metrics: CairnMetrics
 ) {
     let ingest = configuration.ingest
     let authenticator = TokenAuthenticator(store: stores.tokens, cacheSeconds: ingest.tokenCacheSeconds, clock: clock)
     let bodyReader = IngestBodyReader(maxDepth: ingest.maxJSONDepth, trackMaxBytes: ingest.maxBodyBytes)
-    let gateway = IngestGateway(bodyReader: bodyReader, appender: EventAppender(writer: writer), clock: clock)
+    let gateway = IngestGateway(
+        bodyReader: bodyReader,
+        appender: EventAppender(writer: writer, metrics: metrics),
+        clock: clock
+    )
     func admitted(_ surface: IngestSurface, _ path: RouterPath = "") -> RouterGroup<AuthenticatedContext> {
         let group = router.group(path)
         // Browsers call the Segment routes from any site: CORS on every answer, refusals included.

@@ -26,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.messageIdWindow)) var messageIdWindow: Int?
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.processor.helpText)) var processor: Bool?
     @Option(help: help(Settings.processorWorkers)) var processorWorkers: Int?
+    @Option(help: help(Settings.metricsToken)) var metricsToken: String?
     @Option(help: help(Settings.logLevel)) var logLevel: String?
     @OptionGroup var storageOptions: StorageOptions
 
@@ -83,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let messageIdWindow { flags[Settings.messageIdWindow] = .int(messageIdWindow) }
         if let processor { flags[Settings.processor] = .bool(processor) }
         if let processorWorkers { flags[Settings.processorWorkers] = .int(processorWorkers) }
+        if let metricsToken { flags[Settings.metricsToken] = .string(metricsToken) }
         if let logLevel { flags[Settings.logLevel] = .string(logLevel) }
         return try await SettingsReader(flags: flags, environment: environment).application()
     }

@@ -37,6 +37,7 @@ public final class EventLogWriter: Service, Sendable {
     private let busyWindow: Double
     private let deduplicationWindow: Duration
     private let clock: any CairnClock
+    private let metrics: CairnMetrics
     private let state = Mutex(State())
 
     /// `busyWindow`: how long after a write the writer still counts as busy.
@@ -47,8 +48,10 @@ public final class EventLogWriter: Service, Sendable {
         busyWindow: Duration = .milliseconds(100),
         deduplicationWindow: Duration = MessageDeduplication.defaultWindow,
         clock: any CairnClock,
+        metrics: CairnMetrics = .none,
         logger: Logger
     ) {
+        self.metrics = metrics
         self.store = store
         self.brands = brands
         self.busyWindow = busyWindow.seconds
@@ -160,6 +163,8 @@ public final class EventLogWriter: Service, Sendable {
         entries.reserveCapacity(batch.reduce(0) { $0 + $1.entries.count })
         for pending in batch { entries.append(contentsOf: pending.entries) }
         await ensureBrands(of: entries)
+        let started = ContinuousClock.now
+        var stored = false
         do {
             let duplicates = try await store.append(
                 entries,
@@ -168,6 +173,7 @@ public final class EventLogWriter: Service, Sendable {
             if !duplicates.isEmpty {
                 logger.debug("duplicate messageIds dropped", metadata: ["events": "\(duplicates.count)"])
             }
+            stored = true
             for pending in batch { pending.continuation.resume() }
         } catch {
             logger.error(
@@ -176,5 +182,11 @@ public final class EventLogWriter: Service, Sendable {
             )
             for pending in batch { pending.continuation.resume(throwing: error) }
         }
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        metrics.groupCommit(
+            events: entries.count,
+            seconds: Double(seconds) + Double(attoseconds) / 1e18,
+            stored: stored
+        )
     }
 }

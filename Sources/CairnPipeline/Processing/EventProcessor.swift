@@ -10,6 +10,7 @@ public import ServiceLifecycle
 public final class EventProcessor: Service, Sendable {
     private let store: any ProcessingStore
     private let clock: any CairnClock
+    private let metrics: CairnMetrics
     private let batchSize: Int
     private let idleDelay: Duration
     private let retryDelay: Duration
@@ -21,6 +22,7 @@ public final class EventProcessor: Service, Sendable {
     public init(
         store: any ProcessingStore,
         clock: any CairnClock,
+        metrics: CairnMetrics = .none,
         batchSize: Int = 1000,
         workers: Int = 1,
         idleDelay: Duration = .milliseconds(20),
@@ -30,6 +32,7 @@ public final class EventProcessor: Service, Sendable {
     ) {
         self.store = store
         self.clock = clock
+        self.metrics = metrics
         self.batchSize = batchSize
         self.workers = max(1, workers)
         self.idleDelay = idleDelay
@@ -115,8 +118,12 @@ public final class EventProcessor: Service, Sendable {
 
     /// The pure processing of a batch (CairnCore's `ProfileProcessor`); new customers get ids made now.
     private var apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result {
-        { [clock] events, snapshot in
+        { [clock, metrics] events, snapshot in
             let now = clock.now()
+            let lag = events.map {
+                Double(now.millisecondsSinceEpoch - $0.entry.receivedAt.millisecondsSinceEpoch) / 1000
+            }
+            metrics.processed(count: events.count, lagSeconds: lag)
             return ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: now).description }
         }
     }

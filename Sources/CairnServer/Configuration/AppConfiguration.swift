@@ -12,6 +12,8 @@ public struct AppConfiguration: Sendable {
     /// What this node runs: the HTTP surfaces, the background workers, or both.
     public var role = NodeRole.all
     public var logLevel = Logger.Level.info
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`. A secret: never printed.
+    public var metricsToken: String?
 
     public init() {}
 }

@@ -8,9 +8,11 @@ import Logging
 /// stored, nothing was accepted and the client is told to retry (503).
 struct EventAppender: Sendable {
     let writer: EventLogWriter
+    let metrics: CairnMetrics
 
     func append(
         _ events: [IngestedEvent],
+        surface: IngestSurface,
         principal: Principal,
         receivedAt: Timestamp,
         logger: Logger
@@ -33,6 +35,7 @@ struct EventAppender: Sendable {
             logger.error("events not stored", metadata: ["error": "\(String(reflecting: error))"])
             throw APIError.unavailable
         }
+        metrics.eventsAccepted(surface: surface.metricName, count: entries.count)
         return entries
     }
 }

@@ -31,12 +31,18 @@ struct IngestGateway: Sendable {
         try await ingest(
             try await body(of: request, context: context, surface: surface),
             context: context,
+            surface: surface,
             rules: rules
         )
     }
 
     /// The same, for a body already read (the shared batch route reads it to pick its surface).
-    func ingest(_ body: IngestBody, context: AuthenticatedContext, rules: Rules) async throws -> Receipt {
+    func ingest(
+        _ body: IngestBody,
+        context: AuthenticatedContext,
+        surface: IngestSurface,
+        rules: Rules
+    ) async throws -> Receipt {
         let receivedAt = clock.now()
         let batch: IngestBatch
         do {
@@ -48,6 +54,7 @@ struct IngestGateway: Sendable {
         }
         let entries = try await appender.append(
             batch.accepted,
+            surface: surface,
             principal: context.principal,
             receivedAt: receivedAt,
             logger: context.logger

@@ -15,6 +15,15 @@ enum IngestSurface: Sendable, Hashable {
     /// query string or a JSON array body is Salesmachine's batch, an object Segment's.
     case sharedBatch
 
+    /// The surface's name in metrics.
+    var metricName: String {
+        switch self {
+        case .track: return "track"
+        case .segment, .sharedBatch: return "segment"
+        case .salesmachine: return "salesmachine"
+        }
+    }
+
     /// The key in the request's head (header or query string); nil when it is not there.
     func headKey(_ request: Request) -> String? {
         switch self {

@@ -35,7 +35,7 @@ struct SalesmachineController: Sendable {
     func batch(_ body: IngestBody, context: AuthenticatedContext) async throws -> Response {
         let maxBatchItems = self.maxBatchItems
         do {
-            _ = try await gateway.ingest(body, context: context) { body, receivedAt in
+            _ = try await gateway.ingest(body, context: context, surface: .salesmachine) { body, receivedAt in
                 IngestBatch(
                     accepted: try SalesmachineRules.validateBatch(
                         body: body.json,

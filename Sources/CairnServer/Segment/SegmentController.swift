@@ -60,7 +60,7 @@ struct SegmentController: Sendable {
     /// A Segment batch, its body already read (`/v1/batch` reads it to tell Segment from Salesmachine).
     func batch(_ body: IngestBody, context: AuthenticatedContext) async throws -> Response {
         let maxBatchItems = self.maxBatchItems
-        let receipt = try await gateway.ingest(body, context: context) { body, receivedAt in
+        let receipt = try await gateway.ingest(body, context: context, surface: .segment) { body, receivedAt in
             try SegmentBatchRules.validate(body: body.json, receivedAt: receivedAt, maxItems: maxBatchItems)
         }
         guard !receipt.rejected.isEmpty else { return JSONResponse.make(body: ["success": true]) }

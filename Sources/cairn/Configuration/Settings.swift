@@ -117,6 +117,15 @@ enum Settings {
             + "messageId pruner, with only /health and /ready over HTTP), or both.",
         defaultText: "all"
     )
+    static let metricsToken = Setting(
+        key: "metrics.token",
+        flag: "metrics-token",
+        environment: "CAIRN_METRICS_TOKEN",
+        valueName: "token",
+        help: "When set, /metrics answers only Authorization: Bearer with this token.",
+        defaultText: "none (open)",
+        isSecret: true
+    )
     static let logLevel = Setting(
         key: "logLevel",
         flag: "log-level",
@@ -131,7 +140,7 @@ enum Settings {
     /// `serve` reads these too.
     static let serve = [
         host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
-        processorWorkers, logLevel,
+        processorWorkers, metricsToken, logLevel,
     ]
     static let all = [config] + storage + serve
 

@@ -67,6 +67,9 @@ extension SettingsReader {
             }
             configuration.role = role
         }
+        if let token = try await string(Settings.metricsToken), !token.isEmpty {
+            configuration.metricsToken = token
+        }
         if let level = try await string(Settings.logLevel) {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw CLIError("Unknown log level \"\(level)\"; use trace, debug, info, notice, warning or error.")

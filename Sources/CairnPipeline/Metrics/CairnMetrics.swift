@@ -1,0 +1,48 @@
+public import CoreMetrics
+
+/// What Cairn counts and times, through swift-metrics: the server hands it a Prometheus factory
+/// (`/metrics`), tests and tools a no-op one. Metrics are looked up by name and dimensions each
+/// time; the factory keeps one of each.
+public struct CairnMetrics: Sendable {
+    let factory: any MetricsFactory
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    /// Counts and times nothing.
+    public static let none = CairnMetrics(factory: NOOPMetricsHandler.instance)
+
+    /// An HTTP answer: by route template (`unmatched` for none), method and status.
+    public func httpRequest(route: String, method: String, status: Int, seconds: Double) {
+        let dimensions = [("route", route), ("method", method)]
+        Counter(
+            label: "cairn_http_requests_total",
+            dimensions: dimensions + [("status", String(status))],
+            factory: factory
+        )
+        .increment()
+        Timer(label: "cairn_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            .recordSeconds(seconds)
+    }
+
+    /// Events taken in and acknowledged, by surface (`track`, `segment`, `salesmachine`).
+    public func eventsAccepted(surface: String, count: Int) {
+        Counter(label: "cairn_events_accepted_total", dimensions: [("surface", surface)], factory: factory)
+            .increment(by: count)
+    }
+
+    /// One group commit of the event log: how many events, how long, whether it was stored.
+    public func groupCommit(events: Int, seconds: Double, stored: Bool) {
+        Recorder(label: "cairn_group_commit_events", factory: factory).record(events)
+        Timer(label: "cairn_group_commit_duration_seconds", factory: factory).recordSeconds(seconds)
+        if !stored { Counter(label: "cairn_group_commit_failures_total", factory: factory).increment() }
+    }
+
+    /// Events applied to profiles, and how long after their receipt each was.
+    public func processed(count: Int, lagSeconds: [Double]) {
+        Counter(label: "cairn_events_processed_total", factory: factory).increment(by: count)
+        let lag = Timer(label: "cairn_processor_lag_seconds", factory: factory)
+        for seconds in lagSeconds { lag.recordSeconds(seconds) }
+    }
+}

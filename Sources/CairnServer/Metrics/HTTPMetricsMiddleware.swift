@@ -1,0 +1,34 @@
+import CairnPipeline
+import Hummingbird
+
+/// Counts and times every answer by route template (the path as registered: `/track/{clientId}/…`,
+/// or `unmatched`, so that unknown paths cannot grow the label set), method and status.
+struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: CairnMetrics
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        var status = 500
+        defer {
+            let (seconds, attoseconds) = (ContinuousClock.now - started).components
+            metrics.httpRequest(
+                route: context.endpointPath ?? "unmatched",
+                method: request.method.rawValue,
+                status: status,
+                seconds: Double(seconds) + Double(attoseconds) / 1e18
+            )
+        }
+        do {
+            let response = try await next(request, context)
+            status = response.status.code
+            return response
+        } catch let error as any HTTPResponseError {
+            status = error.status.code
+            throw error
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// `GET /metrics`: everything counted, in the Prometheus text format. With a token configured,
+/// only `Authorization: Bearer <token>` reads it.
+struct MetricsController: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let token: String?
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.get("metrics", use: self.show)
+    }
+
+    @Sendable func show(request: Request, context: CairnRequestContext) async throws -> Response {
+        if let token {
+            let expected = "Bearer " + token
+            guard let presented = request.headers[.authorization],
+                presented.utf8.count == expected.utf8.count,
+                zip(presented.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+            else {
+                throw APIError(
+                    .unauthorized,
+                    code: "invalid_metrics_token",
+                    message: "The metrics need Authorization: Bearer with the configured metrics token."
+                )
+            }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+        )
+    }
+}

@@ -1,13 +1,37 @@
 public import CoreMetrics
+import Synchronization
 
 /// What Cairn counts and times, through swift-metrics: the server hands it a Prometheus factory
 /// (`/metrics`), tests and tools a no-op one. Metrics are looked up by name and dimensions each
 /// time; the factory keeps one of each.
 public struct CairnMetrics: Sendable {
     let factory: any MetricsFactory
+    /// The metrics counted on every request, made once per set of labels.
+    private let perRequest = PerRequest()
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
+    }
+
+    /// A request's metrics, kept by their labels: making them anew each time (a factory lookup,
+    /// names checked, an allocation) would cost every request more than counting does.
+    private final class PerRequest: Sendable {
+        struct HTTPKey: Hashable {
+            var route: String
+            var method: String
+            var status: Int
+        }
+        struct HTTPMetrics: @unchecked Sendable {
+            // Counter and Timer are thread-safe reference types (their handlers lock); held here once made.
+            var requests: Counter
+            var duration: Timer
+        }
+        struct Accepted: @unchecked Sendable {
+            // As above.
+            var counter: Counter
+        }
+        let http = Mutex<[HTTPKey: HTTPMetrics]>([:])
+        let accepted = Mutex<[String: Accepted]>([:])
     }
 
     /// Counts and times nothing.
@@ -28,8 +52,16 @@ public struct CairnMetrics: Sendable {
 
     /// Events taken in and acknowledged, by surface (`track`, `segment`, `salesmachine`).
     public func eventsAccepted(surface: String, count: Int) {
-        Counter(label: "cairn_events_accepted_total", dimensions: [("surface", surface)], factory: factory)
-            .increment(by: count)
+        let counter =
+            perRequest.accepted.withLock { $0[surface] }
+            ?? {
+                let made = PerRequest.Accepted(
+                    counter: Counter(label: "cairn_events_accepted_total", dimensions: [("surface", surface)], factory: factory)
+                )
+                perRequest.accepted.withLock { $0[surface] = made }
+                return made
+            }()
+        counter.counter.increment(by: count)
     }
 
     /// One group commit of the event log: how many events, how long, whether it was stored.

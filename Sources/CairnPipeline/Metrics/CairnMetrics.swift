@@ -56,7 +56,11 @@ public struct CairnMetrics: Sendable {
             perRequest.accepted.withLock { $0[surface] }
             ?? {
                 let made = PerRequest.Accepted(
-                    counter: Counter(label: "cairn_events_accepted_total", dimensions: [("surface", surface)], factory: factory)
+                    counter: Counter(
+                        label: "cairn_events_accepted_total",
+                        dimensions: [("surface", surface)],
+                        factory: factory
+                    )
                 )
                 perRequest.accepted.withLock { $0[surface] = made }
                 return made

@@ -110,14 +110,19 @@ public final class PostgresDatabase: Service, Sendable {
     /// Connects once, again every quarter second while the server refuses or is starting, until
     /// `deadline`; then throws the last reason.
     static func probe(_ location: PostgresLocation, until deadline: ContinuousClock.Instant) async throws {
+        // The reason the server last gave: what is said at the deadline, rather than only "no answer".
+        var lastReason: (any Error)?
+        let total = (deadline - ContinuousClock.now).components.seconds
         while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw lastReason ?? TimedOut(seconds: total) }
             do {
-                let left = deadline - ContinuousClock.now
-                guard left > .zero else { throw TimedOut(seconds: 10) }
                 return try await within(left) { try await probe(location) }
+            } catch let timedOut as TimedOut {
+                throw lastReason ?? timedOut
             } catch {
-                guard ContinuousClock.now + .milliseconds(250) < deadline, !(error is TimedOut) else { throw error }
-                try await Task.sleep(for: .milliseconds(250))
+                lastReason = error
+                try await Task.sleep(for: min(.milliseconds(250), max(.zero, deadline - ContinuousClock.now)))
             }
         }
     }

@@ -23,15 +23,9 @@ struct SegmentCORSMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The Segment routes' paths (`/v1/{call}`, analytics.js's short forms, the batches): each
-    /// answers a CORS preflight.
-    static let paths =
-        ["identify", "track", "page", "screen", "group", "alias", "batch", "import"]
-        + ["i", "t", "p", "s", "g", "a", "b"]
-
     /// `OPTIONS` on every Segment path: `204` with what the browser asked to send.
     static func addPreflightRoutes(to router: Router<CairnRequestContext>) {
-        for path in paths {
+        for path in SegmentController.paths {
             router.on(RouterPath("v1/\(path)"), method: .options) { request, _ -> Response in
                 var headers: HTTPFields = [
                     .accessControlAllowOrigin: "*",

@@ -15,27 +15,31 @@ struct SegmentController: Sendable {
                 try await self.single(action, request: request, context: context)
             }
         }
-        // analytics.js, the browser SDK, posts to short forms of the same calls.
-        let short: [(String, EventAction)] = [
-            ("i", .identify), ("t", .track), ("p", .page), ("s", .screen), ("g", .group), ("a", .alias),
-        ]
-        for (path, action) in short {
+        for (path, action) in Self.shortForms {
             group.post(RouterPath("v1/\(path)")) { request, context in
                 try await self.single(action, request: request, context: context)
             }
         }
-        group.post("v1/b") { request, context in
-            try await self.batch(
-                try await gateway.body(of: request, context: context, surface: .segment),
-                context: context
-            )
+        for path in Self.batchPaths {
+            group.post(RouterPath("v1/\(path)")) { request, context in
+                try await self.batch(
+                    try await gateway.body(of: request, context: context, surface: .segment),
+                    context: context
+                )
+            }
         }
-        group.post("v1/import") { request, context in
-            try await self.batch(
-                try await gateway.body(of: request, context: context, surface: .segment),
-                context: context
-            )
-        }
+    }
+
+    /// analytics.js, the browser SDK, posts to short forms of the same calls.
+    static let shortForms: [(String, EventAction)] = [
+        ("i", .identify), ("t", .track), ("p", .page), ("s", .screen), ("g", .group), ("a", .alias),
+    ]
+    /// Segment's batch routes besides the shared `/v1/batch`: `/v1/import`, and analytics.js's `/v1/b`.
+    static let batchPaths = ["import", "b"]
+
+    /// Every Segment route's last path segment (the shared `batch` included).
+    static var paths: [String] {
+        EventAction.allCases.map(\.rawValue) + shortForms.map(\.0) + batchPaths + ["batch"]
     }
 
     func single(_ action: EventAction, request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -21,10 +21,11 @@ echo "==> test dependencies"
 if [ ! -e /usr/include/zlib.h ]; then
     as_root apt-get install -y zlib1g-dev
 fi
-# The official Segment and RudderStack Python SDKs from PyPI, in a virtual environment of our own.
+# The official Segment and RudderStack Python SDKs, prometheus_client's parser and aiosmtpd (the
+# real SMTP server the email tests send to) from PyPI, in a virtual environment of our own.
 sdk_venv=.build/test-python
-sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0)
-if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client" >/dev/null 2>&1; then
+sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0 aiosmtpd==1.4.6)
+if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client, aiosmtpd" >/dev/null 2>&1; then
     rm -rf "$sdk_venv"
     if ! python3 -m venv "$sdk_venv" >/dev/null 2>&1; then
         as_root apt-get install -y python3-venv
@@ -33,6 +34,10 @@ if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics,
     "$sdk_venv/bin/pip" install --quiet --disable-pip-version-check "${sdk_packages[@]}"
 fi
 export CAIRN_TEST_PYTHON="$PWD/$sdk_venv/bin/python"
+# openssl makes the throwaway CA the SMTP tests trust.
+if ! command -v openssl >/dev/null 2>&1; then
+    as_root apt-get install -y -qq openssl >/dev/null
+fi
 # Headless Chromium (Debian's), for the test of a page on another origin sending events.
 if ! command -v chromium >/dev/null 2>&1; then
     as_root apt-get update -qq

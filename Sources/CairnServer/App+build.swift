@@ -1,3 +1,4 @@
+import CairnChannels
 public import CairnCore
 import CairnPipeline
 public import CairnStorage
@@ -47,6 +48,18 @@ public func buildApplication(
     )
     // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
     let limiter = RateLimiter(clock: clock)
+    let sending = configuration.sending
+    let publicURL = sending.publicURL ?? "http://\(configuration.http.host):\(configuration.http.port)"
+    let box = sending.secretKey.map(SecretBox.init(key:))
+    let signer = sending.secretKey.map(UnsubscribeSigner.init(key:))
+    let providers = ChannelProviders(
+        store: stores.channels,
+        box: box,
+        defaults: sending.defaultProviders,
+        publicBaseURL: publicURL,
+        clock: clock,
+        logger: logger
+    )
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routes = RouteTable()
     router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
@@ -63,7 +76,23 @@ public func buildApplication(
             clock: clock,
             metrics: metrics
         )
-        AdminRoutes.add(to: router, stores: stores, clock: clock)
+        AdminRoutes.add(
+            to: router,
+            stores: stores,
+            clock: clock,
+            channels: ChannelsController(
+                channels: stores.channels,
+                box: box,
+                defaults: sending.defaultProviders,
+                clock: clock
+            )
+        )
+        if let signer {
+            UnsubscribeController(signer: signer, profiles: stores.profiles, eventLog: stores.eventLog, clock: clock)
+                .addRoutes(to: router)
+        }
+        TwilioWebhookController(outbox: stores.outbox, providers: providers, publicBaseURL: publicURL, clock: clock)
+            .addRoutes(to: router)
     }
     routes.record(router.routes)
     let limits = ConnectionLimits(
@@ -107,9 +136,32 @@ public func buildApplication(
                     store: stores.processing,
                     clock: clock,
                     metrics: metrics,
+                    sends: SendContext(
+                        defaultChannels: providers.defaultChannels,
+                        publicBaseURL: publicURL,
+                        unsubscribe: signer
+                    ),
                     batchSize: configuration.processor.batchSize,
                     workers: configuration.processor.workers ?? configuration.storage.database.defaultProcessorWorkers,
                     ingestIsBusy: { writer.isBusy },
+                    logger: logger
+                )
+            )
+        }
+        if sending.enabled {
+            app.addServices(
+                OutboxDispatcher(
+                    store: stores.outbox,
+                    eventLog: stores.eventLog,
+                    providers: providers,
+                    clock: clock,
+                    settings: OutboxDispatcher.Settings(
+                        retry: sending.retry,
+                        lease: sending.lease,
+                        concurrency: sending.concurrency,
+                        perBrand: sending.perBrand
+                    ),
+                    metrics: metrics,
                     logger: logger
                 )
             )
@@ -155,7 +207,7 @@ func addIngestRoutes(
 
     let track = admitted(.track, "track/:clientId/:accountId/:brandId/v1")
     TrackController(gateway: gateway, maxBatchItems: ingest.maxBatchItems).addRoutes(to: track)
-    EventsController(eventLog: stores.eventLog).addRoutes(to: track)
+    EventsController(eventLog: stores.eventLog, outbox: stores.outbox).addRoutes(to: track)
     ProfilesController(profiles: stores.profiles).addRoutes(to: track)
     GroupsController(profiles: stores.profiles).addRoutes(to: track)
 

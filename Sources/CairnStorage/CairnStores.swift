@@ -8,6 +8,8 @@ public struct CairnStores: Sendable {
     public var adminTokens: any AdminTokenStore
     public var brands: any BrandStore
     public var assets: any AssetStore
+    public var channels: any ChannelStore
+    public var outbox: any OutboxStore
     /// The processor's unit of work.
     public var processing: any ProcessingStore
     /// Profiles, groups and timelines for the read APIs.
@@ -24,6 +26,8 @@ public struct CairnStores: Sendable {
         adminTokens: any AdminTokenStore,
         brands: any BrandStore,
         assets: any AssetStore,
+        channels: any ChannelStore,
+        outbox: any OutboxStore,
         processing: any ProcessingStore,
         profiles: any ProfileReader,
         probe: any DatabaseProbe,
@@ -35,6 +39,8 @@ public struct CairnStores: Sendable {
         self.adminTokens = adminTokens
         self.brands = brands
         self.assets = assets
+        self.channels = channels
+        self.outbox = outbox
         self.processing = processing
         self.profiles = profiles
         self.probe = probe
@@ -58,6 +64,8 @@ public struct CairnStores: Sendable {
                 adminTokens: SQLiteAdminTokenStore(database: database),
                 brands: SQLiteBrandStore(database: database),
                 assets: SQLiteAssetStore(database: database),
+                channels: SQLiteChannelStore(database: database),
+                outbox: SQLiteOutboxStore(database: database),
                 processing: SQLiteProcessingStore(database: database),
                 profiles: SQLiteProfileReader(database: database),
                 probe: database
@@ -71,6 +79,8 @@ public struct CairnStores: Sendable {
                 adminTokens: PostgresAdminTokenStore(database: database),
                 brands: PostgresBrandStore(database: database),
                 assets: PostgresAssetStore(database: database),
+                channels: PostgresChannelStore(database: database),
+                outbox: PostgresOutboxStore(database: database),
                 processing: PostgresProcessingStore(database: database),
                 profiles: PostgresProfileReader(database: database),
                 probe: database,

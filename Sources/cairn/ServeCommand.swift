@@ -28,6 +28,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.processorWorkers)) var processorWorkers: Int?
     @Option(help: help(Settings.metricsToken)) var metricsToken: String?
     @Option(help: help(Settings.logLevel)) var logLevel: String?
+    @Option(help: help(Settings.publicURL)) var publicUrl: String?
+    @Option(help: help(Settings.secretKey)) var secretKey: String?
+    @Option(help: help(Settings.smtpURL)) var smtpUrl: String?
+    @Option(help: help(Settings.smtpFrom)) var smtpFrom: String?
+    @Option(help: help(Settings.twilioAccountSid)) var twilioAccountSid: String?
+    @Option(help: help(Settings.twilioAuthToken)) var twilioAuthToken: String?
+    @Option(help: help(Settings.twilioFrom)) var twilioFrom: String?
+    @Option(help: help(Settings.twilioBaseURL)) var twilioBaseUrl: String?
+    @Option(help: help(Settings.sendAttempts)) var sendAttempts: Int?
+    @Option(help: help(Settings.sendRetryBase)) var sendRetryBaseMs: Int?
+    @Option(help: help(Settings.sendLease)) var sendLease: Int?
     @OptionGroup var storageOptions: StorageOptions
 
     private static func help(_ setting: Setting) -> ArgumentHelp {
@@ -35,10 +46,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try await appConfiguration(environment: ProcessInfo.processInfo.environment)
+        var configuration = try await appConfiguration(environment: ProcessInfo.processInfo.environment)
+        let logLevel = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
+            handler.logLevel = logLevel
             return handler
         }
         Self.raiseDescriptorLimit()
@@ -46,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.storage.database,
             settings: configuration.storage.connection
         )
+        if configuration.sending.secretKey == nil {
+            configuration.sending.secretKey = try Self.keyFileKey(for: configuration.storage.database)
+        }
         let app = try await buildApplication(configuration, dependencies: AppDependencies(stores: stores))
         do {
             try await app.runService()
@@ -86,7 +101,18 @@ struct ServeCommand: AsyncParsableCommand {
         if let processorWorkers { flags[Settings.processorWorkers] = .int(processorWorkers) }
         if let metricsToken { flags[Settings.metricsToken] = .string(metricsToken) }
         if let logLevel { flags[Settings.logLevel] = .string(logLevel) }
-        return try await SettingsReader(flags: flags, environment: environment).application()
+        let texts: [(Setting, String?)] = [
+            (Settings.publicURL, publicUrl), (Settings.secretKey, secretKey), (Settings.smtpURL, smtpUrl),
+            (Settings.smtpFrom, smtpFrom), (Settings.twilioAccountSid, twilioAccountSid),
+            (Settings.twilioAuthToken, twilioAuthToken), (Settings.twilioFrom, twilioFrom),
+            (Settings.twilioBaseURL, twilioBaseUrl),
+        ]
+        for case (let setting, let value?) in texts { flags[setting] = .string(value) }
+        if let sendAttempts { flags[Settings.sendAttempts] = .int(sendAttempts) }
+        if let sendRetryBaseMs { flags[Settings.sendRetryBase] = .int(sendRetryBaseMs) }
+        if let sendLease { flags[Settings.sendLease] = .int(sendLease) }
+        let reader = try await SettingsReader(flags: flags, environment: environment)
+        return try await reader.application()
     }
 }
 

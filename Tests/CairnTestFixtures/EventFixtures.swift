@@ -81,14 +81,18 @@ public enum EventFixtures {
     public static func processAll(
         _ stores: CairnStores,
         at time: Timestamp = receivedAt,
-        batchSize: Int = 1000
+        batchSize: Int = 1000,
+        sends: SendContext = .none
     ) async throws -> Int {
         var total = 0
+        let planner = SendPlanner(context: sends)
         while true {
             let count = try await stores.processing.processPending(limit: batchSize, processedAt: time) {
                 events,
                 snapshot in
-                ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: time).description }
+                ProfileProcessor.process(events, snapshot: snapshot, sends: planner, now: time) {
+                    EventID.make(at: time).description
+                }
             }
             if count == 0 { return total }
             total += count

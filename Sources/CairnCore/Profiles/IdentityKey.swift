@@ -17,6 +17,8 @@ public struct BatchKeys: Sendable, Equatable {
     /// Looked up as anonymousIds and aliases.
     public var anonymousIds: Set<IdentityKey> = []
     public var groupIds: Set<IdentityKey> = []
+    /// The assets send commands name (brand and assetId).
+    public var assetIds: Set<IdentityKey> = []
 
     public init(userIds: Set<IdentityKey> = [], anonymousIds: Set<IdentityKey> = [], groupIds: Set<IdentityKey> = []) {
         self.userIds = userIds
@@ -30,6 +32,7 @@ public struct BatchKeys: Sendable, Equatable {
             if let userId = event.userId { userIds.insert(IdentityKey(tenant, userId)) }
             if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(tenant, anonymousId)) }
             if let groupId = event.groupId { groupIds.insert(IdentityKey(tenant, groupId)) }
+            if let assetId = Self.sendAssetId(logged) { assetIds.insert(IdentityKey(tenant, assetId)) }
             // An alias's earlier id may be a userId or an anonymousId.
             if let previousId = event.previousId {
                 userIds.insert(IdentityKey(tenant, previousId))
@@ -37,4 +40,17 @@ public struct BatchKeys: Sendable, Equatable {
             }
         }
     }
+
+    /// The assetId of a send command (only commands' bodies are read here).
+    static func sendAssetId(_ logged: LoggedEvent) -> String? {
+        let event = logged.entry.event
+        guard event.action == .track, let name = event.eventName.flatMap(Command.Name.init(eventName:)),
+            name != .startJourney,
+            case .object(let body)? = try? JSONParser.parse(logged.entry.body, maxDepth: 512)
+        else { return nil }
+        return FieldReader.nonEmptyString(body["assetId"])
+    }
+
+    /// The brands whose channel providers a batch needs.
+    public var sendTenants: Set<Tenant> { Set(assetIds.map(\.tenant)) }
 }

@@ -11,7 +11,7 @@ public struct LoggedEvent: Sendable, Hashable {
 }
 
 /// A reason an event failed in processing: a stable code and a sentence.
-public struct EventError: Sendable, Hashable {
+public struct EventError: Error, Sendable, Hashable {
     public var code: String
     public var message: String
 

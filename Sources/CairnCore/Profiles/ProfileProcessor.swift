@@ -13,19 +13,23 @@ public struct ProfileProcessor {
         /// Final state of every group created or changed.
         public var groups: [GroupProfile]
         public var outcomes: [EventOutcome]
+        /// Messages the batch's send commands made, for the outbox.
+        public var messages: [OutboxMessage]
 
         public init(
             profiles: [CustomerProfile],
             mergedCustomers: [String: String],
             newAnonymousIds: [IdentityKey: String],
             groups: [GroupProfile] = [],
-            outcomes: [EventOutcome]
+            outcomes: [EventOutcome],
+            messages: [OutboxMessage] = []
         ) {
             self.profiles = profiles
             self.mergedCustomers = mergedCustomers
             self.newAnonymousIds = newAnonymousIds
             self.groups = groups
             self.outcomes = outcomes
+            self.messages = messages
         }
     }
 
@@ -34,20 +38,34 @@ public struct ProfileProcessor {
     private var changedGroups: Set<IdentityKey> = []
     private var merged: [String: String] = [:]
     private var newAnonymousIds: [IdentityKey: String] = [:]
-    private let makeCustomerId: () -> String
+    private var messages: [OutboxMessage] = []
+    private let sends: SendPlanner
+    private let now: Timestamp
+    /// Makes a new unique id (a UUID): for new customers and new messages.
+    private let makeId: () -> String
 
-    public init(snapshot: ProfileSnapshot, makeCustomerId: @escaping () -> String) {
+    public init(
+        snapshot: ProfileSnapshot,
+        sends: SendPlanner = SendPlanner(context: .none),
+        now: Timestamp = Timestamp(millisecondsSinceEpoch: 0),
+        makeId: @escaping () -> String
+    ) {
         self.snapshot = snapshot
-        self.makeCustomerId = makeCustomerId
+        self.sends = sends
+        self.now = now
+        self.makeId = makeId
     }
 
-    /// Applies `events` (in log order) and returns the changes.
+    /// Applies `events` (in log order) and returns the changes. `makeId` makes the ids of new
+    /// customers and messages; `now` stamps the messages.
     public static func process(
         _ events: [LoggedEvent],
         snapshot: ProfileSnapshot,
-        makeCustomerId: @escaping () -> String
+        sends: SendPlanner = SendPlanner(context: .none),
+        now: Timestamp = Timestamp(millisecondsSinceEpoch: 0),
+        makeCustomerId makeId: @escaping () -> String
     ) -> Result {
-        var processor = ProfileProcessor(snapshot: snapshot, makeCustomerId: makeCustomerId)
+        var processor = ProfileProcessor(snapshot: snapshot, sends: sends, now: now, makeId: makeId)
         var outcomes = events.map { processor.apply($0) }
         // An event applied to an anonymous profile that a later event of the batch joined to its user.
         for index in outcomes.indices {
@@ -55,12 +73,18 @@ public struct ProfileProcessor {
                 outcomes[index].customerId = target
             }
         }
+        for index in processor.messages.indices {
+            if let target = processor.merged[processor.messages[index].customerId] {
+                processor.messages[index].customerId = target
+            }
+        }
         return Result(
             profiles: processor.changed.sorted().compactMap { processor.snapshot.profiles[$0] },
             mergedCustomers: processor.merged,
             newAnonymousIds: processor.newAnonymousIds.mapValues { processor.merged[$0] ?? $0 },
             groups: processor.changedGroups.sorted { $0.id < $1.id }.compactMap { processor.snapshot.groups[$0] },
-            outcomes: outcomes
+            outcomes: outcomes,
+            messages: processor.messages
         )
     }
 
@@ -98,8 +122,16 @@ public struct ProfileProcessor {
                 )
             }
         case .track:
-            let command = event.eventName.flatMap { try? Command.parse(eventName: $0, body: body) }
-            if command != nil, !profile.identified { errors.append(.customerNotIdentified) }
+            switch event.eventName.flatMap({ try? Command.parse(eventName: $0, body: body) }) {
+            case .send(let channel, let assetId)?:
+                if let error = send(channel: channel, assetId: assetId, logged: logged, body: body, profile: profile) {
+                    errors.append(error)
+                }
+            case .startJourney?:
+                if !profile.identified { errors.append(.customerNotIdentified) }
+            case nil:
+                break
+            }
         case .group:
             if let groupId = event.groupId {
                 updateGroup(event, body: body, tenant: tenant)
@@ -115,6 +147,34 @@ public struct ProfileProcessor {
             customerId: customerId,
             errors: errors
         )
+    }
+
+    /// Plans a send command against the customer as they are now; a message goes to the outbox.
+    private mutating func send(
+        channel: Command.Channel,
+        assetId: String,
+        logged: LoggedEvent,
+        body: [String: JSONValue],
+        profile: CustomerProfile
+    ) -> EventError? {
+        guard let assetChannel = AssetChannel(rawValue: channel.rawValue) else { return nil }
+        let tenant = logged.entry.tenant
+        let request = SendPlanner.Request(
+            eventId: logged.entry.id,
+            body: body,
+            channel: assetChannel,
+            assetId: assetId,
+            profile: profile,
+            asset: snapshot.assets[IdentityKey(tenant, assetId)],
+            brandHasProvider: snapshot.brandChannels.contains(BrandChannel(tenant: tenant, channel: assetChannel))
+        )
+        switch sends.plan(request, messageId: makeId(), at: now) {
+        case .success(let message):
+            messages.append(message)
+            return nil
+        case .failure(let error):
+            return error
+        }
     }
 
     /// An identify call's traits: `traits`, over `context.traits` where RudderStack's SDKs put them.
@@ -147,7 +207,7 @@ public struct ProfileProcessor {
                 return claimed.customerId
             }
             var created = CustomerProfile(
-                customerId: makeCustomerId(),
+                customerId: makeId(),
                 tenant: tenant,
                 userId: userId,
                 firstSeen: event.eventTime,
@@ -163,7 +223,7 @@ public struct ProfileProcessor {
         }
         if let byAnonymous { return byAnonymous }
         let created = CustomerProfile(
-            customerId: makeCustomerId(),
+            customerId: makeId(),
             tenant: tenant,
             userId: nil,
             anonymousIds: Set(event.anonymousId.map { [$0] } ?? []),
@@ -208,7 +268,7 @@ public struct ProfileProcessor {
             return target
         case (nil, nil):
             let created = CustomerProfile(
-                customerId: makeCustomerId(),
+                customerId: makeId(),
                 tenant: tenant,
                 userId: userId,
                 anonymousIds: [previousId],

@@ -1,7 +1,12 @@
-/// The profiles and groups a batch of events may touch, indexed by the ids clients use.
+/// The profiles and groups a batch of events may touch, indexed by the ids clients use, and
+/// what its send commands name: their assets and the brands' own channel providers.
 public struct ProfileSnapshot: Sendable {
     public private(set) var profiles: [String: CustomerProfile] = [:]
     public private(set) var groups: [IdentityKey: GroupProfile] = [:]
+    /// The assets send commands name, by brand and assetId.
+    public var assets: [IdentityKey: Asset] = [:]
+    /// The channels the brands of send commands have a provider of their own for.
+    public var brandChannels: Set<BrandChannel> = []
     private(set) var byUserId: [IdentityKey: String] = [:]
     private(set) var byAnonymousId: [IdentityKey: String] = [:]
 
@@ -56,5 +61,16 @@ public struct ProfileSnapshot: Sendable {
             profiles[aliased]?.userId != nil
         else { return nil }
         return aliased
+    }
+}
+
+/// One brand's channel (its email, its SMS…).
+public struct BrandChannel: Sendable, Hashable {
+    public var tenant: Tenant
+    public var channel: AssetChannel
+
+    public init(tenant: Tenant, channel: AssetChannel) {
+        self.tenant = tenant
+        self.channel = channel
     }
 }

@@ -81,4 +81,20 @@ public struct CairnMetrics: Sendable {
         let lag = Timer(label: "cairn_processor_lag_seconds", factory: factory)
         for seconds in lagSeconds { lag.recordSeconds(seconds) }
     }
+
+    /// One delivery attempt: its channel and what came of it (`sent`, `retry`, `failed`, `dead`).
+    public func sendAttempt(channel: String, outcome: String, seconds: Double) {
+        Counter(
+            label: "cairn_messages_total",
+            dimensions: [("channel", channel), ("outcome", outcome)],
+            factory: factory
+        ).increment()
+        Timer(label: "cairn_send_duration_seconds", dimensions: [("channel", channel)], factory: factory)
+            .recordSeconds(seconds)
+    }
+
+    /// Messages waiting in the outbox (queued or being sent).
+    public func outboxDepth(_ count: Int) {
+        Gauge(label: "cairn_outbox_depth", factory: factory).record(count)
+    }
 }

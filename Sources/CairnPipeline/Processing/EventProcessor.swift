@@ -11,6 +11,7 @@ public final class EventProcessor: Service, Sendable {
     private let store: any ProcessingStore
     private let clock: any CairnClock
     private let metrics: CairnMetrics
+    private let sends: SendPlanner
     private let batchSize: Int
     private let idleDelay: Duration
     private let retryDelay: Duration
@@ -23,6 +24,7 @@ public final class EventProcessor: Service, Sendable {
         store: any ProcessingStore,
         clock: any CairnClock,
         metrics: CairnMetrics = .none,
+        sends: SendContext = .none,
         batchSize: Int = 1000,
         workers: Int = 1,
         idleDelay: Duration = .milliseconds(20),
@@ -33,6 +35,7 @@ public final class EventProcessor: Service, Sendable {
         self.store = store
         self.clock = clock
         self.metrics = metrics
+        self.sends = SendPlanner(context: sends)
         self.batchSize = batchSize
         self.workers = max(1, workers)
         self.idleDelay = idleDelay
@@ -116,15 +119,17 @@ public final class EventProcessor: Service, Sendable {
         try await store.processPending(limit: limit, processedAt: clock.now(), apply: apply)
     }
 
-    /// The pure processing of a batch (CairnCore's `ProfileProcessor`); new customers get ids made now.
+    /// The pure processing of a batch (CairnCore's `ProfileProcessor`); new customers and messages get ids made now.
     private var apply: @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result {
-        { [clock, metrics] events, snapshot in
+        { [clock, metrics, sends] events, snapshot in
             let now = clock.now()
             let lag = events.map {
                 Double(now.millisecondsSinceEpoch - $0.entry.receivedAt.millisecondsSinceEpoch) / 1000
             }
             metrics.processed(count: events.count, lagSeconds: lag)
-            return ProfileProcessor.process(events, snapshot: snapshot) { EventID.make(at: now).description }
+            return ProfileProcessor.process(events, snapshot: snapshot, sends: sends, now: now) {
+                EventID.make(at: now).description
+            }
         }
     }
 }

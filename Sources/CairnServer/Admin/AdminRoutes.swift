@@ -4,7 +4,12 @@ import Hummingbird
 
 /// The admin API, `/admin/v1/…`, every route behind `AdminAuthMiddleware`.
 enum AdminRoutes {
-    static func add(to router: Router<CairnRequestContext>, stores: CairnStores, clock: any CairnClock) {
+    static func add(
+        to router: Router<CairnRequestContext>,
+        stores: CairnStores,
+        clock: any CairnClock,
+        channels: ChannelsController
+    ) {
         let admin = router.group("admin/v1")
             .add(middleware: AdminAuthMiddleware(tokens: stores.adminTokens))
             .group(context: AdminContext.self)
@@ -13,5 +18,7 @@ enum AdminRoutes {
         let brand = admin.group("brands/:clientId/:accountId/:brandId")
         AssetsController(assets: stores.assets, clock: clock).addRoutes(to: brand)
         AssetPreviewController(assets: stores.assets, profiles: stores.profiles).addRoutes(to: brand)
+        channels.addRoutes(to: brand)
+        MessagesController(outbox: stores.outbox).addRoutes(to: brand)
     }
 }

@@ -1,4 +1,5 @@
-import CairnCore
+public import CairnChannels
+public import CairnCore
 public import CairnStorage
 public import Logging
 
@@ -9,6 +10,7 @@ public struct AppConfiguration: Sendable {
     public var ingest = IngestSettings()
     public var storage = StorageSettings()
     public var processor = ProcessorSettings()
+    public var sending = SendingSettings()
     /// What this node runs: the HTTP surfaces, the background workers, or both.
     public var role = NodeRole.all
     public var logLevel = Logger.Level.info
@@ -77,6 +79,28 @@ public struct ProcessorSettings: Sendable {
     /// Batches this node's processor runs side by side; nil: 1 on SQLite (one writer), 2 on
     /// PostgreSQL (each claims its own partition).
     public var workers: Int?
+
+    public init() {}
+}
+
+public struct SendingSettings: Sendable {
+    /// Cairn's public base URL (`https://cairn.example.com`): unsubscribe links and provider
+    /// webhooks point here. Nil: `http://{host}:{port}` of this node.
+    public var publicURL: String?
+    /// Seals provider secrets and signs unsubscribe links; nil: brands cannot store providers,
+    /// and messages carry no unsubscribe link. A secret: never printed.
+    public var secretKey: SecretKey?
+    /// The server-wide providers, for brands that set none of their own.
+    public var defaultProviders: [ProviderSettings] = []
+    /// Attempts before a message is dead, and the backoff between them.
+    public var retry = RetryPolicy()
+    /// How long a sender's claim on a message lasts: after a crash, the message is sent again once it ends.
+    public var lease: Duration = .seconds(15 * 60)
+    /// Messages in flight at once on this node, and at most of one brand.
+    public var concurrency = 64
+    public var perBrand = 16
+    /// Whether this node sends (when its role runs workers).
+    public var enabled = true
 
     public init() {}
 }

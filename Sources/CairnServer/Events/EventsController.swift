@@ -6,6 +6,7 @@ import Hummingbird
 /// (`GET events/{eventId}`) and a filtered, paged list, newest first (`GET events`).
 struct EventsController: Sendable {
     let eventLog: any EventLogStore
+    let outbox: any OutboxStore
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("events", use: self.list)
@@ -18,7 +19,8 @@ struct EventsController: Sendable {
         guard let id = EventID(idText), let stored = try await eventLog.event(id: id, tenant: tenant) else {
             throw APIError(.notFound, code: "event_not_found", message: "No event \(idText) was found for this brand.")
         }
-        var body = EventStatusBody.make(stored)
+        let messages = try await outbox.messages(eventId: id)
+        var body = EventStatusBody.make(stored).setting("messages", to: .array(messages.map(MessageJSON.summary)))
         body = body.filling(defaults: ["success": true])
         return JSONResponse.make(body: body)
     }

@@ -152,7 +152,7 @@ public struct PostgresAssetStore: AssetStore {
     }
 
     /// The asset with its versions; throws `AssetStoreError.notFound` when there is none.
-    private static func asset(
+    static func asset(
         _ tenant: Tenant,
         _ assetId: String,
         on connection: PostgresConnection,

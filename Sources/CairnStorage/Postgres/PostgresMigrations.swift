@@ -245,6 +245,66 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            "0008_outbox",
+            [
+                // The outbox (messages made by send commands) and each brand's channel providers.
+                """
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY CHECK (length(id) = 36),
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    event_id TEXT NOT NULL REFERENCES events (id),
+                    customer_id TEXT NOT NULL,
+                    user_id TEXT,
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'push', 'print')),
+                    recipient TEXT NOT NULL CHECK (recipient <> ''),
+                    asset_id TEXT NOT NULL,
+                    version INTEGER NOT NULL CHECK (version > 0),
+                    purpose TEXT NOT NULL CHECK (purpose IN ('marketing', 'transactional')),
+                    content BYTEA NOT NULL,
+                    status TEXT NOT NULL
+                        CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'dead')),
+                    attempts INTEGER NOT NULL CHECK (attempts >= 0),
+                    next_attempt_at BIGINT NOT NULL,
+                    lease_until BIGINT,
+                    provider_message_id TEXT,
+                    error_code TEXT,
+                    error_message TEXT,
+                    created_at BIGINT NOT NULL,
+                    sent_at BIGINT,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX messages_due ON messages (next_attempt_at) WHERE status = 'queued'",
+                "CREATE INDEX messages_leased ON messages (lease_until) WHERE status = 'sending'",
+                "CREATE INDEX messages_by_event ON messages (event_id)",
+                "CREATE INDEX messages_by_brand ON messages (client_id, account_id, brand_id, id)",
+                "CREATE INDEX messages_by_customer ON messages (customer_id)",
+                """
+                CREATE TABLE brand_channels (
+                    client_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    brand_id TEXT NOT NULL,
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'push', 'print')),
+                    provider TEXT NOT NULL CHECK (provider <> ''),
+                    sealed_settings BYTEA NOT NULL,
+                    summary BYTEA NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (client_id, account_id, brand_id, channel),
+                    FOREIGN KEY (client_id, account_id, brand_id) REFERENCES brands (client_id, account_id, brand_id)
+                )
+                """,
+                // The token Cairn's own events carry (an unsubscribe link used, a provider's opt-out):
+                // revoked from birth, with a random hash no secret matches.
+                """
+                INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at, revoked_at)
+                VALUES ('\(SystemEvents.tokenId)', 'cairn', 'system', NULL,
+                    decode(md5(random()::text) || md5(random()::text), 'hex'), 1, 1, 0, 0)
+                """,
+            ]
+        ),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

@@ -95,11 +95,29 @@ extension PostgresProcessingStore {
             )
             for try await row in rows { groups.append(try PostgresProfileRows.decodeGroup(row)) }
         }
-        return ProfileSnapshot(
+        var snapshot = ProfileSnapshot(
             profiles.values.sorted { $0.customerId < $1.customerId },
             anonymousIndex: anonymousIndex,
             groups: groups
         )
+        for key in keys.assetIds {
+            do {
+                snapshot.assets[key] = try await PostgresAssetStore.asset(
+                    key.tenant,
+                    key.id,
+                    on: connection,
+                    logger: database.logger
+                )
+            } catch AssetStoreError.notFound {
+                continue
+            }
+        }
+        for tenant in keys.sendTenants {
+            for record in try await PostgresChannelStore.channels(tenant, on: connection, logger: database.logger) {
+                snapshot.brandChannels.insert(BrandChannel(tenant: tenant, channel: record.channel))
+            }
+        }
+        return snapshot
     }
 
     // MARK: - Writing a batch's changes
@@ -118,6 +136,10 @@ extension PostgresProcessingStore {
             )
             try await connection.query(
                 "UPDATE customer_aliases SET customer_id = \(to) WHERE customer_id = \(from)",
+                logger: database.logger
+            )
+            try await connection.query(
+                "UPDATE messages SET customer_id = \(to) WHERE customer_id = \(from)",
                 logger: database.logger
             )
             try await connection.query("DELETE FROM customers WHERE id = \(from)", logger: database.logger)
@@ -154,6 +176,10 @@ extension PostgresProcessingStore {
             )
         }
         try await markOutcomes(result.outcomes, processedAt: processedAt, on: connection)
+        // In the transaction that marks their events processed: an event is processed if and only if its messages exist.
+        for message in result.messages {
+            try await PostgresMessageRows.insert(message, on: connection, logger: database.logger)
+        }
     }
 
     /// Sets every event's outcome in one statement; throws (rolling the batch back) unless every

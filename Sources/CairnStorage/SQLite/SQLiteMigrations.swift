@@ -1,3 +1,4 @@
+import CairnCore
 import GRDB
 
 /// The SQLite schema as named, append-only migrations. Never edit one that has shipped: add another.
@@ -226,6 +227,60 @@ enum SQLiteMigrations {
                 sql: """
                     CREATE INDEX customers_by_folded_email ON customers (client_id, account_id, brand_id, lower(email))
                         WHERE email IS NOT NULL
+                    """
+            )
+        }
+        migrator.registerMigration("0008_outbox") { db in
+            // The outbox (messages made by send commands) and each brand's channel providers.
+            try db.execute(
+                sql: """
+                    CREATE TABLE messages (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        event_id TEXT NOT NULL REFERENCES events (id),
+                        customer_id TEXT NOT NULL,
+                        user_id TEXT,
+                        channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'push', 'print')),
+                        recipient TEXT NOT NULL CHECK (recipient <> ''),
+                        asset_id TEXT NOT NULL,
+                        version INTEGER NOT NULL CHECK (version > 0),
+                        purpose TEXT NOT NULL CHECK (purpose IN ('marketing', 'transactional')),
+                        content BLOB NOT NULL,
+                        status TEXT NOT NULL
+                            CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'dead')),
+                        attempts INTEGER NOT NULL CHECK (attempts >= 0),
+                        next_attempt_at INTEGER NOT NULL,
+                        lease_until INTEGER,
+                        provider_message_id TEXT,
+                        error_code TEXT,
+                        error_message TEXT,
+                        created_at INTEGER NOT NULL,
+                        sent_at INTEGER,
+                        updated_at INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX messages_due ON messages (next_attempt_at) WHERE status = 'queued';
+                    CREATE INDEX messages_leased ON messages (lease_until) WHERE status = 'sending';
+                    CREATE INDEX messages_by_event ON messages (event_id);
+                    CREATE INDEX messages_by_brand ON messages (client_id, account_id, brand_id, id);
+                    CREATE INDEX messages_by_customer ON messages (customer_id);
+                    CREATE TABLE brand_channels (
+                        client_id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        brand_id TEXT NOT NULL,
+                        channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'push', 'print')),
+                        provider TEXT NOT NULL CHECK (provider <> ''),
+                        sealed_settings BLOB NOT NULL,
+                        summary BLOB NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, account_id, brand_id, channel),
+                        FOREIGN KEY (client_id, account_id, brand_id) REFERENCES brands (client_id, account_id, brand_id)
+                    ) STRICT;
+                    -- The token Cairn's own events carry (an unsubscribe link used, a provider's opt-out):
+                    -- revoked from birth, with a random hash no secret matches.
+                    INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at, revoked_at)
+                    VALUES ('\(SystemEvents.tokenId)', 'cairn', 'system', NULL, randomblob(32), 1, 1, 0, 0);
                     """
             )
         }

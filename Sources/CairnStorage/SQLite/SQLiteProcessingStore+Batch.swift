@@ -91,11 +91,20 @@ extension SQLiteProcessingStore {
                 }
             }
         }
-        return ProfileSnapshot(
+        var snapshot = ProfileSnapshot(
             profiles.values.sorted { $0.customerId < $1.customerId },
             anonymousIndex: anonymousIndex,
             groups: groups
         )
+        for key in keys.assetIds {
+            snapshot.assets[key] = try SQLiteAssetStore.asset(key.tenant, key.id, db)
+        }
+        for tenant in keys.sendTenants {
+            for record in try SQLiteChannelStore.channels(tenant, db) {
+                snapshot.brandChannels.insert(BrandChannel(tenant: tenant, channel: record.channel))
+            }
+        }
+        return snapshot
     }
 
     static func commit(_ db: Database, _ result: ProfileProcessor.Result, processedAt: Timestamp) throws {
@@ -105,6 +114,8 @@ extension SQLiteProcessingStore {
             try db.cachedStatement(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?")
                 .execute(arguments: [to, from])
             try db.cachedStatement(sql: "UPDATE customer_aliases SET customer_id = ? WHERE customer_id = ?")
+                .execute(arguments: [to, from])
+            try db.cachedStatement(sql: "UPDATE messages SET customer_id = ? WHERE customer_id = ?")
                 .execute(arguments: [to, from])
             try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").execute(arguments: [from])
         }
@@ -154,5 +165,7 @@ extension SQLiteProcessingStore {
                 )
             }
         }
+        // In the transaction that marks their events processed: an event is processed if and only if its messages exist.
+        for message in result.messages { try SQLiteMessageRows.insert(message, db) }
     }
 }

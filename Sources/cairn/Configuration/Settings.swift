@@ -138,10 +138,11 @@ enum Settings {
     /// Every subcommand reads these.
     static let storage = [database, poolSize, statementTimeout]
     /// `serve` reads these too.
-    static let serve = [
-        host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
-        processorWorkers, metricsToken, logLevel,
-    ]
+    static let serve =
+        [
+            host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
+            processorWorkers, metricsToken, logLevel,
+        ] + sending
     static let all = [config] + storage + serve
 
     /// The README's table.

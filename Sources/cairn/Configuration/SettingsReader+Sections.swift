@@ -67,6 +67,7 @@ extension SettingsReader {
             }
             configuration.role = role
         }
+        configuration.sending = try await sending()
         if let token = try await string(Settings.metricsToken), !token.isEmpty {
             configuration.metricsToken = token
         }

@@ -1,0 +1,147 @@
+public import CairnCore
+import Foundation
+
+/// One channel's provider, as the admin API takes it and the configuration gives it:
+/// - email: `{"provider":"smtp","url":"smtp://user:pass@host:587","from"?,"unsubscribeMailto"?}`
+/// - sms: `{"provider":"twilio","accountSid","authToken","from","baseUrl"?}`
+public enum ProviderSettings: Sendable, Hashable {
+    case smtp(url: String, SMTPSettings, EmailDefaults)
+    case twilio(TwilioSettings)
+
+    /// What an email provider adds to every message it sends.
+    public struct EmailDefaults: Sendable, Hashable {
+        /// The sender when an asset's `from` is empty, and the envelope sender (bounces) always.
+        public var from: EmailAddress?
+        /// A mailbox for `List-Unsubscribe`'s mailto, beside the https link.
+        public var unsubscribeMailto: String?
+
+        public init(from: EmailAddress? = nil, unsubscribeMailto: String? = nil) {
+            self.from = from
+            self.unsubscribeMailto = unsubscribeMailto
+        }
+    }
+
+    public var channel: AssetChannel {
+        switch self {
+        case .smtp: return .email
+        case .twilio: return .sms
+        }
+    }
+
+    public var provider: String {
+        switch self {
+        case .smtp: return "smtp"
+        case .twilio: return "twilio"
+        }
+    }
+
+    /// Reads a provider's JSON for `channel`; the error's sentence never holds a secret.
+    public init(json: JSONValue, channel: AssetChannel) throws(ProviderSettingsError) {
+        guard case .object(let fields) = json else {
+            throw ProviderSettingsError("The body must be a JSON object naming a provider.")
+        }
+        let provider = fields["provider"]?.stringValue
+        switch (channel, provider) {
+        case (.email, "smtp"):
+            guard let url = fields["url"]?.stringValue else {
+                throw ProviderSettingsError("An smtp provider needs url, such as smtp://user:pass@host:587.")
+            }
+            let settings: SMTPSettings
+            do { settings = try SMTPSettings(url: url) } catch { throw ProviderSettingsError("\(error)") }
+            var defaults = EmailDefaults()
+            if let from = fields["from"], !from.isNull {
+                guard let text = from.stringValue, let address = EmailAddress(parsing: text) else {
+                    throw ProviderSettingsError("from must be an email address, such as \"Shop <news@shop.example>\".")
+                }
+                defaults.from = address
+            }
+            if let mailto = fields["unsubscribeMailto"], !mailto.isNull {
+                guard let text = mailto.stringValue, EmailAddress(parsing: text)?.name == nil,
+                    let address = EmailAddress(parsing: text)
+                else { throw ProviderSettingsError("unsubscribeMailto must be a bare email address.") }
+                defaults.unsubscribeMailto = address.address
+            }
+            self = .smtp(url: url, settings, defaults)
+        case (.sms, "twilio"):
+            func text(_ name: String) throws(ProviderSettingsError) -> String {
+                guard let value = fields[name]?.stringValue, !value.isEmpty else {
+                    throw ProviderSettingsError("A twilio provider needs \(name).")
+                }
+                return value
+            }
+            let baseURL = fields["baseUrl"]?.stringValue ?? TwilioSettings.defaultBaseURL
+            do {
+                self = .twilio(
+                    try TwilioSettings(
+                        accountSid: try text("accountSid"),
+                        authToken: try text("authToken"),
+                        from: try text("from"),
+                        baseURL: baseURL
+                    )
+                )
+            } catch let error as ProviderSettingsError {
+                throw error
+            } catch {
+                throw ProviderSettingsError("\(error)")
+            }
+        case (.email, _):
+            throw ProviderSettingsError("The email channel's provider must be \"smtp\".")
+        case (.sms, _):
+            throw ProviderSettingsError("The sms channel's provider must be \"twilio\".")
+        case (.push, _), (.print, _):
+            throw ProviderSettingsError("Cairn cannot send by \(channel) yet.")
+        }
+    }
+
+    /// The settings as JSON, secrets included: what is sealed at rest.
+    public var json: JSONValue {
+        switch self {
+        case .smtp(let url, _, let defaults):
+            var fields: [String: JSONValue] = ["provider": "smtp", "url": .string(url)]
+            if let from = defaults.from { fields["from"] = .string(from.headerText) }
+            if let mailto = defaults.unsubscribeMailto { fields["unsubscribeMailto"] = .string(mailto) }
+            return .object(fields)
+        case .twilio(let settings):
+            return .object([
+                "provider": "twilio", "accountSid": .string(settings.accountSid),
+                "authToken": .string(settings.authToken), "from": .string(settings.from),
+                "baseUrl": .string(settings.baseURL),
+            ])
+        }
+    }
+
+    /// The settings as JSON with every secret masked: what may be shown.
+    public var summary: JSONValue {
+        switch self {
+        case .smtp(_, let settings, let defaults):
+            var fields: [String: JSONValue] = ["provider": "smtp", "url": .string(settings.redactedURL)]
+            if let from = defaults.from { fields["from"] = .string(from.headerText) }
+            if let mailto = defaults.unsubscribeMailto { fields["unsubscribeMailto"] = .string(mailto) }
+            return .object(fields)
+        case .twilio(let settings):
+            return .object([
+                "provider": "twilio", "accountSid": .string(settings.accountSid), "authToken": "********",
+                "from": .string(settings.from), "baseUrl": .string(settings.baseURL),
+            ])
+        }
+    }
+}
+
+public struct ProviderSettingsError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension EmailAddress {
+    /// `Name <address>`, or the bare address.
+    var headerText: String {
+        guard let name, !name.isEmpty else { return address }
+        let specials = Set("()<>[]:;@\\,.\"")
+        guard name.contains(where: { specials.contains($0) }) else { return "\(name) <\(address)>" }
+        let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(escaped)\" <\(address)>"
+    }
+}

@@ -1,0 +1,44 @@
+public import CairnCore
+public import Logging
+
+/// Sends SMS messages through a Twilio-compatible provider; asks for delivery receipts at
+/// `POST {publicBaseURL}/webhooks/twilio/{messageId}` when Cairn's public URL is known.
+public final class SMSSender: ChannelSender {
+    private let client: TwilioClient
+    private let settings: TwilioSettings
+    private let publicBaseURL: String?
+
+    public init(settings: TwilioSettings, publicBaseURL: String?, logger: Logger) {
+        self.client = TwilioClient(settings: settings, logger: logger)
+        self.settings = settings
+        self.publicBaseURL = publicBaseURL
+    }
+
+    public func send(_ message: OutboxMessage) async -> SendOutcome {
+        let from = message.content["from"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let request = SMSRequest(
+            to: message.to,
+            from: from,
+            body: message.content["body"]?.stringValue ?? "",
+            statusCallback: Self.statusCallback(base: publicBaseURL, messageId: message.messageId)
+        )
+        do {
+            let receipt = try await client.send(request)
+            return .sent(providerMessageId: receipt.sid)
+        } catch {
+            let detail = MessageError.providerRejected(error.message)
+            switch error.kind {
+            case .permanent: return .permanent(detail, withdrawsConsent: error.withdrawsConsent)
+            case .transient: return .transient(detail)
+            }
+        }
+    }
+
+    public func shutdown() async {}
+
+    /// Where the provider reports delivery of one message.
+    public static func statusCallback(base: String?, messageId: String) -> String? {
+        guard let base else { return nil }
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/webhooks/twilio/" + messageId
+    }
+}

@@ -1,0 +1,129 @@
+public import AsyncHTTPClient
+import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1  // HTTPClientRequest's method and headers, the answer's status: AsyncHTTPClient's own dependency
+
+/// Sends SMS through Twilio's Messages API: `POST {baseURL}/2010-04-01/Accounts/{sid}/Messages.json`,
+/// form fields To, From (or MessagingServiceSid), Body and StatusCallback, HTTP Basic auth.
+public final class TwilioClient: Sendable {
+    /// How long one send may take by default, from connecting to the last byte of the answer.
+    public static let defaultTimeout: Duration = .seconds(30)
+    /// Twilio's answers are a few hundred bytes; more than this is not Twilio.
+    static let maximumAnswerBytes = 1 << 20
+
+    let settings: TwilioSettings
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    private let timeout: Duration
+
+    /// `timeout` bounds one send, from connecting to the last byte of the answer; past it the
+    /// send fails as transient. (AsyncHTTPClient retries a refused connection until then.)
+    public init(
+        settings: TwilioSettings,
+        httpClient: HTTPClient = .shared,
+        logger: Logger,
+        timeout: Duration = TwilioClient.defaultTimeout
+    ) {
+        self.settings = settings
+        self.httpClient = httpClient
+        self.logger = logger
+        self.timeout = timeout
+    }
+
+    /// Sends `request`; the receipt's sid is the provider message id. Errors say whether to try
+    /// again: connection failures and time-outs are transient.
+    public func send(_ request: SMSRequest) async throws(SMSError) -> SMSReceipt {
+        let senderText = request.from ?? settings.from
+        guard let sender = TwilioSender(senderText) else {
+            throw SMSError(
+                kind: .permanent,
+                message: "Twilio: sender \"\(senderText)\" is not a phone number, short code, "
+                    + "alphanumeric sender ID or messaging service SID"
+            )
+        }
+        var fields = [("To", request.to), sender.field, ("Body", request.body)]
+        if let callback = request.statusCallback { fields.append(("StatusCallback", callback)) }
+
+        var httpRequest = HTTPClientRequest(url: settings.messagesURL)
+        httpRequest.method = .POST
+        httpRequest.headers.add(name: "Authorization", value: basicAuthorization)
+        httpRequest.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        httpRequest.headers.add(name: "Accept", value: "application/json")
+        httpRequest.body = .bytes(ByteBuffer(string: TwilioForm.encode(fields)))
+
+        let answer: Answer
+        do {
+            answer = try await exchange(httpRequest)
+        } catch {
+            let failure = SMSError.classify(httpStatus: nil, code: nil, message: describe(error))
+            logger.debug("Twilio send failed", metadata: ["error": "\(failure.message)"])
+            throw failure
+        }
+        let json = (try? JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView))) as? [String: Any]
+        guard (200..<300).contains(answer.status) else {
+            let failure = SMSError.classify(
+                httpStatus: answer.status,
+                code: (json?["code"] as? NSNumber)?.intValue,
+                message: json?["message"] as? String ?? (json == nil ? String(buffer: answer.body) : nil)
+            )
+            logger.debug(
+                "Twilio refused the message",
+                metadata: ["status": "\(answer.status)", "error": "\(failure.message)"]
+            )
+            throw failure
+        }
+        guard let sid = json?["sid"] as? String, !sid.isEmpty else {
+            // Twilio took the request, so sending again could send twice: permanent.
+            throw SMSError(
+                kind: .permanent,
+                httpStatus: answer.status,
+                message: "Twilio HTTP \(answer.status): the answer has no message sid"
+            )
+        }
+        let receipt = SMSReceipt(sid: sid, status: json?["status"] as? String ?? "queued")
+        logger.debug("Twilio accepted the message", metadata: ["sid": "\(sid)", "status": "\(receipt.status)"])
+        return receipt
+    }
+
+    /// `Basic base64(accountSid:authToken)`.
+    private var basicAuthorization: String {
+        "Basic " + Data("\(settings.accountSid):\(settings.authToken)".utf8).base64EncodedString()
+    }
+
+    private struct Answer: Sendable {
+        var status: Int
+        var body: ByteBuffer
+    }
+
+    private struct TimedOut: Error {}
+
+    /// The status and whole body of the answer, or an error; within `timeout`.
+    private func exchange(_ request: HTTPClientRequest) async throws -> Answer {
+        let (seconds, attoseconds) = timeout.components
+        let deadline = NIODeadline.now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: Answer?.self) { group in
+            group.addTask {
+                let response = try await self.httpClient.execute(request, deadline: deadline)
+                let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
+                return Answer(status: Int(response.status.code), body: body)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let answer = first else { throw TimedOut() }
+            return answer
+        }
+    }
+
+    /// A sentence for a transport failure; AsyncHTTPClient's errors name no credentials.
+    private func describe(_ error: any Error) -> String {
+        if error is TimedOut || (error as? HTTPClientError) == .deadlineExceeded {
+            return "no answer within \(timeout)"
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A tenant's Twilio account, checked when made: `{"provider":"twilio","accountSid","authToken",
+/// "from","baseUrl"?}`. Its descriptions hide the auth token.
+public struct TwilioSettings: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// Twilio's API; tests point `baseURL` at a fake instead.
+    public static let defaultBaseURL = "https://api.twilio.com"
+
+    public var accountSid: String
+    public var authToken: String
+    /// An E.164 number, a short code, an alphanumeric sender ID, or a messaging service SID (`MG…`).
+    public var from: String
+    /// Without a trailing slash.
+    public var baseURL: String
+
+    public init(
+        accountSid: String,
+        authToken: String,
+        from: String,
+        baseURL: String = TwilioSettings.defaultBaseURL
+    ) throws(TwilioConfigurationError) {
+        guard TwilioSender.isSid(accountSid, prefix: "AC") else { throw .invalidAccountSid }
+        guard !authToken.isEmpty else { throw .emptyAuthToken }
+        guard TwilioSender(from) != nil else { throw .invalidFrom(from) }
+        guard let base = Self.normalizedBaseURL(baseURL) else { throw .invalidBaseURL(baseURL) }
+        self.accountSid = accountSid
+        self.authToken = authToken
+        self.from = from
+        self.baseURL = base
+    }
+
+    /// The Messages resource of this account.
+    var messagesURL: String { "\(baseURL)/2010-04-01/Accounts/\(accountSid)/Messages.json" }
+
+    public var description: String {
+        "TwilioSettings(accountSid: \(accountSid), authToken: <redacted>, from: \(from), baseURL: \(baseURL))"
+    }
+
+    public var debugDescription: String { description }
+
+    /// `url` without its trailing slashes, when it is an absolute http(s) URL with a host and no
+    /// query, fragment or credentials; nil otherwise.
+    private static func normalizedBaseURL(_ url: String) -> String? {
+        var text = Substring(url)
+        while text.hasSuffix("/") { text = text.dropLast() }
+        guard let components = URLComponents(string: String(text)),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty,
+            components.query == nil, components.fragment == nil,
+            components.user == nil, components.password == nil
+        else { return nil }
+        return String(text)
+    }
+}

@@ -1,0 +1,24 @@
+/// What the processor needs beyond the batch to turn send commands into messages.
+public struct SendContext: Sendable {
+    /// Channels with a server-wide provider (from the configuration): every brand has them.
+    public var defaultChannels: Set<AssetChannel>
+    /// Cairn's public base URL (`https://cairn.example.com`), for unsubscribe links.
+    public var publicBaseURL: String?
+    public var unsubscribe: UnsubscribeSigner?
+
+    public init(defaultChannels: Set<AssetChannel>, publicBaseURL: String?, unsubscribe: UnsubscribeSigner?) {
+        self.defaultChannels = defaultChannels
+        self.publicBaseURL = publicBaseURL
+        self.unsubscribe = unsubscribe
+    }
+
+    /// No provider anywhere: every send ends `channel_not_configured`.
+    public static let none = SendContext(defaultChannels: [], publicBaseURL: nil, unsubscribe: nil)
+
+    /// The one-click unsubscribe link for a customer and channel, when the server can sign one.
+    public func unsubscribeURL(for subject: UnsubscribeToken) -> String? {
+        guard let publicBaseURL, let unsubscribe else { return nil }
+        let base = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+        return base + "/u/" + unsubscribe.token(for: subject)
+    }
+}

@@ -1,0 +1,123 @@
+/// Turns one send command into a message, or names the first reason it cannot go. The checks
+/// run in this order: the customer is identified; the asset exists (not archived), is live and
+/// is for this channel; a marketing asset has the customer's consent; the customer has the
+/// contact point; the brand (or the server) has a provider; the templates render.
+public struct SendPlanner: Sendable {
+    public var context: SendContext
+
+    public init(context: SendContext) {
+        self.context = context
+    }
+
+    /// One send command to plan.
+    public struct Request: Sendable {
+        public var eventId: EventID
+        public var body: [String: JSONValue]
+        public var channel: AssetChannel
+        public var assetId: String
+        public var profile: CustomerProfile
+        public var asset: Asset?
+        /// Whether the brand has its own provider for the channel.
+        public var brandHasProvider: Bool
+
+        public init(
+            eventId: EventID,
+            body: [String: JSONValue],
+            channel: AssetChannel,
+            assetId: String,
+            profile: CustomerProfile,
+            asset: Asset?,
+            brandHasProvider: Bool
+        ) {
+            self.eventId = eventId
+            self.body = body
+            self.channel = channel
+            self.assetId = assetId
+            self.profile = profile
+            self.asset = asset
+            self.brandHasProvider = brandHasProvider
+        }
+    }
+
+    public func plan(_ request: Request, messageId: String, at now: Timestamp) -> Result<OutboxMessage, EventError> {
+        let profile = request.profile
+        guard profile.identified else { return .failure(.customerNotIdentified) }
+        guard let asset = request.asset, asset.archivedAt == nil else { return .failure(.assetNotFound) }
+        guard let live = asset.live else { return .failure(.assetNotLive) }
+        guard asset.channel == request.channel else {
+            return .failure(.assetChannelMismatch(asset: asset.channel, command: request.channel))
+        }
+        if live.purpose == .marketing,
+            !ConsentRules.isSubscribed(profile.consent, channel: request.channel.rawValue)
+        {
+            return .failure(.channelNotSubscribed(request.channel))
+        }
+        let contact: String
+        switch request.channel {
+        case .email:
+            guard let email = ContactPoints.email(in: profile.traits) else { return .failure(.noEmailAddress) }
+            contact = email
+        case .sms:
+            guard let phone = ContactPoints.phone(in: profile.traits) else { return .failure(.noPhoneNumber) }
+            contact = phone
+        case .push, .print:
+            return .failure(.channelNotConfigured(request.channel))
+        }
+        guard request.brandHasProvider || context.defaultChannels.contains(request.channel) else {
+            return .failure(.channelNotConfigured(request.channel))
+        }
+        let unsubscribeURL = context.unsubscribeURL(
+            for: UnsubscribeToken(tenant: profile.tenant, customerId: profile.customerId, channel: request.channel)
+        )
+        var data = MergeData(event: .object(request.body), customer: profile)
+        if let unsubscribeURL { data.root["unsubscribeUrl"] = .string(unsubscribeURL) }
+        let rendered: AssetRenderer.Rendered
+        do {
+            rendered = try AssetRenderer.render(live.content, channel: asset.channel, data: data)
+        } catch {
+            return .failure(.templateError(error))
+        }
+        var content = Self.singleLineHeaders(rendered.content)
+        if live.purpose == .marketing, let unsubscribeURL {
+            content = content.setting("unsubscribeUrl", to: .string(unsubscribeURL))
+        }
+        return .success(
+            OutboxMessage(
+                messageId: messageId,
+                tenant: profile.tenant,
+                eventId: request.eventId,
+                customerId: profile.customerId,
+                userId: profile.userId,
+                channel: request.channel,
+                to: contact,
+                assetId: asset.assetId,
+                version: live.version,
+                purpose: live.purpose,
+                content: content,
+                nextAttemptAt: now,
+                createdAt: now
+            )
+        )
+    }
+
+    /// Fields that become header lines (`from`, `replyTo`, `subject`) lose any line break a
+    /// merged value brought in, so no value can add a header of its own.
+    static func singleLineHeaders(_ content: JSONValue) -> JSONValue {
+        guard case .object(var fields) = content else { return content }
+        for name in ["from", "replyTo", "subject"] {
+            guard case .string(let text)? = fields[name] else { continue }
+            let scalars = text.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : Character($0) }
+            fields[name] = .string(String(scalars))
+        }
+        return .object(fields)
+    }
+}
+
+extension JSONValue {
+    /// The object with `key` set to `value` (anything else as it is).
+    public func setting(_ key: String, to value: JSONValue) -> JSONValue {
+        guard case .object(var fields) = self else { return self }
+        fields[key] = value
+        return .object(fields)
+    }
+}

@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+
+/// What an unsubscribe link names: one customer of one brand, on one channel. The link needs no
+/// login: its token is signed with a key derived from the server's `SecretKey`.
+public struct UnsubscribeToken: Sendable, Hashable {
+    public var tenant: Tenant
+    public var customerId: String
+    public var channel: AssetChannel
+
+    public init(tenant: Tenant, customerId: String, channel: AssetChannel) {
+        self.tenant = tenant
+        self.customerId = customerId
+        self.channel = channel
+    }
+}
+
+/// Signs and checks unsubscribe tokens: base64url of a JSON array, a dot, base64url of its
+/// HMAC-SHA256.
+public struct UnsubscribeSigner: Sendable {
+    private let keyBytes: [UInt8]
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    public init(key: SecretKey) {
+        self.keyBytes = key.derived("unsubscribe links")
+    }
+
+    public func token(for subject: UnsubscribeToken) -> String {
+        let payload = JSONValue.array([
+            .string("u1"), .string(subject.tenant.clientId), .string(subject.tenant.accountId),
+            .string(subject.tenant.brandId), .string(subject.customerId), .string(subject.channel.rawValue),
+        ]).encoded()
+        let signature = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        return Self.base64URL(Data(payload)) + "." + Self.base64URL(Data(signature))
+    }
+
+    /// The subject of a token this server signed; nil for anything else.
+    public func subject(of token: String) -> UnsubscribeToken? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Self.data(base64URL: parts[0]),
+            let signature = Self.data(base64URL: parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
+            case .array(let fields)? = try? JSONParser.parse(Array(payload), maxDepth: 2),
+            fields.count == 6, fields[0].stringValue == "u1",
+            let client = fields[1].stringValue, let account = fields[2].stringValue,
+            let brand = fields[3].stringValue, let customerId = fields[4].stringValue,
+            let channel = fields[5].stringValue.flatMap(AssetChannel.init(rawValue:))
+        else { return nil }
+        return UnsubscribeToken(
+            tenant: Tenant(clientId: client, accountId: account, brandId: brand),
+            customerId: customerId,
+            channel: channel
+        )
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func data(base64URL text: Substring) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,98 @@
+import CairnChannels
+import CairnCore
+import CairnStorage
+import Hummingbird
+
+/// A brand's channel providers under `/admin/v1/brands/{clientId}/{accountId}/{brandId}/channels`:
+/// `PUT {channel}` sets one (its secrets sealed at rest), `GET` shows them with secrets masked,
+/// beside the server's defaults that brands without their own use; `DELETE {channel}` goes back
+/// to the default.
+struct ChannelsController: Sendable {
+    let channels: any ChannelStore
+    let box: SecretBox?
+    let defaults: [ProviderSettings]
+    let clock: any CairnClock
+
+    func addRoutes(to group: RouterGroup<AdminContext>) {
+        group.get("channels", use: self.list)
+        group.put("channels/:channel", use: self.put)
+        group.delete("channels/:channel", use: self.remove)
+    }
+
+    @Sendable func put(request: Request, context: AdminContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        let channel = try Self.channel(context)
+        let body = try await AdminBody.read(request)
+        let settings: ProviderSettings
+        do throws(ProviderSettingsError) {
+            settings = try ProviderSettings(json: .object(body.fields), channel: channel)
+        } catch {
+            throw APIError(.badRequest, code: "invalid_provider", message: error.description)
+        }
+        guard let box else {
+            throw APIError(
+                .conflict,
+                code: "secret_key_missing",
+                message: "Set CAIRN_SECRET_KEY on every node: provider secrets are stored encrypted under it."
+            )
+        }
+        let record = ChannelRecord(
+            tenant: tenant,
+            channel: channel,
+            provider: settings.provider,
+            sealedSettings: try box.seal(settings.json.encoded()),
+            summary: settings.summary,
+            updatedAt: clock.now()
+        )
+        try await channels.put(record)
+        return JSONResponse.make(body: AdminJSON.success(["channel": Self.json(record)]))
+    }
+
+    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
+        let own = try await channels.channels(tenant: try context.pathTenant())
+        var entries = own.map(Self.json)
+        for settings in defaults where !own.contains(where: { $0.channel == settings.channel }) {
+            entries.append([
+                "channel": .string(settings.channel.rawValue),
+                "source": "default",
+                "provider": .string(settings.provider),
+                "settings": settings.summary,
+            ])
+        }
+        return JSONResponse.make(body: AdminJSON.success(["channels": .array(entries)]))
+    }
+
+    @Sendable func remove(request: Request, context: AdminContext) async throws -> Response {
+        let channel = try Self.channel(context)
+        guard try await channels.remove(tenant: try context.pathTenant(), channel: channel) else {
+            throw APIError(
+                .notFound,
+                code: "channel_not_found",
+                message: "This brand has no \(channel) provider of its own."
+            )
+        }
+        return JSONResponse.make(body: AdminJSON.success([:]))
+    }
+
+    static func channel(_ context: AdminContext) throws -> AssetChannel {
+        let text = try context.parameters.require("channel")
+        guard let channel = AssetChannel(rawValue: text) else {
+            throw APIError(
+                .notFound,
+                code: "channel_not_found",
+                message: "There is no channel \(text): use email or sms."
+            )
+        }
+        return channel
+    }
+
+    static func json(_ record: ChannelRecord) -> JSONValue {
+        [
+            "channel": .string(record.channel.rawValue),
+            "source": "brand",
+            "provider": .string(record.provider),
+            "settings": record.summary,
+            "updatedAt": .string(record.updatedAt.iso8601),
+        ]
+    }
+}

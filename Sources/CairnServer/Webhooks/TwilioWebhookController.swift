@@ -1,0 +1,61 @@
+import CairnChannels
+import CairnCore
+import CairnPipeline
+import CairnStorage
+import HTTPTypes
+import Hummingbird
+
+/// Twilio's delivery receipts: `POST /webhooks/twilio/{messageId}` (the `StatusCallback` each SMS
+/// names). The `X-Twilio-Signature` must be Twilio's HMAC of the URL it called and the form,
+/// under the auth token of the account that sent the message; then `delivered` or `failed`
+/// (`undelivered`) moves the message. Other statuses (`sent`, `queued`) change nothing.
+struct TwilioWebhookController: Sendable {
+    let outbox: any OutboxStore
+    let providers: ChannelProviders
+    /// Cairn's public base URL: Twilio signs the URL it called, which is this and the path.
+    let publicBaseURL: String
+    let clock: any CairnClock
+
+    // A valid header name, written out: the initializer only fails for invalid ones.
+    // swift-format-ignore: NeverForceUnwrap
+    static let signatureHeader = HTTPField.Name("X-Twilio-Signature")!
+
+    func addRoutes(to router: Router<CairnRequestContext>) {
+        router.post("webhooks/twilio/:messageId", use: self.receive)
+    }
+
+    @Sendable func receive(request: Request, context: CairnRequestContext) async throws -> Response {
+        let messageId = try context.parameters.require("messageId")
+        let form = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+        let parameters = TwilioStatusCallback.parameters(fromForm: form)
+        guard let message = try await outbox.message(messageId: messageId), message.channel == .sms,
+            case .twilio(let settings)? = await providers.settings(for: message.tenant, channel: .sms)
+        else {
+            throw APIError(.notFound, code: "message_not_found", message: "No SMS message \(messageId) was found.")
+        }
+        let base = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+        let url = base + request.uri.description
+        guard let signature = request.headers[Self.signatureHeader],
+            TwilioSignature.isValid(signature, url: url, parameters: parameters, authToken: settings.authToken)
+        else {
+            throw APIError(
+                .forbidden,
+                code: "invalid_signature",
+                message: "X-Twilio-Signature does not match this request."
+            )
+        }
+        switch TwilioStatusCallback.outcome(of: parameters) {
+        case .delivered?:
+            _ = try await outbox.receipt(messageId: messageId, delivered: true, error: nil, at: clock.now())
+        case .failed(let code)?:
+            let error = MessageError(
+                code: "undelivered",
+                message: "Twilio reported the message undelivered" + (code.map { " (error \($0))." } ?? ".")
+            )
+            _ = try await outbox.receipt(messageId: messageId, delivered: false, error: error, at: clock.now())
+        case .progress?, nil:
+            break
+        }
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,39 @@
+public import CairnCore
+
+/// Each brand's channel providers (its SMTP server, its SMS account). The settings are kept
+/// sealed (`SecretBox`): the store never sees a secret in the clear.
+public protocol ChannelStore: Sendable {
+    /// Sets (or replaces) a brand's provider for one channel.
+    func put(_ record: ChannelRecord) async throws
+    func channels(tenant: Tenant) async throws -> [ChannelRecord]
+    func channel(tenant: Tenant, channel: AssetChannel) async throws -> ChannelRecord?
+    /// False when the brand had no provider for that channel.
+    func remove(tenant: Tenant, channel: AssetChannel) async throws -> Bool
+}
+
+public struct ChannelRecord: Sendable, Hashable {
+    public var tenant: Tenant
+    public var channel: AssetChannel
+    public var provider: String
+    /// The provider's settings as JSON, sealed.
+    public var sealedSettings: [UInt8]
+    /// What may be shown: the settings with every secret masked.
+    public var summary: JSONValue
+    public var updatedAt: Timestamp
+
+    public init(
+        tenant: Tenant,
+        channel: AssetChannel,
+        provider: String,
+        sealedSettings: [UInt8],
+        summary: JSONValue,
+        updatedAt: Timestamp
+    ) {
+        self.tenant = tenant
+        self.channel = channel
+        self.provider = provider
+        self.sealedSettings = sealedSettings
+        self.summary = summary
+        self.updatedAt = updatedAt
+    }
+}

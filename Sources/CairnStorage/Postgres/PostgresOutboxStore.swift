@@ -1,0 +1,137 @@
+public import CairnCore
+import PostgresNIO
+
+/// The outbox in PostgreSQL. Claims lock the rows they take and skip rows other nodes hold
+/// (`FOR UPDATE SKIP LOCKED`), so any number of nodes share one outbox.
+public struct PostgresOutboxStore: OutboxStore {
+    let database: PostgresDatabase
+
+    public init(database: PostgresDatabase) {
+        self.database = database
+    }
+
+    public func claim(
+        limit: Int,
+        now: Timestamp,
+        leaseUntil: Timestamp,
+        skipping: Set<Tenant>
+    ) async throws
+        -> [ClaimedMessage]
+    {
+        let skipped = skipping.map { [$0.clientId, $0.accountId, $0.brandId].joined(separator: "\u{1f}") }
+        let (nowMillis, lease) = (now.millisecondsSinceEpoch, leaseUntil.millisecondsSinceEpoch)
+        let logger = database.logger
+        return try await database.transaction { connection in
+            let messages = try await connection.query(
+                """
+                UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = \(lease),
+                    updated_at = \(nowMillis)
+                WHERE id IN (
+                    SELECT id FROM messages
+                    WHERE ((status = 'queued' AND next_attempt_at <= \(nowMillis))
+                            OR (status = 'sending' AND lease_until <= \(nowMillis)))
+                        AND NOT (client_id || chr(31) || account_id || chr(31) || brand_id = ANY(\(skipped)))
+                    ORDER BY next_attempt_at LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING \(unescaped: PostgresMessageRows.columns)
+                """,
+                logger: logger
+            ).collect().map(PostgresMessageRows.decode).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+            guard !messages.isEmpty else { return [] }
+            let customerIds = Array(Set(messages.map(\.customerId)))
+            var consent: [String: [String: ChannelConsent]] = [:]
+            for row in try await connection.query(
+                "SELECT id, consent FROM customers WHERE id = ANY(\(customerIds))",
+                logger: logger
+            ).collect() {
+                let (id, bytes) = try row.decode((String, ByteBuffer).self)
+                consent[id] = StoredJSON.consent(from: Array(bytes.readableBytesView))
+            }
+            return messages.map { ClaimedMessage(message: $0, consent: consent[$0.customerId]) }
+        }
+    }
+
+    public func record(
+        _ outcome: DeliveryRecord,
+        messageId: String,
+        attempt: Int,
+        at time: Timestamp
+    ) async throws
+        -> Bool
+    {
+        let change = MessageChange(outcome, at: time)
+        let rows = try await database.query(
+            """
+            UPDATE messages SET status = \(change.status.rawValue),
+                next_attempt_at = coalesce(\(change.nextAttemptAt), next_attempt_at), lease_until = NULL,
+                provider_message_id = coalesce(\(change.providerMessageId), provider_message_id),
+                error_code = \(change.error?.code), error_message = \(change.error?.message),
+                sent_at = coalesce(\(change.sentAt), sent_at), updated_at = \(time.millisecondsSinceEpoch)
+            WHERE id = \(messageId) AND status = 'sending' AND attempts = \(attempt)
+            RETURNING id
+            """
+        )
+        return rows.count == 1
+    }
+
+    public func receipt(
+        messageId: String,
+        delivered: Bool,
+        error: MessageError?,
+        at time: Timestamp
+    ) async throws
+        -> Bool
+    {
+        let allowed = delivered ? ["sent"] : ["sent", "delivered"]
+        let status = delivered ? MessageStatus.delivered.rawValue : MessageStatus.failed.rawValue
+        let rows = try await database.query(
+            """
+            UPDATE messages SET status = \(status), error_code = \(error?.code), error_message = \(error?.message),
+                updated_at = \(time.millisecondsSinceEpoch)
+            WHERE id = \(messageId) AND status = ANY(\(allowed))
+            RETURNING id
+            """
+        )
+        return rows.count == 1
+    }
+
+    public func messages(eventId: EventID) async throws -> [OutboxMessage] {
+        try await database.query(
+            """
+            SELECT \(unescaped: PostgresMessageRows.columns) FROM messages WHERE event_id = \(eventId.description)
+            ORDER BY id
+            """
+        ).map(PostgresMessageRows.decode)
+    }
+
+    public func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage] {
+        // NULL filters match everything.
+        try await database.query(
+            """
+            SELECT \(unescaped: PostgresMessageRows.columns) FROM messages
+            WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId) AND brand_id = \(tenant.brandId)
+                AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+                AND (\(filter.channel?.rawValue)::text IS NULL OR channel = \(filter.channel?.rawValue))
+                AND (\(filter.userId)::text IS NULL OR user_id = \(filter.userId))
+                AND (\(filter.before)::text IS NULL OR id < \(filter.before))
+            ORDER BY id DESC LIMIT \(filter.limit)
+            """
+        ).map(PostgresMessageRows.decode)
+    }
+
+    public func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage? {
+        guard let message = try await message(messageId: messageId), message.tenant == tenant else { return nil }
+        return message
+    }
+
+    public func message(messageId: String) async throws -> OutboxMessage? {
+        try await database.query(
+            "SELECT \(unescaped: PostgresMessageRows.columns) FROM messages WHERE id = \(messageId)"
+        ).first.map(PostgresMessageRows.decode)
+    }
+
+    public func depth() async throws -> Int {
+        let rows = try await database.query("SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')")
+        return try rows.first?.decode(Int.self) ?? 0
+    }
+}

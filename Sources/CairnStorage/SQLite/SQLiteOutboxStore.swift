@@ -1,0 +1,167 @@
+public import CairnCore
+import Foundation
+import GRDB
+
+/// The outbox in SQLite. A claim is one `BEGIN IMMEDIATE` transaction (GRDB's write) with
+/// `UPDATE … RETURNING`: no two senders can claim one message.
+public struct SQLiteOutboxStore: OutboxStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func claim(
+        limit: Int,
+        now: Timestamp,
+        leaseUntil: Timestamp,
+        skipping: Set<Tenant>
+    ) async throws
+        -> [ClaimedMessage]
+    {
+        try await database.pool.write { db in
+            let skipped = skipping.map(Self.brandKey)
+            let exclusion =
+                skipped.isEmpty
+                ? ""
+                : "AND client_id || char(31) || account_id || char(31) || brand_id NOT IN (\(databaseQuestionMarks(count: skipped.count)))"
+            let nowMillis = now.millisecondsSinceEpoch
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
+                    WHERE id IN (
+                        SELECT id FROM messages
+                        WHERE ((status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+                            \(exclusion)
+                        ORDER BY next_attempt_at LIMIT ?)
+                    RETURNING \(SQLiteMessageRows.columns)
+                    """,
+                arguments: StatementArguments([leaseUntil.millisecondsSinceEpoch, nowMillis, nowMillis, nowMillis])
+                    + StatementArguments(skipped) + [limit]
+            )
+            let messages = try rows.map(SQLiteMessageRows.decode).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+            let consentQuery = try db.cachedStatement(sql: "SELECT consent FROM customers WHERE id = ?")
+            return try messages.map { message in
+                let consent = try Row.fetchOne(consentQuery, arguments: [message.customerId]).map {
+                    StoredJSON.consent(from: [UInt8]($0[0] as Data))
+                }
+                return ClaimedMessage(message: message, consent: consent)
+            }
+        }
+    }
+
+    static func brandKey(_ tenant: Tenant) -> String {
+        [tenant.clientId, tenant.accountId, tenant.brandId].joined(separator: "\u{1f}")
+    }
+
+    public func record(
+        _ outcome: DeliveryRecord,
+        messageId: String,
+        attempt: Int,
+        at time: Timestamp
+    ) async throws
+        -> Bool
+    {
+        let change = MessageChange(outcome, at: time)
+        return try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE messages SET status = ?, next_attempt_at = coalesce(?, next_attempt_at), lease_until = NULL,
+                        provider_message_id = coalesce(?, provider_message_id), error_code = ?, error_message = ?,
+                        sent_at = coalesce(?, sent_at), updated_at = ?
+                    WHERE id = ? AND status = 'sending' AND attempts = ?
+                    """,
+                arguments: [
+                    change.status.rawValue, change.nextAttemptAt, change.providerMessageId, change.error?.code,
+                    change.error?.message, change.sentAt, time.millisecondsSinceEpoch, messageId, attempt,
+                ]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func receipt(
+        messageId: String,
+        delivered: Bool,
+        error: MessageError?,
+        at time: Timestamp
+    ) async throws
+        -> Bool
+    {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE messages SET status = ?, error_code = ?, error_message = ?, updated_at = ?
+                    WHERE id = ? AND status IN (\(delivered ? "'sent'" : "'sent', 'delivered'"))
+                    """,
+                arguments: [
+                    delivered ? MessageStatus.delivered.rawValue : MessageStatus.failed.rawValue, error?.code,
+                    error?.message, time.millisecondsSinceEpoch, messageId,
+                ]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func messages(eventId: EventID) async throws -> [OutboxMessage] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(SQLiteMessageRows.columns) FROM messages WHERE event_id = ? ORDER BY id",
+                arguments: [eventId.description]
+            ).map(SQLiteMessageRows.decode)
+        }
+    }
+
+    public func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage] {
+        var conditions = ["client_id = ?", "account_id = ?", "brand_id = ?"]
+        var arguments: StatementArguments = [tenant.clientId, tenant.accountId, tenant.brandId]
+        if let status = filter.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let channel = filter.channel {
+            conditions.append("channel = ?")
+            arguments += [channel.rawValue]
+        }
+        if let userId = filter.userId {
+            conditions.append("user_id = ?")
+            arguments += [userId]
+        }
+        if let before = filter.before {
+            conditions.append("id < ?")
+            arguments += [before]
+        }
+        arguments += [filter.limit]
+        let sql = """
+            SELECT \(SQLiteMessageRows.columns) FROM messages WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY id DESC LIMIT ?
+            """
+        let values = arguments
+        return try await database.pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: values).map(SQLiteMessageRows.decode)
+        }
+    }
+
+    public func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage? {
+        guard let message = try await message(messageId: messageId), message.tenant == tenant else { return nil }
+        return message
+    }
+
+    public func message(messageId: String) async throws -> OutboxMessage? {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT \(SQLiteMessageRows.columns) FROM messages WHERE id = ?",
+                arguments: [messageId]
+            ).map(SQLiteMessageRows.decode)
+        }
+    }
+
+    public func depth() async throws -> Int {
+        try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')") ?? 0
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// The settings of sends: Cairn's public URL, the secret key, the server-wide providers, retries.
+extension Settings {
+    static let publicURL = Setting(
+        key: "sending.publicUrl",
+        flag: "public-url",
+        environment: "CAIRN_PUBLIC_URL",
+        valueName: "url",
+        help: "Cairn's public base URL, where unsubscribe links and provider webhooks point.",
+        defaultText: "http://HOST:PORT of this node"
+    )
+    static let secretKey = Setting(
+        key: "secretKey",
+        flag: "secret-key",
+        environment: "CAIRN_SECRET_KEY",
+        valueName: "base64",
+        help: "32 random bytes in base64 (openssl rand -base64 32): provider secrets are encrypted and "
+            + "unsubscribe links signed with it; every node on one database needs the same.",
+        defaultText: "on SQLite, a key file beside the database (made with mode 0600); none on PostgreSQL",
+        isSecret: true
+    )
+    static let smtpURL = Setting(
+        key: "sending.smtp.url",
+        flag: "smtp-url",
+        environment: "CAIRN_SMTP_URL",
+        valueName: "url",
+        help: "The email provider of brands that set none: smtp://user:pass@host:587 (STARTTLS when offered; "
+            + "?starttls=required|never) or smtps://… (implicit TLS); ?ca=PATH trusts a private CA.",
+        defaultText: "none",
+        isSecret: true
+    )
+    static let smtpFrom = Setting(
+        key: "sending.smtp.from",
+        flag: "smtp-from",
+        environment: "CAIRN_SMTP_FROM",
+        valueName: "address",
+        help: "The default email provider's sender, when an asset's from is empty.",
+        defaultText: "none"
+    )
+    static let twilioAccountSid = Setting(
+        key: "sending.twilio.accountSid",
+        flag: "twilio-account-sid",
+        environment: "CAIRN_TWILIO_ACCOUNT_SID",
+        valueName: "sid",
+        help: "The SMS provider of brands that set none (Twilio's Messages API): its account SID.",
+        defaultText: "none"
+    )
+    static let twilioAuthToken = Setting(
+        key: "sending.twilio.authToken",
+        flag: "twilio-auth-token",
+        environment: "CAIRN_TWILIO_AUTH_TOKEN",
+        valueName: "token",
+        help: "The default SMS provider's auth token.",
+        defaultText: "none",
+        isSecret: true
+    )
+    static let twilioFrom = Setting(
+        key: "sending.twilio.from",
+        flag: "twilio-from",
+        environment: "CAIRN_TWILIO_FROM",
+        valueName: "number",
+        help: "The default SMS provider's sender: an E.164 number, a messaging service SID or a sender name.",
+        defaultText: "none"
+    )
+    static let twilioBaseURL = Setting(
+        key: "sending.twilio.baseUrl",
+        flag: "twilio-base-url",
+        environment: "CAIRN_TWILIO_BASE_URL",
+        valueName: "url",
+        help: "The default SMS provider's API address, for providers that speak Twilio's API.",
+        defaultText: "Twilio's"
+    )
+    static let sendAttempts = Setting(
+        key: "sending.attempts",
+        flag: "send-attempts",
+        environment: "CAIRN_SEND_ATTEMPTS",
+        valueName: "n",
+        help: "Attempts at a message before it is dead (transient failures only).",
+        defaultText: "5"
+    )
+    static let sendRetryBase = Setting(
+        key: "sending.retryBaseMilliseconds",
+        flag: "send-retry-base-ms",
+        environment: "CAIRN_SEND_RETRY_BASE_MS",
+        valueName: "ms",
+        help: "Backoff between attempts: a random wait up to this times 2^(attempt-1), at most 10 minutes.",
+        defaultText: "2000"
+    )
+    static let sendLease = Setting(
+        key: "sending.leaseSeconds",
+        flag: "send-lease",
+        environment: "CAIRN_SEND_LEASE",
+        valueName: "seconds",
+        help: "How long a node's claim on a message lasts: a message caught mid-send by a crash is sent again "
+            + "after this.",
+        defaultText: "900"
+    )
+
+    static let sending = [
+        publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
+        sendAttempts, sendRetryBase, sendLease,
+    ]
+}

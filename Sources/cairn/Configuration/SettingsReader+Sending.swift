@@ -1,0 +1,55 @@
+import CairnChannels
+import CairnCore
+import CairnServer
+
+/// The sending section: the public URL, the server-wide providers and the retry settings.
+extension SettingsReader {
+    func sending() async throws -> SendingSettings {
+        var sending = SendingSettings()
+        if let url = try await string(Settings.publicURL), !url.isEmpty {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw CLIError("\(source(of: Settings.publicURL)) must be an http:// or https:// URL.")
+            }
+            sending.publicURL = url
+        }
+        if let text = try await string(Settings.secretKey), !text.isEmpty {
+            guard let key = SecretKey(base64: text) else {
+                throw CLIError(
+                    "\(source(of: Settings.secretKey)) must be 32 random bytes in base64 "
+                        + "(make one with: openssl rand -base64 32)."
+                )
+            }
+            sending.secretKey = key
+        }
+        if let url = try await string(Settings.smtpURL), !url.isEmpty {
+            var json: [String: JSONValue] = ["provider": "smtp", "url": .string(url)]
+            if let from = try await string(Settings.smtpFrom) { json["from"] = .string(from) }
+            do {
+                sending.defaultProviders.append(try ProviderSettings(json: .object(json), channel: .email))
+            } catch {
+                throw CLIError("\(source(of: Settings.smtpURL)): \(error)")
+            }
+        }
+        if let sid = try await string(Settings.twilioAccountSid), !sid.isEmpty {
+            var json: [String: JSONValue] = ["provider": "twilio", "accountSid": .string(sid)]
+            if let token = try await string(Settings.twilioAuthToken) { json["authToken"] = .string(token) }
+            if let from = try await string(Settings.twilioFrom) { json["from"] = .string(from) }
+            if let base = try await string(Settings.twilioBaseURL) { json["baseUrl"] = .string(base) }
+            do {
+                sending.defaultProviders.append(try ProviderSettings(json: .object(json), channel: .sms))
+            } catch {
+                throw CLIError("\(source(of: Settings.twilioAccountSid)): \(error)")
+            }
+        }
+        let attempts = try await int(Settings.sendAttempts) ?? 5
+        guard (1...100).contains(attempts) else { throw CLIError("The send attempts must be between 1 and 100.") }
+        let base = try await int(Settings.sendRetryBase) ?? 2000
+        guard base >= 0 else { throw CLIError("The send retry base must be zero or more milliseconds.") }
+        sending.retry = RetryPolicy(maxAttempts: attempts, baseSeconds: Double(base) / 1000)
+        if let lease = try await int(Settings.sendLease) {
+            guard lease >= 1 else { throw CLIError("The send lease must be at least 1 second.") }
+            sending.lease = .seconds(lease)
+        }
+        return sending
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `Tests/Peers/twilio_fake.py` run for one test on a free port of 127.0.0.1, with one account.
+final class TwilioFake: Sendable {
+    static let accountSid = "AC0123456789abcdef0123456789ABCDEF"
+    static let authToken = "fake-auth-token-5f1c"
+
+    let process: Process
+    let port: Int
+    let directory: URL
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// What the fake spooled for an accepted message.
+    struct Message: Decodable {
+        var form: [String: String]
+        var rawBody: String
+        var authUser: String
+        var authorization: String?
+        var contentType: String?
+        var sid: String
+    }
+
+    /// A request the fake received on `/_sink/…` (a status callback it sent to itself).
+    struct Callback: Decodable {
+        var path: String
+        var signature: String?
+        var contentType: String?
+        var rawBody: String
+    }
+
+    private init(process: Process, port: Int, directory: URL) {
+        self.process = process
+        self.port = port
+        self.directory = directory
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    private var spool: URL { directory.appendingPathComponent("spool") }
+
+    /// Starts a fake, runs `body` with it, stops it.
+    static func with<Value>(_ body: (TwilioFake) async throws -> Value) async throws -> Value {
+        let fake = try await start()
+        do {
+            let value = try await body(fake)
+            await fake.stop()
+            return value
+        } catch {
+            await fake.stop()
+            throw error
+        }
+    }
+
+    static func start() async throws -> TwilioFake {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("twilio-fake-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let outputURL = directory.appendingPathComponent("stdout")
+        let errorURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [
+            script.path, "--port", "0", "--spool", directory.appendingPathComponent("spool").path,
+            "--account", "\(accountSid):\(authToken)",
+        ]
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        try process.run()
+        for _ in 0..<500 {
+            let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+            if let range = output.range(of: "ready "),
+                let port = Int(output[range.upperBound...].prefix { $0.isNumber })
+            {
+                return TwilioFake(process: process, port: port, directory: directory)
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let log = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
+        throw Failure(description: "twilio_fake.py did not start (python \(python)):\n\(log)")
+    }
+
+    /// SIGTERM, then SIGKILL if it is still running 5 s later; waits for the exit.
+    func stop() async {
+        if process.isRunning { process.terminate() }
+        for _ in 0..<500 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The next `count` sends to `to` fail with `status` (429, 500 or 503).
+    func fail(to: String, count: Int, status: Int) async throws {
+        let form = "to=\(to.replacingOccurrences(of: "+", with: "%2B"))&count=\(count)&status=\(status)"
+        let answer = try await RawHTTP.post(port: port, path: "/_control/fail", form: form)
+        guard answer == 200 else { throw Failure(description: "/_control/fail answered \(answer)") }
+    }
+
+    /// The messages accepted for `to`, in order.
+    func messages(to: String) throws -> [Message] {
+        try records(in: spool.appendingPathComponent(to))
+    }
+
+    /// Waits until the fake has received `count` callbacks (a condition, not a time); all of them.
+    func waitForCallbacks(count: Int) async throws -> [Callback] {
+        let folder = spool.appendingPathComponent("_callbacks")
+        for _ in 0..<500 {
+            let callbacks: [Callback] = try records(in: folder)
+            if callbacks.count >= count { return callbacks }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw Failure(description: "fewer than \(count) status callbacks arrived")
+    }
+
+    private func records<Record: Decodable>(in folder: URL) throws -> [Record] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let numbers = names.compactMap { $0.hasSuffix(".json") ? Int($0.dropLast(5)) : nil }.sorted()
+        return try numbers.map { number in
+            let data = try Data(contentsOf: folder.appendingPathComponent("\(number).json"))
+            return try JSONDecoder().decode(Record.self, from: data)
+        }
+    }
+
+    /// The repository's root, from this file's place in it.
+    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    private static let script = repository.appendingPathComponent("Tests/Peers/twilio_fake.py")
+
+    /// `CAIRN_TEST_PYTHON`, else the repository's test virtual environment, else python3 on PATH.
+    private static let python: String = {
+        if let python = ProcessInfo.processInfo.environment["CAIRN_TEST_PYTHON"], !python.isEmpty { return python }
+        let venv = repository.appendingPathComponent(".build/test-python/bin/python").path
+        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") {
+            let candidate = "\(folder)/python3"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return "/usr/bin/python3"
+    }()
+}
+
+/// A one-shot HTTP/1.1 POST over a plain NIO socket, for the fake's control endpoint.
+enum RawHTTP {
+    /// The answer's status code.
+    static func post(port: Int, path: String, form: String) async throws -> Int {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let request =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            + "Content-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n\(form)"
+        let answer = try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request))
+            var answer = ByteBuffer()
+            for try await var chunk in inbound { answer.writeBuffer(&chunk) }
+            return String(buffer: answer)
+        }
+        // "HTTP/1.1 200 OK"
+        let statusLine = answer.prefix { $0 != "\r" }.split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
+            throw TwilioFake.Failure(description: "not an HTTP answer: \(answer.prefix(100))")
+        }
+        return status
+    }
+}
+
+/// A TCP listener on 127.0.0.1 that accepts connections and never answers.
+enum SilentServer {
+    static func with(_ body: (Int) async throws -> Void) async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        do {
+            try await body(channel.localAddress?.port ?? 0)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        try await channel.close()
+    }
+}

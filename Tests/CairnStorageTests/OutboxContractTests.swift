@@ -1,0 +1,206 @@
+import CairnCore
+import CairnStorage
+import CairnTestFixtures
+import Testing
+
+/// The outbox on both backends: a send command's message is made in the processor's
+/// transaction, claimed once, leased, retried and recorded.
+@Suite struct OutboxContractTests {
+    let time = EventFixtures.receivedAt
+    let sends = SendContext(defaultChannels: [.sms], publicBaseURL: nil, unsubscribe: nil)
+
+    func later(_ milliseconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + milliseconds)
+    }
+
+    /// A customer with a phone who agreed to SMS, a live SMS asset, and `count` send_sms commands.
+    func arrange(
+        _ stores: CairnStores,
+        count: Int = 1,
+        tenant: Tenant = EventFixtures.tenant
+    ) async throws
+        -> [EventID]
+    {
+        let token = try await EventFixtures.token(in: stores, tenant: tenant)
+        _ = try await stores.assets.saveDraft(
+            AssetDraft(
+                tenant: tenant,
+                assetId: "welcome",
+                name: nil,
+                channel: .sms,
+                purpose: .marketing,
+                content: ["body": "Hi {{customer.firstName}}, booking {{bookingId}}"]
+            ),
+            at: time
+        )
+        _ = try await stores.assets.publish(tenant: tenant, assetId: "welcome", at: time)
+        let identify = EventFixtures.entry(
+            .identify,
+            token: token,
+            tenant: tenant,
+            userId: "u1",
+            traits: [
+                "firstName": "Ada", "phone": "+44 7700 900123",
+                "marketingPreferences": ["channels": [["channel": "sms", "subscribed": true]]],
+            ]
+        )
+        let commands = (0..<count).map { index in
+            EventFixtures.entry(
+                token: token,
+                tenant: tenant,
+                name: "SEND_SMS",
+                userId: "u1",
+                extra: ["assetId": "welcome", "bookingId": .string("B\(index)")]
+            )
+        }
+        try await stores.eventLog.append([identify] + commands)
+        try await EventFixtures.processAll(stores, sends: sends)
+        return commands.map(\.id)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aSendCommandMakesOneMessageInItsEventsTransaction(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let ids = try await arrange(stores)
+        let messages = try await stores.outbox.messages(eventId: ids[0])
+        let message = try #require(messages.first)
+        #expect(messages.count == 1)
+        #expect(message.to == "+447700900123")
+        #expect(message.status == .queued)
+        #expect(message.content["body"] == "Hi Ada, booking B0")
+        #expect(message.userId == "u1")
+        let stored = try #require(try await stores.eventLog.event(id: ids[0], tenant: EventFixtures.tenant))
+        #expect(stored.status == .processed)
+        #expect(try await stores.outbox.depth() == 1)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aMessageIsClaimedOnceUntilItsLeaseEnds(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        _ = try await arrange(stores, count: 3)
+        let first = try await stores.outbox.claim(limit: 2, now: later(1), leaseUntil: later(1000), skipping: [])
+        #expect(first.count == 2)
+        #expect(first.allSatisfy { $0.message.status == .sending && $0.message.attempts == 1 })
+        #expect(first.first?.consent?["sms"]?.subscribed == true, "the customer's consent comes with the claim")
+        let second = try await stores.outbox.claim(limit: 10, now: later(2), leaseUntil: later(1000), skipping: [])
+        #expect(second.count == 1, "claimed messages are not claimed again while leased")
+        #expect(Set((first + second).map(\.message.messageId)).count == 3)
+        #expect(try await stores.outbox.claim(limit: 10, now: later(3), leaseUntil: later(1000), skipping: []).isEmpty)
+        // The lease of one ends without an outcome (its sender died): it is claimed again.
+        let sent = first[0].message
+        #expect(
+            try await stores.outbox.record(
+                .sent(providerMessageId: "SM1"),
+                messageId: sent.messageId,
+                attempt: 1,
+                at: later(4)
+            )
+        )
+        let again = try await stores.outbox.claim(limit: 10, now: later(1000), leaseUntil: later(2000), skipping: [])
+        #expect(Set(again.map(\.message.messageId)) == Set([first[1], second[0]].map(\.message.messageId)))
+        #expect(again.allSatisfy { $0.message.attempts == 2 })
+        // The first claim's outcome comes too late: it no longer counts.
+        let stale = first[1].message
+        #expect(
+            !(try await stores.outbox.record(
+                .sent(providerMessageId: nil),
+                messageId: stale.messageId,
+                attempt: 1,
+                at: later(1001)
+            ))
+        )
+        let done = try #require(try await stores.outbox.message(messageId: sent.messageId))
+        #expect(done.status == .sent)
+        #expect(done.providerMessageId == "SM1")
+        #expect(done.sentAt == later(4))
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func retriesWaitForTheirTimeAndFailuresAreKept(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        _ = try await arrange(stores, count: 2)
+        let claimed = try await stores.outbox.claim(limit: 2, now: later(1), leaseUntil: later(1000), skipping: [])
+        let (a, b) = (claimed[0].message, claimed[1].message)
+        let busy = MessageError(code: "provider_rejected", message: "Twilio 20429: Too Many Requests")
+        #expect(
+            try await stores.outbox.record(
+                .retry(busy, nextAttemptAt: later(500)),
+                messageId: a.messageId,
+                attempt: 1,
+                at: later(2)
+            )
+        )
+        let refused = MessageError(code: "provider_rejected", message: "Twilio 21211: invalid number")
+        #expect(try await stores.outbox.record(.failed(refused), messageId: b.messageId, attempt: 1, at: later(2)))
+        #expect(
+            try await stores.outbox.claim(limit: 10, now: later(499), leaseUntil: later(2000), skipping: []).isEmpty
+        )
+        let retried = try await stores.outbox.claim(limit: 10, now: later(500), leaseUntil: later(2000), skipping: [])
+        #expect(retried.map(\.message.messageId) == [a.messageId])
+        #expect(retried.first?.message.error == busy, "the last error stays visible while it retries")
+        #expect(try await stores.outbox.record(.dead(busy), messageId: a.messageId, attempt: 2, at: later(501)))
+        let failed = try await stores.outbox.messages(
+            tenant: EventFixtures.tenant,
+            filter: MessageFilter(status: .failed)
+        )
+        #expect(failed.map(\.messageId) == [b.messageId])
+        #expect(failed.first?.error == refused)
+        let dead = try #require(try await stores.outbox.message(messageId: a.messageId))
+        #expect(dead.status == .dead)
+        #expect(dead.attempts == 2)
+        #expect(try await stores.outbox.depth() == 0)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aBusyBrandIsSkippedAndReceiptsMoveSentMessages(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let other = Tenant(clientId: "c", accountId: "a", brandId: "other")
+        _ = try await arrange(stores, count: 2)
+        _ = try await arrange(stores, count: 1, tenant: other)
+        let claimed = try await stores.outbox.claim(
+            limit: 10,
+            now: later(1),
+            leaseUntil: later(1000),
+            skipping: [EventFixtures.tenant]
+        )
+        #expect(claimed.map(\.message.tenant) == [other])
+        let message = claimed[0].message
+        #expect(
+            try await stores.outbox.record(
+                .sent(providerMessageId: "SMx"),
+                messageId: message.messageId,
+                attempt: 1,
+                at: later(2)
+            )
+        )
+        #expect(
+            try await stores.outbox.receipt(messageId: message.messageId, delivered: true, error: nil, at: later(3))
+        )
+        #expect(try await stores.outbox.message(tenant: other, messageId: message.messageId)?.status == .delivered)
+        #expect(try await stores.outbox.message(tenant: EventFixtures.tenant, messageId: message.messageId) == nil)
+        #expect(!(try await stores.outbox.receipt(messageId: "nope", delivered: true, error: nil, at: later(3))))
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func channelSettingsAreKeptPerBrandAndMakeTheChannelConfigured(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let record = ChannelRecord(
+            tenant: EventFixtures.tenant,
+            channel: .email,
+            provider: "smtp",
+            sealedSettings: [1, 2, 3],
+            summary: ["provider": "smtp"],
+            updatedAt: time
+        )
+        try await stores.channels.put(record)
+        #expect(try await stores.channels.channels(tenant: EventFixtures.tenant) == [record])
+        var changed = record
+        changed.sealedSettings = [4]
+        changed.updatedAt = later(1)
+        try await stores.channels.put(changed)
+        #expect(try await stores.channels.channel(tenant: EventFixtures.tenant, channel: .email) == changed)
+        #expect(try await stores.channels.remove(tenant: EventFixtures.tenant, channel: .email))
+        #expect(!(try await stores.channels.remove(tenant: EventFixtures.tenant, channel: .email)))
+        #expect(try await stores.channels.channels(tenant: EventFixtures.tenant).isEmpty)
+    }
+}

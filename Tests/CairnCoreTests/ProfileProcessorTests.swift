@@ -106,8 +106,10 @@ import Testing
             event(2, .identify, userId: "u", body: ["traits": [:]]),
             event(3, .track, userId: "u", name: "SEND_EMAIL", body: ["assetId": "welcome"]),
         ])
-        #expect(result.outcomes.map(\.status) == [.failed, .processed, .processed])
+        #expect(result.outcomes.map(\.status) == [.failed, .processed, .failed])
         #expect(result.outcomes[0].errors == [.customerNotIdentified])
+        // Once identified, the next check speaks: no such asset.
+        #expect(result.outcomes[2].errors.map(\.code) == ["asset_not_found"])
     }
 
     @Test func anonymousActivityJoinsTheCustomerWhenBothIdsAppear() throws {

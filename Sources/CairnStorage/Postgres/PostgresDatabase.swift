@@ -100,7 +100,11 @@ public final class PostgresDatabase: Service, Sendable {
             // beside Cairn): the pool would retry too, but could only say that it gave up, not why.
             try await Self.probe(location, until: ContinuousClock.now + openTimeout)
             try await database.whileRunning {
-                try await Self.within(openTimeout) { try await PostgresMigrations.migrate(database) }
+                // Once connected, the schema change has longer: many nodes or databases migrating at
+                // once on a busy server take more than the open timeout, and each statement has its own.
+                try await Self.within(max(openTimeout, .seconds(120))) {
+                    try await PostgresMigrations.migrate(database)
+                }
             }
         } catch {
             throw StorageError.cannotOpen(path: location.description, reason: Self.reason(error))

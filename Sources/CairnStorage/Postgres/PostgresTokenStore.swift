@@ -26,7 +26,9 @@ public struct PostgresTokenStore: TokenStore {
     }
 
     public func list() async throws -> [TokenRecord] {
-        try await records("SELECT \(unescaped: Self.columns) FROM tokens ORDER BY created_at, id")
+        try await records(
+            "SELECT \(unescaped: Self.columns) FROM tokens WHERE id <> \(SystemEvents.tokenId) ORDER BY created_at, id"
+        )
     }
 
     public func revoke(id: String, at time: Timestamp) async throws -> Bool {

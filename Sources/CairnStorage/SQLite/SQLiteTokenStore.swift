@@ -34,7 +34,12 @@ public struct SQLiteTokenStore: TokenStore {
 
     public func list() async throws -> [TokenRecord] {
         try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY created_at, id").map(Self.record(from:))
+            // Cairn's own (revoked) token for the events it writes is no client's: not listed.
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM tokens WHERE id <> ? ORDER BY created_at, id",
+                arguments: [SystemEvents.tokenId]
+            ).map(Self.record(from:))
         }
     }
 

@@ -153,6 +153,7 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 "CairnChannels",
+                "CairnTestFixtures",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +162,14 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnPipelineTests",
-            dependencies: ["CairnCore", "CairnStorage", "CairnPipeline", "CairnTestFixtures"],
+            dependencies: [
+                "CairnCore",
+                "CairnStorage",
+                "CairnChannels",
+                "CairnPipeline",
+                "CairnTestFixtures",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -169,6 +177,7 @@ let package = Package(
             dependencies: [
                 "CairnCore",
                 "CairnStorage",
+                "CairnChannels",
                 "CairnPipeline",
                 "CairnServer",
                 "CairnTestFixtures",

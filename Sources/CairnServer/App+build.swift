@@ -38,18 +38,21 @@ public func buildApplication(
     let stores = dependencies.stores
     let clock = dependencies.clock
     let metrics = CairnMetrics(factory: PrometheusMetricsFactory(registry: dependencies.metrics))
+    // The writer rings the processor when it stores events: an idle processor waits, not polls.
+    let eventsStored = WakeSignal()
     let writer = EventLogWriter(
         store: stores.eventLog,
         brands: stores.brands,
         deduplicationWindow: configuration.ingest.messageIdWindow,
         clock: clock,
         metrics: metrics,
+        eventsStored: eventsStored,
         logger: logger
     )
     // One budget per token, whichever surface it is used on, shared with the other nodes on the database.
     let limiter = RateLimiter(clock: clock)
     let sending = configuration.sending
-    let publicURL = sending.publicURL ?? "http://\(configuration.http.host):\(configuration.http.port)"
+    let publicURL = sending.publicBaseURL(http: configuration.http)
     let box = sending.secretKey.map(SecretBox.init(key:))
     let signer = sending.secretKey.map(UnsubscribeSigner.init(key:))
     let providers = ChannelProviders(
@@ -122,6 +125,8 @@ public func buildApplication(
         }
     }
     if configuration.role.runsWorkers {
+        // The processor rings it when it queues messages: they leave at once, without polling.
+        let messagesQueued = WakeSignal()
         app.addServices(
             MessageIdPruner(
                 store: stores.eventLog,
@@ -141,8 +146,12 @@ public func buildApplication(
                         publicBaseURL: publicURL,
                         unsubscribe: signer
                     ),
+                    messagesQueued: messagesQueued,
+                    eventsStored: eventsStored,
                     batchSize: configuration.processor.batchSize,
                     workers: configuration.processor.workers ?? configuration.storage.database.defaultProcessorWorkers,
+                    // Events other nodes store (or this node writes directly) wait at most this.
+                    idleDelay: .milliseconds(250),
                     ingestIsBusy: { writer.isBusy },
                     logger: logger
                 )
@@ -153,7 +162,7 @@ public func buildApplication(
                 OutboxDispatcher(
                     store: stores.outbox,
                     eventLog: stores.eventLog,
-                    providers: providers,
+                    senders: providers,
                     clock: clock,
                     settings: OutboxDispatcher.Settings(
                         retry: sending.retry,
@@ -161,6 +170,7 @@ public func buildApplication(
                         concurrency: sending.concurrency,
                         perBrand: sending.perBrand
                     ),
+                    wake: messagesQueued,
                     metrics: metrics,
                     logger: logger
                 )

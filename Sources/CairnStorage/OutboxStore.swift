@@ -27,11 +27,18 @@ public protocol OutboxStore: Sendable {
     func messages(eventId: EventID) async throws -> [OutboxMessage]
     /// A brand's messages, newest first.
     func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage]
-    func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage?
     /// A message by id alone (for provider webhooks, whose URL names only the message).
     func message(messageId: String) async throws -> OutboxMessage?
     /// How many messages wait (queued or sending).
     func depth() async throws -> Int
+}
+
+extension OutboxStore {
+    /// A message of one brand; nil when there is none, whoever else may have one with that id.
+    public func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage? {
+        guard let message = try await message(messageId: messageId), message.tenant == tenant else { return nil }
+        return message
+    }
 }
 
 /// A message a sender claimed, with what must be checked again just before it leaves.

@@ -1,3 +1,4 @@
+import CairnTestFixtures
 import Foundation
 import Testing
 
@@ -23,12 +24,6 @@ final class SMTPTestSink: Sendable {
         var text: String { String(decoding: eml, as: UTF8.self) }
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let script = repository.appendingPathComponent("Tests/Peers/smtp_sink.py")
-    static let python =
-        ProcessInfo.processInfo.environment["CAIRN_TEST_PYTHON"]
-        ?? repository.appendingPathComponent(".build/test-python/bin/python").path
     static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
     static let skipMessage = Comment(
         rawValue: "aiosmtpd is not installed for the test Python (.build/test-python or CAIRN_TEST_PYTHON): "
@@ -38,81 +33,33 @@ final class SMTPTestSink: Sendable {
     /// Whether the integration tests run: aiosmtpd importable, or CI (where its absence must fail).
     static func shouldRun() async -> Bool {
         if isCI { return true }
-        return await (try? run(python, ["-c", "import aiosmtpd"])) == 0
-    }
-
-    /// A CA and a server certificate for 127.0.0.1 and localhost, made once per test run.
-    static let certificates = Task<URL, any Error> {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-smtp-ca-\(UUID())")
-        let script = repository.appendingPathComponent("Tests/Peers/make_test_ca.sh").path
-        let status = try await run("/bin/bash", [script, directory.path])
-        guard status == 0 else { throw Failure(description: "make_test_ca.sh failed with status \(status)") }
-        return directory
+        return await (try? TestPeer.run(TestPeer.python, ["-c", "import aiosmtpd"])) == 0
     }
 
     static var caPath: String {
-        get async throws { try await certificates.value.appendingPathComponent("ca.pem").path }
+        get async throws { try await TestPeer.certificates.value.appendingPathComponent("ca.pem").path }
     }
 
-    let port: Int
-    let spool: URL
-    private let process: Process
-    private let input: Pipe
+    let peer: TestPeer
+    var port: Int { peer.port }
+    var spool: URL { peer.directory.appendingPathComponent("spool") }
 
-    private init(port: Int, spool: URL, process: Process, input: Pipe) {
-        self.port = port
-        self.spool = spool
-        self.process = process
-        self.input = input
+    private init(peer: TestPeer) {
+        self.peer = peer
     }
 
     /// Starts a sink with these flags; `tls` adds the test certificate (STARTTLS, or implicit TLS
-    /// with `--implicit-tls`).
+    /// with `--implicit-tls`). It exits when its standard input closes, should the test not stop it.
     static func start(_ flags: [String] = [], tls: Bool = false) async throws -> SMTPTestSink {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-smtp-sink-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let outputURL = directory.appendingPathComponent("stdout")
-        let errorURL = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        var arguments = [
-            script.path, "--port", "0", "--spool", directory.appendingPathComponent("spool").path,
-            "--exit-on-stdin-eof",
-        ]
+        var arguments = ["--port", "0", "--spool", "{dir}/spool", "--exit-on-stdin-eof"]
         if tls {
-            let certificates = try await certificates.value
+            let certificates = try await TestPeer.certificates.value
             arguments += [
                 "--tls-cert", certificates.appendingPathComponent("server.pem").path,
                 "--tls-key", certificates.appendingPathComponent("server.key").path,
             ]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments + flags
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        // Ready once it prints its port (a condition, polled); it exits when its stdin closes.
-        for _ in 0..<750 {
-            let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
-            if let range = output.range(of: "ready "),
-                let port = Int(output[range.upperBound...].prefix { $0.isNumber })
-            {
-                return SMTPTestSink(
-                    port: port,
-                    spool: directory.appendingPathComponent("spool"),
-                    process: process,
-                    input: input
-                )
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.terminate()
-        let errors = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        throw Failure(description: "smtp_sink.py did not start: \(errors)")
+        return SMTPTestSink(peer: try await TestPeer.start("smtp_sink.py", arguments + flags))
     }
 
     /// Starts a sink, runs `body` with it, stops it.
@@ -122,13 +69,18 @@ final class SMTPTestSink: Sendable {
         _ body: (SMTPTestSink) async throws -> Value
     ) async throws -> Value {
         let sink = try await start(flags, tls: tls)
-        defer { sink.stop() }
-        return try await body(sink)
+        do {
+            let value = try await body(sink)
+            await sink.stop()
+            return value
+        } catch {
+            await sink.stop()
+            throw error
+        }
     }
 
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
+    func stop() async {
+        await peer.stop()
     }
 
     /// The messages the sink accepted for `recipient`, in order.
@@ -143,19 +95,6 @@ final class SMTPTestSink: Sendable {
             let eml = try Data(contentsOf: base.appendingPathExtension("eml"))
             let side = try Data(contentsOf: base.appendingPathExtension("json"))
             return Delivery(eml: Array(eml), envelope: try decoder.decode(Envelope.self, from: side))
-        }
-    }
-
-    /// Runs a program to its end and gives its exit status.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
         }
     }
 }

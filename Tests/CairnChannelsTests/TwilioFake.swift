@@ -1,3 +1,4 @@
+import CairnTestFixtures
 import Foundation
 import NIOCore
 import NIOPosix
@@ -7,9 +8,9 @@ final class TwilioFake: Sendable {
     static let accountSid = "AC0123456789abcdef0123456789ABCDEF"
     static let authToken = "fake-auth-token-5f1c"
 
-    let process: Process
-    let port: Int
-    let directory: URL
+    let peer: TestPeer
+    var port: Int { peer.port }
+    var directory: URL { peer.directory }
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -33,10 +34,8 @@ final class TwilioFake: Sendable {
         var rawBody: String
     }
 
-    private init(process: Process, port: Int, directory: URL) {
-        self.process = process
-        self.port = port
-        self.directory = directory
+    private init(peer: TestPeer) {
+        self.peer = peer
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -56,42 +55,16 @@ final class TwilioFake: Sendable {
     }
 
     static func start() async throws -> TwilioFake {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("twilio-fake-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let outputURL = directory.appendingPathComponent("stdout")
-        let errorURL = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            script.path, "--port", "0", "--spool", directory.appendingPathComponent("spool").path,
-            "--account", "\(accountSid):\(authToken)",
-        ]
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        for _ in 0..<500 {
-            let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
-            if let range = output.range(of: "ready "),
-                let port = Int(output[range.upperBound...].prefix { $0.isNumber })
-            {
-                return TwilioFake(process: process, port: port, directory: directory)
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        let log = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        throw Failure(description: "twilio_fake.py did not start (python \(python)):\n\(log)")
+        TwilioFake(
+            peer: try await TestPeer.start(
+                "twilio_fake.py",
+                ["--port", "0", "--spool", "{dir}/spool", "--account", "\(accountSid):\(authToken)"]
+            )
+        )
     }
 
-    /// SIGTERM, then SIGKILL if it is still running 5 s later; waits for the exit.
     func stop() async {
-        if process.isRunning { process.terminate() }
-        for _ in 0..<500 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        await peer.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -126,25 +99,6 @@ final class TwilioFake: Sendable {
             return try JSONDecoder().decode(Record.self, from: data)
         }
     }
-
-    /// The repository's root, from this file's place in it.
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    private static let script = repository.appendingPathComponent("Tests/Peers/twilio_fake.py")
-
-    /// `CAIRN_TEST_PYTHON`, else the repository's test virtual environment, else python3 on PATH.
-    private static let python: String = {
-        if let python = ProcessInfo.processInfo.environment["CAIRN_TEST_PYTHON"], !python.isEmpty { return python }
-        let venv = repository.appendingPathComponent(".build/test-python/bin/python").path
-        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/python3"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return "/usr/bin/python3"
-    }()
 }
 
 /// A one-shot HTTP/1.1 POST over a plain NIO socket, for the fake's control endpoint.

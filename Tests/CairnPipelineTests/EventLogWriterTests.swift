@@ -6,6 +6,27 @@ import Logging
 import Testing
 
 @Suite struct EventLogWriterTests {
+    @Test func storedEventsRingTheProcessorsSignal() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let clock = ManualClock()
+        let stored = WakeSignal()
+        let writer = EventLogWriter(
+            store: stores.eventLog,
+            clock: clock,
+            eventsStored: stored,
+            logger: Logger(label: "w")
+        )
+        let running = Task { try await writer.run() }
+        try await writer.append([EventFixtures.entry(token: token, name: "e", userId: "u", receivedAt: clock.now())])
+        // The ring was kept: this wait ends at once rather than after its minute.
+        let started = ContinuousClock.now
+        await stored.wait(upTo: .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(30))
+        running.cancel()
+        try await running.value
+    }
+
     @Test func theWriterIsBusyWhileItWritesAndForItsWindowAfter() async throws {
         let stores = try await StoreBackend.sqlite.makeStores()
         let token = try await EventFixtures.token(in: stores)

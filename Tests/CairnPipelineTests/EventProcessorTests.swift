@@ -69,6 +69,30 @@ import Testing
         #expect(user0?.traits["visits"] == 280)
     }
 
+    @Test func anIdleProcessorWaitsForTheWritersRingNotItsDelay() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let token = try await EventFixtures.token(in: stores)
+        let stored = WakeSignal()
+        // Idle for a minute unless rung: only the ring can have it process within the test.
+        let processor = EventProcessor(
+            store: stores.processing,
+            clock: clock,
+            eventsStored: stored,
+            idleDelay: .seconds(60),
+            logger: Logger(label: "processor")
+        )
+        let running = Task { try await processor.run() }
+        // Idle first (waiting on the signal), so that only the ring can wake it.
+        for _ in 0..<500 where stored.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(stored.waiting == 1)
+        try await stores.eventLog.append([EventFixtures.entry(token: token, name: "e", userId: "u")])
+        stored.ring()
+        try await waitUntilProcessed(stores)
+        #expect(try await stores.inspection.pendingEvents(limit: 1).isEmpty)
+        running.cancel()
+        _ = await running.result
+    }
+
     @Test func anEventThatCannotBeAppliedIsSetAsideAndTheRestGoOn() async throws {
         let stores = try await StoreBackend.sqlite.makeStores()
         let token = try await EventFixtures.token(in: stores)

@@ -14,7 +14,7 @@ import Testing
 /// and checking what was stored, and a manual clock that moves only when a test moves it.
 struct TestApp {
     var configuration: AppConfiguration
-    let stores: CairnStores
+    var stores: CairnStores
     let clock = ManualClock()
 
     static let tenant = Tenant(clientId: "hea", accountId: "hea", brandId: "HEA")
@@ -49,10 +49,11 @@ struct TestApp {
 
     /// Applies every waiting event to profiles, as the processor service does; returns how many it applied.
     @discardableResult
-    func processAll(batchSize: Int = 1000) async throws -> Int {
+    func processAll(batchSize: Int = 1000, sends: SendContext = .none) async throws -> Int {
         let processor = EventProcessor(
             store: stores.processing,
             clock: clock,
+            sends: sends,
             batchSize: batchSize,
             logger: Logger(label: "test")
         )

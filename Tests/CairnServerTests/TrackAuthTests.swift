@@ -91,3 +91,26 @@ import Testing
         #expect(answer.status == .forbidden)
     }
 }
+
+/// A token store whose database is away.
+struct AwayTokenStore: TokenStore {
+    struct Away: Error {}
+
+    func insert(_ token: TokenRecord) async throws { throw Away() }
+    func token(id: String) async throws -> TokenRecord? { throw Away() }
+    func list() async throws -> [TokenRecord] { throw Away() }
+    func revoke(id: String, at time: Timestamp) async throws -> Bool { throw Away() }
+}
+
+@Suite struct TokenStoreAwayTests {
+    @Test func aTokenThatCannotBeCheckedIsAnswered503NotAnError() async throws {
+        var app = try await TestApp()
+        let token = try await app.token()
+        app.stores.tokens = AwayTokenStore()
+        let answer = try await app.test { client in
+            try await client.post("\(TestApp.base)/track", token: token, body: #"{"userId":"u","event":"e"}"#)
+        }
+        #expect(answer.status == .serviceUnavailable)
+        #expect(answer.code == "unavailable")
+    }
+}

@@ -7,13 +7,10 @@ import Testing
 /// transaction, claimed once, leased, retried and recorded.
 @Suite struct OutboxContractTests {
     let time = EventFixtures.receivedAt
-    let sends = SendContext(defaultChannels: [.sms], publicBaseURL: nil, unsubscribe: nil)
-
     func later(_ milliseconds: Int64) -> Timestamp {
         Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + milliseconds)
     }
 
-    /// A customer with a phone who agreed to SMS, a live SMS asset, and `count` send_sms commands.
     func arrange(
         _ stores: CairnStores,
         count: Int = 1,
@@ -21,41 +18,7 @@ import Testing
     ) async throws
         -> [EventID]
     {
-        let token = try await EventFixtures.token(in: stores, tenant: tenant)
-        _ = try await stores.assets.saveDraft(
-            AssetDraft(
-                tenant: tenant,
-                assetId: "welcome",
-                name: nil,
-                channel: .sms,
-                purpose: .marketing,
-                content: ["body": "Hi {{customer.firstName}}, booking {{bookingId}}"]
-            ),
-            at: time
-        )
-        _ = try await stores.assets.publish(tenant: tenant, assetId: "welcome", at: time)
-        let identify = EventFixtures.entry(
-            .identify,
-            token: token,
-            tenant: tenant,
-            userId: "u1",
-            traits: [
-                "firstName": "Ada", "phone": "+44 7700 900123",
-                "marketingPreferences": ["channels": [["channel": "sms", "subscribed": true]]],
-            ]
-        )
-        let commands = (0..<count).map { index in
-            EventFixtures.entry(
-                token: token,
-                tenant: tenant,
-                name: "SEND_SMS",
-                userId: "u1",
-                extra: ["assetId": "welcome", "bookingId": .string("B\(index)")]
-            )
-        }
-        try await stores.eventLog.append([identify] + commands)
-        try await EventFixtures.processAll(stores, sends: sends)
-        return commands.map(\.id)
+        try await SendFixtures.queueSMS(in: stores, count: count, tenant: tenant, at: time)
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -55,8 +55,12 @@ import Testing
                 }
             }
             group.addTask {
-                // Let load build, then kill the server mid-flight.
-                while acknowledged.all.count < 300 { try? await Task.sleep(for: .milliseconds(10)) }
+                // Let load build, then kill the server mid-flight (at the senders' deadline at the
+                // latest: a machine too busy to reach 300 fails the count below instead of hanging).
+                let deadline = ContinuousClock.now + .seconds(20)
+                while acknowledged.all.count < 300, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
                 _ = await server.stop(signal: SIGKILL)
             }
         }

@@ -1,3 +1,4 @@
+import CairnTestFixtures
 import Foundation
 
 /// A PostgreSQL server of one test's own, which the test may stop and start again. Uses the
@@ -19,7 +20,7 @@ final class DedicatedPostgres: Sendable {
     init() async throws {
         guard Self.binaries != nil else { throw Failure(description: "CAIRN_TEST_PG_BIN is not set") }
         directory = try TemporaryDirectory.make()
-        port = try Self.freePort()
+        port = try TestPeer.freePort()
         if let user = Self.user {
             _ = try await CairnBinary.runTool("chown", [user, directory.path])
         }
@@ -87,22 +88,5 @@ final class DedicatedPostgres: Sendable {
                 continuation.resume(returning: exited ? (status >> 8) & 0xff : -1)
             }
         }
-    }
-
-    private static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestFixtures
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -12,27 +13,33 @@ import Testing
     static let twilioToken = "twilio-test-token-0123"
 
     @Test func commandsBecomeMessagesThatArriveWithTheirMergeTagsFilled() async throws {
-        let certificates = try PeerProcess.certificates()
-        let smtp = try await PeerProcess.start(
-            "smtp_sink.py",
-            [
-                "--port", "0", "--spool", "{dir}/spool", "--auth", "mailer:s3cret",
-                "--tls-cert", certificates.appendingPathComponent("server.pem").path,
-                "--tls-key", certificates.appendingPathComponent("server.key").path,
-            ]
-        )
-        defer { smtp.stop() }
-        let twilio = try await PeerProcess.start(
-            "twilio_fake.py",
-            ["--port", "0", "--spool", "{dir}/spool", "--account", "\(Self.twilioSid):\(Self.twilioToken)"]
-        )
-        defer { twilio.stop() }
+        let certificates = try await TestPeer.certificates.value
+        let smtpArguments = [
+            "--port", "0", "--spool", "{dir}/spool", "--auth", "mailer:s3cret", "--exit-on-stdin-eof",
+            "--tls-cert", certificates.appendingPathComponent("server.pem").path,
+            "--tls-key", certificates.appendingPathComponent("server.key").path,
+        ]
+        let twilioArguments = [
+            "--port", "0", "--spool", "{dir}/spool", "--account", "\(Self.twilioSid):\(Self.twilioToken)",
+        ]
+        try await TestPeer.with("smtp_sink.py", smtpArguments) { smtp in
+            try await TestPeer.with("twilio_fake.py", twilioArguments) { twilio in
+                try await Self.sendThrough(
+                    smtp: smtp,
+                    twilio: twilio,
+                    ca: certificates.appendingPathComponent("ca.pem").path
+                )
+            }
+        }
+    }
+
+    /// The binary, sending to these peers: providers from the settings, assets over the admin API.
+    static func sendThrough(smtp: TestPeer, twilio: TestPeer, ca: String) async throws {
         let directory = try TemporaryDirectory.make()
         let database = "sqlite:" + directory.appendingPathComponent("sends.sqlite").path
         let token = try await CairnBinary.createToken(database: database)
         let admin = try await CairnBinary.run(["admin-tokens", "create", "--database", database]).lastLine
-        let port = try PeerProcess.freePort()
-        let ca = certificates.appendingPathComponent("ca.pem").path
+        let port = try TestPeer.freePort()
         let server = try await RunningServer.start(
             database: database,
             extraArguments: ["--port", "\(port)", "--public-url", "http://127.0.0.1:\(port)"],
@@ -159,7 +166,7 @@ import Testing
             if answer["status"] != "accepted" { return answer }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw PeerProcess.Failure(description: "event \(id) was never processed")
+        throw TestPeer.Failure(description: "event \(id) was never processed")
     }
 
     /// The event's status once its first message's status satisfies `done`.
@@ -175,7 +182,7 @@ import Testing
             if let status = last["messages"]?.arrayValue?.first?["status"]?.stringValue, done(status) { return last }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw PeerProcess.Failure(description: "event \(id)'s message did not get there: \(last)\n\(server.log)")
+        throw TestPeer.Failure(description: "event \(id)'s message did not get there: \(last)\n\(server.log)")
     }
 
     /// The path of the https unsubscribe link in a received email's List-Unsubscribe header.

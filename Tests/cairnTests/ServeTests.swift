@@ -98,11 +98,39 @@ import Testing
         ("CAIRN_DB_POOL_SIZE", "0", "The database pool size must be at least 1."),
         ("CAIRN_DB_STATEMENT_TIMEOUT", "0", "The statement timeout must be at least 1 second."),
         ("CAIRN_PROCESSOR_WORKERS", "0", "The processor workers must be between 1 and 64."),
+        ("CAIRN_SECRET_KEY", "c2hvcnQ=", "CAIRN_SECRET_KEY must be 32 random bytes in base64"),
+        ("CAIRN_PUBLIC_URL", "cairn.example.com", "CAIRN_PUBLIC_URL must be an http:// or https:// URL."),
+        ("CAIRN_SMTP_URL", "ftp://u:hunter2@h", "CAIRN_SMTP_URL: the SMTP URL must start with smtp:// or smtps://"),
+        ("CAIRN_TWILIO_ACCOUNT_SID", "AC123", "CAIRN_TWILIO_ACCOUNT_SID: A twilio provider needs authToken."),
+        ("CAIRN_SEND_ATTEMPTS", "0", "The send attempts must be between 1 and 100."),
     ])
     func badSettingsFromTheEnvironmentAreRefused(_ name: String, _ value: String, _ sentence: String) async throws {
         let output = try await CairnBinary.run(["serve"], environment: [name: value])
         #expect(output.status != 0)
         #expect(output.stderr.contains(sentence))
+    }
+
+    @Test func aBadSMTPURLIsRefusedWithoutShowingItsPassword() async throws {
+        let output = try await CairnBinary.run(
+            ["serve"],
+            environment: ["CAIRN_SMTP_URL": "smtp://mailer:hunter2@mail.example.com?starttls=sometimes"]
+        )
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("starttls must be 'required' or 'never'"))
+        #expect(!output.stderr.contains("hunter2"))
+    }
+
+    @Test func onSQLiteTheSecretKeyIsAFileOfTheOwnersKeptAcrossRestarts() async throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("keyed.sqlite").path
+        let first = try await RunningServer.start(database: "sqlite:" + path)
+        #expect(await first.stop() == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path + ".key")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let key = try String(contentsOfFile: path + ".key", encoding: .utf8)
+        #expect(SecretKey(base64: key) != nil)
+        let second = try await RunningServer.start(database: "sqlite:" + path)
+        #expect(await second.stop() == 0)
+        #expect(try String(contentsOfFile: path + ".key", encoding: .utf8) == key, "the same key after a restart")
     }
 
     @Test func theBodyLimitComesFromTheEnvironment() async throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension SMTPSettings {
     /// Reads settings from a provider URL such as `smtp://user:pass@host:587?starttls=required`.
     /// The user name and password are percent-decoded; an error's sentence never holds the password.
@@ -151,49 +153,20 @@ enum SMTPURLParser {
             }
     }
 
-    /// `%XX` sequences decoded to bytes, the result read as UTF-8; nil on a bad escape or bad UTF-8.
+    /// `%XX` sequences decoded, the result read as UTF-8; nil on a bad escape or bad UTF-8.
     static func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        String(text).removingPercentEncoding
     }
 
     /// `text` with every byte outside RFC 3986's unreserved set (and '/' when `keepingSlashes`)
     /// written as `%XX`.
     static func percentEncoded(_ text: String, keepingSlashes: Bool = false) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepingSlashes:
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += byte < 16 ? "%0\(hex)" : "%\(hex)"
-            }
-        }
-        return result
+        let allowed = keepingSlashes ? unreservedAndSlash : unreserved
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    )
+    private static let unreservedAndSlash = unreserved.union(CharacterSet(charactersIn: "/"))
 }

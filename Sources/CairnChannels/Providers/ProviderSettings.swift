@@ -56,9 +56,9 @@ public enum ProviderSettings: Sendable, Hashable {
                 defaults.from = address
             }
             if let mailto = fields["unsubscribeMailto"], !mailto.isNull {
-                guard let text = mailto.stringValue, EmailAddress(parsing: text)?.name == nil,
-                    let address = EmailAddress(parsing: text)
-                else { throw ProviderSettingsError("unsubscribeMailto must be a bare email address.") }
+                guard let address = mailto.stringValue.flatMap(EmailAddress.init(parsing:)), address.name == nil else {
+                    throw ProviderSettingsError("unsubscribeMailto must be a bare email address.")
+                }
                 defaults.unsubscribeMailto = address.address
             }
             self = .smtp(url: url, settings, defaults)

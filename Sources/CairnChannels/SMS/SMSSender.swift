@@ -36,9 +36,8 @@ public final class SMSSender: ChannelSender {
 
     public func shutdown() async {}
 
-    /// Where the provider reports delivery of one message.
+    /// Where the provider reports delivery of one message (`base`: Cairn's public URL, no trailing slash).
     public static func statusCallback(base: String?, messageId: String) -> String? {
-        guard let base else { return nil }
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/webhooks/twilio/" + messageId
+        base.map { $0 + "/webhooks/twilio/" + messageId }
     }
 }

@@ -35,7 +35,7 @@ public final class TwilioClient: Sendable {
     /// again: connection failures and time-outs are transient.
     public func send(_ request: SMSRequest) async throws(SMSError) -> SMSReceipt {
         let senderText = request.from ?? settings.from
-        guard let sender = TwilioSender(senderText) else {
+        guard let sender = TwilioFrom(senderText) else {
             throw SMSError(
                 kind: .permanent,
                 message: "Twilio: sender \"\(senderText)\" is not a phone number, short code, "

@@ -19,9 +19,9 @@ public struct TwilioSettings: Sendable, Hashable, CustomStringConvertible, Custo
         from: String,
         baseURL: String = TwilioSettings.defaultBaseURL
     ) throws(TwilioConfigurationError) {
-        guard TwilioSender.isSid(accountSid, prefix: "AC") else { throw .invalidAccountSid }
+        guard TwilioFrom.isSid(accountSid, prefix: "AC") else { throw .invalidAccountSid }
         guard !authToken.isEmpty else { throw .emptyAuthToken }
-        guard TwilioSender(from) != nil else { throw .invalidFrom(from) }
+        guard TwilioFrom(from) != nil else { throw .invalidFrom(from) }
         guard let base = Self.normalizedBaseURL(baseURL) else { throw .invalidBaseURL(baseURL) }
         self.accountSid = accountSid
         self.authToken = authToken

@@ -151,22 +151,21 @@ public struct ProfileProcessor {
 
     /// Plans a send command against the customer as they are now; a message goes to the outbox.
     private mutating func send(
-        channel: Command.Channel,
+        channel: AssetChannel,
         assetId: String,
         logged: LoggedEvent,
         body: [String: JSONValue],
         profile: CustomerProfile
     ) -> EventError? {
-        guard let assetChannel = AssetChannel(rawValue: channel.rawValue) else { return nil }
         let tenant = logged.entry.tenant
         let request = SendPlanner.Request(
             eventId: logged.entry.id,
             body: body,
-            channel: assetChannel,
+            channel: channel,
             assetId: assetId,
             profile: profile,
             asset: snapshot.assets[IdentityKey(tenant, assetId)],
-            brandHasProvider: snapshot.brandChannels.contains(BrandChannel(tenant: tenant, channel: assetChannel))
+            brandHasProvider: snapshot.brandChannels.contains(BrandChannel(tenant: tenant, channel: channel))
         )
         switch sends.plan(request, messageId: makeId(), at: now) {
         case .success(let message):

@@ -10,7 +10,8 @@ public struct SecretKey: Sendable {
 
     /// Reads the base64 text of 32 bytes; nil for anything else.
     public init?(base64 text: String) {
-        guard let bytes = Data(base64Encoded: text.trimmingSpaces), bytes.count == 32 else { return nil }
+        guard let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32
+        else { return nil }
         material = Array(bytes)
     }
 

@@ -1,8 +1,11 @@
+import Foundation
+
 /// Where a send goes: the customer's `email` or `phone` trait, checked as far as a sender needs.
 public enum ContactPoints {
     /// `traits.email`, trimmed, when it looks like one address (one `@`, no spaces or line breaks).
     public static func email(in traits: [String: JSONValue]) -> String? {
-        guard let text = traits["email"]?.stringValue?.trimmingSpaces, !text.isEmpty else { return nil }
+        guard let text = traits["email"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
+        else { return nil }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, text.utf8.count <= 254,
             !text.unicodeScalars.contains(where: {
@@ -26,14 +29,5 @@ public enum ContactPoints {
             utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else { return nil }
         return compact
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
     }
 }

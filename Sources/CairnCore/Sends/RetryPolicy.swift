@@ -18,8 +18,8 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The longest wait before the attempt after `attempts` failed ones.
     public func ceiling(afterAttempts attempts: Int) -> Double {
-        let exponent = Double(max(0, min(attempts - 1, 30)))
-        return min(capSeconds, baseSeconds * pow2(exponent))
+        let doublings = max(0, min(attempts - 1, 30))
+        return min(capSeconds, baseSeconds * Double(1 << doublings))
     }
 
     /// The wait before the next attempt: uniformly random up to the ceiling.
@@ -27,11 +27,5 @@ public struct RetryPolicy: Sendable, Hashable {
         let ceiling = ceiling(afterAttempts: attempts)
         guard ceiling > 0 else { return 0 }
         return Double.random(in: 0...ceiling, using: &generator)
-    }
-
-    private func pow2(_ exponent: Double) -> Double {
-        var value = 1.0
-        for _ in 0..<Int(exponent) { value *= 2 }
-        return value
     }
 }

@@ -2,7 +2,7 @@
 public struct SendContext: Sendable {
     /// Channels with a server-wide provider (from the configuration): every brand has them.
     public var defaultChannels: Set<AssetChannel>
-    /// Cairn's public base URL (`https://cairn.example.com`), for unsubscribe links.
+    /// Cairn's public base URL without a trailing slash (`https://cairn.example.com`), for unsubscribe links.
     public var publicBaseURL: String?
     public var unsubscribe: UnsubscribeSigner?
 
@@ -18,7 +18,6 @@ public struct SendContext: Sendable {
     /// The one-click unsubscribe link for a customer and channel, when the server can sign one.
     public func unsubscribeURL(for subject: UnsubscribeToken) -> String? {
         guard let publicBaseURL, let unsubscribe else { return nil }
-        let base = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
-        return base + "/u/" + unsubscribe.token(for: subject)
+        return publicBaseURL + "/u/" + unsubscribe.token(for: subject)
     }
 }

@@ -112,12 +112,3 @@ public struct SendPlanner: Sendable {
         return .object(fields)
     }
 }
-
-extension JSONValue {
-    /// The object with `key` set to `value` (anything else as it is).
-    public func setting(_ key: String, to value: JSONValue) -> JSONValue {
-        guard case .object(var fields) = self else { return self }
-        fields[key] = value
-        return .object(fields)
-    }
-}

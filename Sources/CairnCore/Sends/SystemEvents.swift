@@ -2,7 +2,8 @@
 /// client (used an unsubscribe link, told the SMS provider STOP) reaches their consent and
 /// timeline exactly as an identify from the client would.
 public enum SystemEvents {
-    /// The token such events carry: a revoked one made by the schema, never presented by a client.
+    /// The token such events carry: a revoked one that migration 0008 made (its id written there
+    /// as it is here), never presented by a client.
     public static let tokenId = "cairn-system"
 
     /// Why a customer's consent changed without a client saying so.

@@ -3,13 +3,8 @@ public enum Command: Sendable, Hashable {
     case send(channel: Channel, assetId: String)
     case startJourney(journeyId: String, stepId: String?)
 
-    /// The channel a `send_*` command delivers on.
-    public enum Channel: String, Sendable, CaseIterable {
-        case email
-        case sms
-        case print
-        case push
-    }
+    /// The channel a `send_*` command delivers on: an asset's channel.
+    public typealias Channel = AssetChannel
 
     /// The command names, lower-cased, as the spec lists them.
     public enum Name: String, Sendable, CaseIterable {

@@ -38,6 +38,8 @@ public final class EventLogWriter: Service, Sendable {
     private let deduplicationWindow: Duration
     private let clock: any CairnClock
     private let metrics: CairnMetrics
+    /// Rung when events are stored, so the processor takes them at once.
+    private let eventsStored: WakeSignal?
     private let state = Mutex(State())
 
     /// `busyWindow`: how long after a write the writer still counts as busy.
@@ -49,9 +51,11 @@ public final class EventLogWriter: Service, Sendable {
         deduplicationWindow: Duration = MessageDeduplication.defaultWindow,
         clock: any CairnClock,
         metrics: CairnMetrics = .none,
+        eventsStored: WakeSignal? = nil,
         logger: Logger
     ) {
         self.metrics = metrics
+        self.eventsStored = eventsStored
         self.store = store
         self.brands = brands
         self.busyWindow = busyWindow.seconds
@@ -175,6 +179,7 @@ public final class EventLogWriter: Service, Sendable {
             }
             stored = true
             for pending in batch { pending.continuation.resume() }
+            eventsStored?.ring()
         } catch {
             logger.error(
                 "event log write failed",

@@ -8,9 +8,10 @@ import Synchronization
 /// the channel store), else the server's default. Senders are kept, so SMTP sessions are reused;
 /// a brand's settings are read again at most every few seconds, and a changed provider replaces
 /// its sender.
-public final class ChannelProviders: Sendable {
+public final class ChannelProviders: SenderDirectory {
     private struct Cached {
         var sender: any ChannelSender
+        /// When the brand's settings were saved; nil for the server's default sender.
         var updatedAt: Timestamp?
         var checkedAt: Double
     }
@@ -49,75 +50,91 @@ public final class ChannelProviders: Sendable {
     }
 
     /// A brand's provider settings for a channel (its own, else the server's), read afresh; nil
-    /// when there are none or they cannot be opened. For checking a provider's webhook.
+    /// when there are none, they cannot be read now, or cannot be opened. For checking a
+    /// provider's webhook.
     public func settings(for tenant: Tenant, channel: AssetChannel) async -> ProviderSettings? {
-        guard let record = try? await store.channel(tenant: tenant, channel: channel) else {
-            return defaultSettings[channel]
+        do {
+            guard let record = try await store.channel(tenant: tenant, channel: channel) else {
+                return defaultSettings[channel]
+            }
+            return try open(record)
+        } catch {
+            return nil
         }
-        guard let box, let opened = try? box.open(record.sealedSettings),
-            let json = try? JSONParser.parse(opened)
-        else { return nil }
-        return try? ProviderSettings(json: json, channel: channel)
     }
 
     /// The channels every brand has (the server's defaults).
     public var defaultChannels: Set<AssetChannel> { Set(defaults.keys) }
 
-    /// The sender for a brand's channel, or why there is none.
-    public func sender(for tenant: Tenant, channel: AssetChannel) async -> Result<any ChannelSender, MessageError> {
+    public func sender(for tenant: Tenant, channel: AssetChannel) async -> SenderLookup {
         let key = BrandChannel(tenant: tenant, channel: channel)
         let now = clock.uptime()
-        if let cached = cache.withLock({ $0[key] }), now - cached.checkedAt < recheckSeconds {
-            return .success(cached.sender)
-        }
+        let cached = cache.withLock { $0[key] }
+        if let cached, now - cached.checkedAt < recheckSeconds { return .found(cached.sender) }
         let record: ChannelRecord?
         do {
             record = try await store.channel(tenant: tenant, channel: channel)
         } catch {
             // The database is away: keep using what was known.
-            if let cached = cache.withLock({ $0[key] }) { return .success(cached.sender) }
-            return .failure(.providerUnavailable("The brand's channel settings could not be read."))
+            if let cached { return .found(cached.sender) }
+            return .unavailable(.transient(.providerUnavailable("The brand's channel settings could not be read.")))
         }
         guard let record else {
-            cache.withLock { _ = $0.removeValue(forKey: key) }
             guard let fallback = defaults[channel] else {
-                return .failure(EventError.channelNotConfigured(channel).asMessageError)
+                cache.withLock { _ = $0.removeValue(forKey: key) }
+                let error = EventError.channelNotConfigured(channel)
+                return .unavailable(
+                    .permanent(MessageError(code: error.code, message: error.message), withdrawsConsent: false)
+                )
             }
-            return .success(fallback)
+            let replaced = cache.withLock { cache in
+                defer { cache[key] = Cached(sender: fallback, updatedAt: nil, checkedAt: now) }
+                return cache[key].flatMap { $0.updatedAt == nil ? nil : $0.sender }
+            }
+            if let replaced { await replaced.shutdown() }
+            return .found(fallback)
         }
-        if let cached = cache.withLock({ $0[key] }), cached.updatedAt == record.updatedAt {
+        if let cached, cached.updatedAt == record.updatedAt {
             cache.withLock { $0[key]?.checkedAt = now }
-            return .success(cached.sender)
+            return .found(cached.sender)
         }
         let settings: ProviderSettings
         do {
-            guard let box else { throw MissingSecretKey() }
-            let json = try JSONParser.parse(try box.open(record.sealedSettings))
-            settings = try ProviderSettings(json: json, channel: channel)
+            settings = try open(record)
         } catch {
             logger.error(
                 "a brand's channel settings cannot be used",
                 metadata: ["tenant": "\(tenant)", "channel": "\(channel)", "error": "\(error)"]
             )
-            return .failure(.providerMisconfigured("The brand's \(channel) settings cannot be used: \(error)"))
+            let problem = MessageError.providerMisconfigured("The brand's \(channel) settings cannot be used: \(error)")
+            return .unavailable(.permanent(problem, withdrawsConsent: false))
         }
         let made = Self.sender(for: settings, publicBaseURL: publicBaseURL, logger: logger)
         // Another lookup may have made one for these same settings meanwhile: keep the first.
         let (sender, unused) = cache.withLock { cache -> (any ChannelSender, (any ChannelSender)?) in
             if let existing = cache[key], existing.updatedAt == record.updatedAt { return (existing.sender, made) }
-            let old = cache[key]?.sender
+            let old = cache[key].flatMap { $0.updatedAt == nil ? nil : $0.sender }
             cache[key] = Cached(sender: made, updatedAt: record.updatedAt, checkedAt: now)
             return (made, old)
         }
         if let unused { await unused.shutdown() }
-        return .success(sender)
+        return .found(sender)
     }
 
-    /// Closes every sender's sessions.
+    /// A brand's stored settings, unsealed and read.
+    private func open(_ record: ChannelRecord) throws -> ProviderSettings {
+        guard let box else { throw MissingSecretKey() }
+        return try ProviderSettings(
+            json: try JSONParser.parse(try box.open(record.sealedSettings)),
+            channel: record.channel
+        )
+    }
+
+    /// Closes every sender's sessions: the brands' own, then the defaults.
     public func shutdown() async {
         let senders = cache.withLock { cache in
             defer { cache.removeAll() }
-            return cache.values.map(\.sender)
+            return cache.values.compactMap { $0.updatedAt == nil ? nil : $0.sender }
         }
         for sender in senders { await sender.shutdown() }
         for sender in defaults.values { await sender.shutdown() }
@@ -131,10 +148,6 @@ public final class ChannelProviders: Sendable {
             return SMSSender(settings: twilio, publicBaseURL: publicBaseURL, logger: logger)
         }
     }
-}
-
-extension EventError {
-    var asMessageError: MessageError { MessageError(code: code, message: message) }
 }
 
 struct MissingSecretKey: Error, CustomStringConvertible {

@@ -18,28 +18,31 @@ public final class OutboxDispatcher: Service, Sendable {
         public var lease: Duration
         public var concurrency: Int
         public var perBrand: Int
-        public var pollInterval: Duration
+        /// How long an idle dispatcher waits before looking again (for retries that fell due, and
+        /// messages other nodes queued); this node's processor and finished sends wake it sooner.
+        public var idleInterval: Duration
 
         public init(
             retry: RetryPolicy = RetryPolicy(),
             lease: Duration = .seconds(15 * 60),
             concurrency: Int = 64,
             perBrand: Int = 16,
-            pollInterval: Duration = .milliseconds(50)
+            idleInterval: Duration = .seconds(1)
         ) {
             self.retry = retry
             self.lease = lease
             self.concurrency = max(1, concurrency)
             self.perBrand = max(1, perBrand)
-            self.pollInterval = pollInterval
+            self.idleInterval = idleInterval
         }
     }
 
     private let store: any OutboxStore
     private let eventLog: any EventLogStore
-    private let providers: ChannelProviders
+    private let senders: any SenderDirectory
     private let clock: any CairnClock
     private let settings: Settings
+    private let wake: WakeSignal
     private let metrics: CairnMetrics
     private let logger: Logger
     private let inFlight = Mutex<[Tenant: Int]>([:])
@@ -47,24 +50,31 @@ public final class OutboxDispatcher: Service, Sendable {
     public init(
         store: any OutboxStore,
         eventLog: any EventLogStore,
-        providers: ChannelProviders,
+        senders: any SenderDirectory,
         clock: any CairnClock,
         settings: Settings = Settings(),
+        wake: WakeSignal = WakeSignal(),
         metrics: CairnMetrics = .none,
         logger: Logger
     ) {
         self.store = store
         self.eventLog = eventLog
-        self.providers = providers
+        self.senders = senders
         self.clock = clock
         self.settings = settings
+        self.wake = wake
         self.metrics = metrics
         self.logger = logger
     }
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
+            var depthReadAt = -Double.infinity
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                if clock.uptime() - depthReadAt >= Self.depthInterval {
+                    depthReadAt = clock.uptime()
+                    if let depth = try? await store.depth() { metrics.outboxDepth(depth) }
+                }
                 let (free, busy) = inFlight.withLock { counts in
                     (
                         settings.concurrency - counts.values.reduce(0, +),
@@ -95,54 +105,57 @@ public final class OutboxDispatcher: Service, Sendable {
                             counts[tenant, default: 1] -= 1
                             if counts[tenant] == 0 { counts[tenant] = nil }
                         }
+                        self.wake.ring()
                     }
                 }
-                if claimed.count < limit || limit == 0 { try? await Task.sleep(for: settings.pollInterval) }
+                if claimed.count < limit || limit == 0 { await wake.wait(upTo: settings.idleInterval) }
             }
         }
-        await providers.shutdown()
+        await senders.shutdown()
     }
 
     /// Sends one claimed message and records what came of it.
     func deliver(_ claimed: ClaimedMessage) async {
         let message = claimed.message
         let started = clock.uptime()
-        let record: DeliveryRecord
-        var withdraw = false
-        if message.purpose == .marketing,
-            !(claimed.consent.map { ConsentRules.isSubscribed($0, channel: message.channel.rawValue) } ?? false)
-        {
-            record = .failed(.unsubscribed)
-        } else {
-            switch await providers.sender(for: message.tenant, channel: message.channel) {
-            case .failure(let error):
-                record = error.code == "provider_unavailable" ? retryOrDead(message, error) : .failed(error)
-            case .success(let sender):
-                switch await sender.send(message) {
-                case .sent(let providerMessageId):
-                    record = .sent(providerMessageId: providerMessageId)
-                case .transient(let error):
-                    record = retryOrDead(message, error)
-                case .permanent(let error, let withdrawsConsent):
-                    record = .failed(error)
-                    withdraw = withdrawsConsent
-                }
-            }
-        }
+        let outcome = await attempt(claimed)
+        let record = record(of: outcome, for: message)
         metrics.sendAttempt(
             channel: message.channel.rawValue,
             outcome: Self.outcomeName(record),
             seconds: clock.uptime() - started
         )
         await save(record, for: message)
-        if withdraw { await withdrawConsent(message) }
+        if case .permanent(_, withdrawsConsent: true) = outcome { await withdrawConsent(message) }
     }
 
-    private func retryOrDead(_ message: OutboxMessage, _ error: MessageError) -> DeliveryRecord {
-        guard settings.retry.allowsRetry(afterAttempts: message.attempts) else { return .dead(error) }
-        var generator = SystemRandomNumberGenerator()
-        let wait = settings.retry.delay(afterAttempts: message.attempts, using: &generator)
-        return .retry(error, nextAttemptAt: clock.now().adding(.milliseconds(Int64(wait * 1000))))
+    /// One attempt: consent checked again for marketing, then the brand's sender.
+    private func attempt(_ claimed: ClaimedMessage) async -> SendOutcome {
+        let message = claimed.message
+        if message.purpose == .marketing,
+            !(claimed.consent.map { ConsentRules.isSubscribed($0, channel: message.channel.rawValue) } ?? false)
+        {
+            return .permanent(.unsubscribed, withdrawsConsent: false)
+        }
+        switch await senders.sender(for: message.tenant, channel: message.channel) {
+        case .found(let sender): return await sender.send(message)
+        case .unavailable(let outcome): return outcome
+        }
+    }
+
+    /// What an attempt's outcome makes of the message: sent, queued again, failed or dead.
+    private func record(of outcome: SendOutcome, for message: OutboxMessage) -> DeliveryRecord {
+        switch outcome {
+        case .sent(let providerMessageId):
+            return .sent(providerMessageId: providerMessageId)
+        case .permanent(let error, _):
+            return .failed(error)
+        case .transient(let error):
+            guard settings.retry.allowsRetry(afterAttempts: message.attempts) else { return .dead(error) }
+            var generator = SystemRandomNumberGenerator()
+            let wait = settings.retry.delay(afterAttempts: message.attempts, using: &generator)
+            return .retry(error, nextAttemptAt: clock.now().adding(.milliseconds(Int64(wait * 1000))))
+        }
     }
 
     private func save(_ record: DeliveryRecord, for message: OutboxMessage) async {
@@ -192,6 +205,9 @@ public final class OutboxDispatcher: Service, Sendable {
             )
         }
     }
+
+    /// How often the outbox's depth is read for the metrics, in seconds.
+    static let depthInterval = 5.0
 
     static func outcomeName(_ record: DeliveryRecord) -> String {
         switch record {

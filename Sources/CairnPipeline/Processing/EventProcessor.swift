@@ -2,6 +2,7 @@ public import CairnCore
 public import CairnStorage
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Applies accepted events to customer profiles, batch by batch, in log order, one transaction
 /// per batch. Everything it needs is in the database, so it resumes exactly where it stopped
@@ -12,6 +13,10 @@ public final class EventProcessor: Service, Sendable {
     private let clock: any CairnClock
     private let metrics: CairnMetrics
     private let sends: SendPlanner
+    /// Rung when a batch queued messages, so the outbox sends them at once.
+    private let messagesQueued: WakeSignal?
+    /// Rung by this node's event log writer: an idle worker waits for it (or `idleDelay`).
+    private let eventsStored: WakeSignal?
     private let batchSize: Int
     private let idleDelay: Duration
     private let retryDelay: Duration
@@ -25,6 +30,8 @@ public final class EventProcessor: Service, Sendable {
         clock: any CairnClock,
         metrics: CairnMetrics = .none,
         sends: SendContext = .none,
+        messagesQueued: WakeSignal? = nil,
+        eventsStored: WakeSignal? = nil,
         batchSize: Int = 1000,
         workers: Int = 1,
         idleDelay: Duration = .milliseconds(20),
@@ -36,6 +43,8 @@ public final class EventProcessor: Service, Sendable {
         self.clock = clock
         self.metrics = metrics
         self.sends = SendPlanner(context: sends)
+        self.messagesQueued = messagesQueued
+        self.eventsStored = eventsStored
         self.batchSize = batchSize
         self.workers = max(1, workers)
         self.idleDelay = idleDelay
@@ -57,7 +66,7 @@ public final class EventProcessor: Service, Sendable {
     private func work() async {
         while !Task.isCancelled {
             do {
-                if try await processBatch() == 0 { try await Task.sleep(for: idleDelay) }
+                if try await processBatch() == 0 { try await idle() }
             } catch is CancellationError {
                 return
             } catch let refused as EventsRefused {
@@ -78,6 +87,13 @@ public final class EventProcessor: Service, Sendable {
         }
     }
 
+    /// Nothing waits: until this node stores events, or `idleDelay` (events other nodes stored).
+    private func idle() async throws {
+        guard let eventsStored else { return try await Task.sleep(for: idleDelay) }
+        await eventsStored.wait(upTo: idleDelay)
+        try Task.checkCancellation()
+    }
+
     /// The database is away or busy: nothing is wrong with the events, so nothing is set aside.
     private func pause(after error: any Error) async {
         logger.error("event processing failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
@@ -90,7 +106,13 @@ public final class EventProcessor: Service, Sendable {
         var refused = refused
         for attempt in 1...maxAttempts {
             do {
-                _ = try await store.processPending(alone: refused.sequence, processedAt: clock.now(), apply: apply)
+                let queued = QueuedMessages()
+                _ = try await store.processPending(
+                    alone: refused.sequence,
+                    processedAt: clock.now(),
+                    apply: queued.noting(apply)
+                )
+                if queued.any { messagesQueued?.ring() }
                 return
             } catch let again as EventsRefused {
                 refused = again
@@ -116,7 +138,10 @@ public final class EventProcessor: Service, Sendable {
 
     @discardableResult
     private func process(limit: Int) async throws -> Int {
-        try await store.processPending(limit: limit, processedAt: clock.now(), apply: apply)
+        let queued = QueuedMessages()
+        let count = try await store.processPending(limit: limit, processedAt: clock.now(), apply: queued.noting(apply))
+        if queued.any { messagesQueued?.ring() }
+        return count
     }
 
     /// The pure processing of a batch (CairnCore's `ProfileProcessor`); new customers and messages get ids made now.
@@ -130,6 +155,23 @@ public final class EventProcessor: Service, Sendable {
             return ProfileProcessor.process(events, snapshot: snapshot, sends: sends, now: now) {
                 EventID.make(at: now).description
             }
+        }
+    }
+}
+
+/// Whether a batch's processing made messages (noted as it applies; read once it is stored).
+private final class QueuedMessages: Sendable {
+    private let made = Mutex(false)
+
+    var any: Bool { made.withLock { $0 } }
+
+    func noting(
+        _ apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
+    ) -> @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result {
+        { events, snapshot in
+            let result = apply(events, snapshot)
+            if !result.messages.isEmpty { self.made.withLock { $0 = true } }
+            return result
         }
     }
 }

@@ -103,4 +103,11 @@ public struct SendingSettings: Sendable {
     public var enabled = true
 
     public init() {}
+
+    /// The public URL without a trailing slash (links append paths to it); this node's address when unset.
+    func publicBaseURL(http: HTTPSettings) -> String {
+        var url = publicURL ?? "http://\(http.host):\(http.port)"
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
 }

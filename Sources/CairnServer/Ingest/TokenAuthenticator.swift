@@ -22,6 +22,7 @@ final class TokenAuthenticator: Sendable {
     }
 
     /// The live (known, unrevoked) token `presented` is the secret of; nil for anything else.
+    /// Throws `APIError.unavailable` (503) when the token store cannot be read.
     func liveToken(_ presented: String) async throws -> TokenRecord? {
         guard let secret = TokenSecret(presented: presented),
             let record = try await record(id: secret.id),
@@ -36,7 +37,15 @@ final class TokenAuthenticator: Sendable {
         if let entry = cache.withLock({ $0[id] }), now - entry.readAt < cacheSeconds {
             return entry.record
         }
-        let record = try await store.token(id: id)
+        let record: TokenRecord?
+        do {
+            record = try await store.token(id: id)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The database is away: the request cannot be checked, so nothing can be accepted now.
+            throw APIError.unavailable
+        }
         cache.withLock { cache in
             if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
             cache[id] = CacheEntry(record: record, readAt: now)

@@ -12,7 +12,7 @@ import Hummingbird
 struct TwilioWebhookController: Sendable {
     let outbox: any OutboxStore
     let providers: ChannelProviders
-    /// Cairn's public base URL: Twilio signs the URL it called, which is this and the path.
+    /// Cairn's public base URL (no trailing slash): Twilio signs the URL it called, which is this and the path.
     let publicBaseURL: String
     let clock: any CairnClock
 
@@ -33,8 +33,7 @@ struct TwilioWebhookController: Sendable {
         else {
             throw APIError(.notFound, code: "message_not_found", message: "No SMS message \(messageId) was found.")
         }
-        let base = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
-        let url = base + request.uri.description
+        let url = publicBaseURL + request.uri.description
         guard let signature = request.headers[Self.signatureHeader],
             TwilioSignature.isValid(signature, url: url, parameters: parameters, authToken: settings.authToken)
         else {

@@ -300,7 +300,7 @@ enum PostgresMigrations {
                 // revoked from birth, with a random hash no secret matches.
                 """
                 INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at, revoked_at)
-                VALUES ('\(SystemEvents.tokenId)', 'cairn', 'system', NULL,
+                VALUES ('cairn-system', 'cairn', 'system', NULL,
                     decode(md5(random()::text) || md5(random()::text), 'hex'), 1, 1, 0, 0)
                 """,
             ]

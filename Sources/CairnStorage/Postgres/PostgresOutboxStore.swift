@@ -119,11 +119,6 @@ public struct PostgresOutboxStore: OutboxStore {
         ).map(PostgresMessageRows.decode)
     }
 
-    public func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage? {
-        guard let message = try await message(messageId: messageId), message.tenant == tenant else { return nil }
-        return message
-    }
-
     public func message(messageId: String) async throws -> OutboxMessage? {
         try await database.query(
             "SELECT \(unescaped: PostgresMessageRows.columns) FROM messages WHERE id = \(messageId)"

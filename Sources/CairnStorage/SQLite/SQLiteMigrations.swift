@@ -1,4 +1,3 @@
-import CairnCore
 import GRDB
 
 /// The SQLite schema as named, append-only migrations. Never edit one that has shipped: add another.
@@ -280,7 +279,7 @@ enum SQLiteMigrations {
                     -- The token Cairn's own events carry (an unsubscribe link used, a provider's opt-out):
                     -- revoked from birth, with a random hash no secret matches.
                     INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at, revoked_at)
-                    VALUES ('\(SystemEvents.tokenId)', 'cairn', 'system', NULL, randomblob(32), 1, 1, 0, 0);
+                    VALUES ('cairn-system', 'cairn', 'system', NULL, randomblob(32), 1, 1, 0, 0);
                     """
             )
         }

@@ -144,11 +144,6 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage? {
-        guard let message = try await message(messageId: messageId), message.tenant == tenant else { return nil }
-        return message
-    }
-
     public func message(messageId: String) async throws -> OutboxMessage? {
         try await database.pool.read { db in
             try Row.fetchOne(

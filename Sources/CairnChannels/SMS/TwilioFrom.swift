@@ -1,14 +1,14 @@
 /// What a Twilio sender string names, deciding which form field carries it.
-enum TwilioSender: Equatable {
+enum TwilioFrom: Equatable {
     /// A phone number, short code or alphanumeric sender ID: sent as `From`.
     case address(String)
     /// A messaging service SID: sent as `MessagingServiceSid`, Twilio then picks the number.
     case messagingService(String)
 
     init?(_ text: String) {
-        if TwilioSender.isSid(text, prefix: "MG") {
+        if TwilioFrom.isSid(text, prefix: "MG") {
             self = .messagingService(text)
-        } else if TwilioSender.isE164(text) || TwilioSender.isShortCode(text) || TwilioSender.isAlphanumeric(text) {
+        } else if TwilioFrom.isE164(text) || TwilioFrom.isShortCode(text) || TwilioFrom.isAlphanumeric(text) {
             self = .address(text)
         } else {
             return nil

@@ -1,0 +1,215 @@
+import CairnChannels
+import CairnCore
+import CairnStorage
+import CairnTestFixtures
+import Logging
+import MetricsTestKit
+import Synchronization
+import Testing
+
+@testable import CairnPipeline
+
+/// The outbox dispatcher's decisions, on a real store with a scripted sender (the senders
+/// themselves are tested against real peers in CairnChannelsTests and cairnTests).
+@Suite struct OutboxDispatcherTests {
+    let clock = ManualClock(start: EventFixtures.receivedAt)
+
+    /// A sender that answers each attempt with the next scripted outcome (the last one repeats).
+    final class ScriptedSender: ChannelSender, SenderDirectory {
+        private let script: Mutex<[SendOutcome]>
+        private let sent = Mutex<[String]>([])
+
+        init(_ outcomes: [SendOutcome]) {
+            script = Mutex(outcomes)
+        }
+
+        var attempts: [String] { sent.withLock { $0 } }
+
+        func send(_ message: OutboxMessage) async -> SendOutcome {
+            sent.withLock { $0.append(message.messageId) }
+            return script.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+        }
+
+        func sender(for tenant: Tenant, channel: AssetChannel) async -> SenderLookup { .found(self) }
+        func shutdown() async {}
+    }
+
+    func dispatcher(
+        _ stores: CairnStores,
+        _ senders: any SenderDirectory,
+        attempts: Int = 5,
+        metrics: CairnMetrics = .none
+    ) -> OutboxDispatcher {
+        OutboxDispatcher(
+            store: stores.outbox,
+            eventLog: stores.eventLog,
+            senders: senders,
+            clock: clock,
+            settings: OutboxDispatcher.Settings(
+                retry: RetryPolicy(maxAttempts: attempts, baseSeconds: 0),
+                idleInterval: .milliseconds(5)
+            ),
+            metrics: metrics,
+            logger: Logger(label: "outbox")
+        )
+    }
+
+    /// Claims what is due and delivers it, as the run loop does; how many it delivered.
+    @discardableResult
+    func deliverDue(_ dispatcher: OutboxDispatcher, _ stores: CairnStores) async throws -> Int {
+        let claimed = try await stores.outbox.claim(
+            limit: 10,
+            now: clock.now(),
+            leaseUntil: Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + 60_000),
+            skipping: []
+        )
+        for item in claimed { await dispatcher.deliver(item) }
+        return claimed.count
+    }
+
+    func onlyMessage(_ stores: CairnStores) async throws -> OutboxMessage {
+        let messages = try await stores.outbox.messages(tenant: EventFixtures.tenant, filter: MessageFilter())
+        try #require(messages.count == 1)
+        return messages[0]
+    }
+
+    static let busy = MessageError(code: "provider_rejected", message: "Twilio 20429: Too Many Requests")
+    static let invalid = MessageError(code: "provider_rejected", message: "Twilio 21211: not a valid number")
+
+    @Test func aTransientFailureIsRetriedUntilItIsSent() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let sender = ScriptedSender([.transient(Self.busy), .transient(Self.busy), .sent(providerMessageId: "SM1")])
+        let dispatcher = dispatcher(stores, sender)
+        #expect(try await deliverDue(dispatcher, stores) == 1)
+        let waiting = try await onlyMessage(stores)
+        #expect(waiting.status == .queued)
+        #expect(waiting.error == Self.busy, "the last error shows while it waits")
+        try await deliverDue(dispatcher, stores)
+        try await deliverDue(dispatcher, stores)
+        let sent = try await onlyMessage(stores)
+        #expect(sent.status == .sent)
+        #expect(sent.attempts == 3)
+        #expect(sent.providerMessageId == "SM1")
+        #expect(sender.attempts.count == 3)
+    }
+
+    @Test func aPermanentRefusalFailsAfterOneAttempt() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let sender = ScriptedSender([.permanent(Self.invalid, withdrawsConsent: false)])
+        let dispatcher = dispatcher(stores, sender)
+        try await deliverDue(dispatcher, stores)
+        #expect(try await deliverDue(dispatcher, stores) == 0, "nothing is left to try")
+        let failed = try await onlyMessage(stores)
+        #expect(failed.status == .failed)
+        #expect(failed.attempts == 1)
+        #expect(failed.error == Self.invalid)
+    }
+
+    @Test func theLastTransientFailureLeavesTheMessageDead() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let dispatcher = dispatcher(stores, ScriptedSender([.transient(Self.busy)]), attempts: 3)
+        for _ in 0..<5 { try await deliverDue(dispatcher, stores) }
+        let dead = try await onlyMessage(stores)
+        #expect(dead.status == .dead)
+        #expect(dead.attempts == 3)
+        #expect(dead.error == Self.busy)
+    }
+
+    @Test func consentWithdrawnBeforeTheMessageLeavesStopsIt() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let token = try await EventFixtures.token(in: stores, at: clock.now())
+        let unsubscribe = EventFixtures.entry(
+            .identify,
+            token: token,
+            userId: "u1",
+            traits: ["marketingPreferences": ["channels": [["channel": "sms", "subscribed": false]]]],
+            receivedAt: clock.now()
+        )
+        try await stores.eventLog.append([unsubscribe])
+        try await EventFixtures.processAll(stores, at: clock.now())
+        let sender = ScriptedSender([.sent(providerMessageId: "SM1")])
+        try await deliverDue(dispatcher(stores, sender), stores)
+        let stopped = try await onlyMessage(stores)
+        #expect(stopped.status == .failed)
+        #expect(stopped.error?.code == "channel_not_subscribed")
+        #expect(sender.attempts.isEmpty, "the provider never saw it")
+    }
+
+    @Test func aProvidersOptOutWithdrawsTheCustomersConsent() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, count: 2, at: clock.now())
+        let optedOut = MessageError(code: "provider_rejected", message: "Twilio 21610: unsubscribed recipient")
+        let sender = ScriptedSender([.permanent(optedOut, withdrawsConsent: true), .sent(providerMessageId: "SM2")])
+        let dispatcher = dispatcher(stores, sender)
+        let claimed = try await stores.outbox.claim(
+            limit: 1,
+            now: clock.now(),
+            leaseUntil: Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + 60_000),
+            skipping: []
+        )
+        await dispatcher.deliver(try #require(claimed.first))
+        // The withdrawal is an identify in the log; once processed, the second message is stopped.
+        try await EventFixtures.processAll(stores, at: clock.now())
+        let profile = try #require(try await stores.profiles.profile(userId: "u1", tenant: EventFixtures.tenant))
+        #expect(profile.consent["sms"]?.subscribed == false)
+        try await deliverDue(dispatcher, stores)
+        let messages = try await stores.outbox.messages(tenant: EventFixtures.tenant, filter: MessageFilter())
+        #expect(Set(messages.map { $0.error?.code }) == ["provider_rejected", "channel_not_subscribed"])
+        #expect(sender.attempts.count == 1)
+    }
+
+    @Test func theRunningServiceSendsAndReportsTheOutboxDepth() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, count: 3, at: clock.now())
+        let metrics = TestMetrics()
+        let sender = ScriptedSender([.sent(providerMessageId: "SM")])
+        let dispatcher = dispatcher(stores, sender, metrics: CairnMetrics(factory: metrics))
+        let running = Task { try await dispatcher.run() }
+        for _ in 0..<500 where try await stores.outbox.depth() > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        running.cancel()
+        _ = await running.result
+        #expect(try await stores.outbox.depth() == 0)
+        #expect(sender.attempts.count == 3)
+        #expect(try metrics.expectGauge("cairn_outbox_depth").lastValue == 3, "read before the first claim")
+        #expect(
+            metrics.counterTotal(label: "cairn_messages_total", dimensions: [("channel", "sms"), ("outcome", "sent")])
+                == 3
+        )
+    }
+
+    @Test func theProcessorWakesAnIdleDispatcherWhenItQueuesMessages() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let wake = WakeSignal()
+        let sender = ScriptedSender([.sent(providerMessageId: "SM")])
+        // Idle for a minute unless woken: only the processor's ring can make it send within the test.
+        let dispatcher = OutboxDispatcher(
+            store: stores.outbox,
+            eventLog: stores.eventLog,
+            senders: sender,
+            clock: clock,
+            settings: OutboxDispatcher.Settings(idleInterval: .seconds(60)),
+            wake: wake,
+            logger: Logger(label: "outbox")
+        )
+        let running = Task { try await dispatcher.run() }
+        for _ in 0..<500 where wake.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(wake.waiting == 1, "the dispatcher is idle before the processor queues anything")
+        try await SendFixtures.queueSMS(in: stores, count: 2, at: clock.now(), processed: false)
+        let processor = EventProcessor(
+            store: stores.processing,
+            clock: clock,
+            sends: SendFixtures.smsContext,
+            messagesQueued: wake,
+            logger: Logger(label: "processor")
+        )
+        #expect(try await processor.processBatch() == 3)
+        for _ in 0..<500 where sender.attempts.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        running.cancel()
+        _ = await running.result
+        #expect(sender.attempts.count == 2)
+    }
+}

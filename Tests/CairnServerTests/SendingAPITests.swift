@@ -1,0 +1,245 @@
+import CairnChannels
+import CairnCore
+import CairnServer
+import CairnStorage
+import CairnTestFixtures
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// What sends add to the HTTP surfaces, through the router: brand channels (sealed, masked),
+/// messages in the admin API and on the event status, Twilio's signed receipts, unsubscribe links.
+@Suite struct SendingAPITests {
+    static let brand = "/admin/v1/brands/hea/hea/HEA"
+    static let twilioToken = "twilio-secret-token"
+    static let twilioSid = "AC" + String(repeating: "a", count: 32)
+    static let publicURL = "https://cairn.example.com"
+
+    func adminToken(_ app: TestApp) async throws -> String {
+        let (record, secret) = AdminTokenRecord.issue(name: "ops", now: app.clock.now())
+        try await app.stores.adminTokens.insert(record)
+        return secret.text
+    }
+
+    /// An app with a secret key, Cairn's public URL (given with a trailing slash) and a default
+    /// Twilio account (at a closed local port).
+    func sendingApp(key: SecretKey? = .generate()) async throws -> TestApp {
+        let twilio = try ProviderSettings(
+            json: [
+                "provider": "twilio", "accountSid": .string(Self.twilioSid), "authToken": .string(Self.twilioToken),
+                "from": "+15005550006", "baseUrl": "http://127.0.0.1:9",
+            ],
+            channel: .sms
+        )
+        return try await TestApp { configuration in
+            configuration.sending.secretKey = key
+            configuration.sending.publicURL = Self.publicURL + "/"
+            configuration.sending.defaultProviders = [twilio]
+            // Messages stay where the tests put them: no sender runs here.
+            configuration.sending.enabled = false
+        }
+    }
+
+    @Test func aBrandsProviderIsSealedAndShownMasked() async throws {
+        let app = try await sendingApp()
+        let admin = try await adminToken(app)
+        let secret = "smtp-password-123"
+        let answers = try await app.test { client in
+            (
+                put: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/email",
+                    token: admin,
+                    body:
+                        #"{"provider":"smtp","url":"smtps://mailer:\#(secret)@mail.example.com","from":"Shop <s@example.com>"}"#
+                ),
+                list: try await client.admin(.get, Self.brand + "/channels", token: admin),
+                wrongProvider: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/sms",
+                    token: admin,
+                    body: #"{"provider":"sendgrid"}"#
+                ),
+                noToken: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/sms",
+                    token: admin,
+                    body: #"{"provider":"twilio","accountSid":"\#(Self.twilioSid)","from":"+15005550006"}"#
+                ),
+                unknownChannel: try await client.admin(.put, Self.brand + "/channels/fax", token: admin, body: "{}"),
+                removed: try await client.admin(.delete, Self.brand + "/channels/email", token: admin),
+                removedAgain: try await client.admin(.delete, Self.brand + "/channels/email", token: admin)
+            )
+        }
+        #expect(answers.put.status == .ok)
+        #expect(answers.put.json["channel"]?["settings"]?["url"] == "smtps://mailer:***@mail.example.com:465")
+        let channels = try #require(answers.list.json["channels"]?.arrayValue)
+        #expect(channels.map { $0["source"] } == ["brand", "default"])
+        #expect(channels[1]["settings"]?["authToken"] == "********")
+        for answer in [answers.put, answers.list] {
+            let text = String(decoding: answer.json.encoded(), as: UTF8.self)
+            #expect(!text.contains(secret) && !text.contains(Self.twilioToken), "no secret is ever answered")
+        }
+        #expect(answers.wrongProvider.status == .badRequest)
+        #expect(answers.wrongProvider.code == "invalid_provider")
+        #expect(answers.wrongProvider.message == "The sms channel's provider must be \"twilio\".")
+        #expect(answers.noToken.code == "invalid_provider")
+        #expect(answers.noToken.message == "A twilio provider needs authToken.")
+        #expect(answers.unknownChannel.status == .notFound)
+        #expect(answers.unknownChannel.code == "channel_not_found")
+        #expect(answers.removed.status == .ok)
+        #expect(answers.removedAgain.status == .notFound)
+    }
+
+    @Test func theSealedSettingsHoldNoSecretInTheClear() async throws {
+        let app = try await sendingApp()
+        let admin = try await adminToken(app)
+        _ = try await app.test { client in
+            try await client.admin(
+                .put,
+                Self.brand + "/channels/sms",
+                token: admin,
+                body:
+                    #"{"provider":"twilio","accountSid":"\#(Self.twilioSid)","authToken":"brand-token-77","from":"+15005550006"}"#
+            )
+        }
+        let record = try #require(try await app.stores.channels.channel(tenant: TestApp.tenant, channel: .sms))
+        #expect(!String(decoding: record.sealedSettings, as: UTF8.self).contains("brand-token-77"))
+        #expect(record.summary["authToken"] == "********")
+    }
+
+    @Test func withoutASecretKeyABrandCannotStoreAProvider() async throws {
+        let app = try await sendingApp(key: nil)
+        let admin = try await adminToken(app)
+        let answer = try await app.test { client in
+            try await client.admin(
+                .put,
+                Self.brand + "/channels/sms",
+                token: admin,
+                body: #"{"provider":"twilio","accountSid":"\#(Self.twilioSid)","authToken":"t","from":"+15005550006"}"#
+            )
+        }
+        #expect(answer.status == .conflict)
+        #expect(answer.code == "secret_key_missing")
+    }
+
+    @Test func messagesShowOnTheEventAndInTheAdminAPI() async throws {
+        let app = try await sendingApp()
+        let admin = try await adminToken(app)
+        let token = try await app.token()
+        let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
+        let message = try #require(try await app.stores.outbox.messages(eventId: eventId).first)
+        let answers = try await app.test { client in
+            (
+                status: try await client.get("\(TestApp.base)/events/\(eventId)", token: token),
+                list: try await client.admin(.get, Self.brand + "/messages?channel=sms&userId=u1", token: admin),
+                sent: try await client.admin(.get, Self.brand + "/messages?status=sent", token: admin),
+                badStatus: try await client.admin(.get, Self.brand + "/messages?status=lost", token: admin),
+                badLimit: try await client.admin(.get, Self.brand + "/messages?limit=0", token: admin),
+                one: try await client.admin(.get, Self.brand + "/messages/\(message.messageId)", token: admin),
+                otherBrand: try await client.admin(
+                    .get,
+                    "/admin/v1/brands/hea/hea/OTHER/messages/\(message.messageId)",
+                    token: admin
+                )
+            )
+        }
+        let shown = try #require(answers.status.json["messages"]?.arrayValue?.first)
+        #expect(shown["messageId"] == .string(message.messageId))
+        #expect(shown["status"] == "queued")
+        #expect(shown["to"] == "+447700900123")
+        #expect(shown["content"] == nil, "the event status does not carry the rendered content")
+        #expect(answers.list.json["messages"]?.arrayValue?.count == 1)
+        #expect(answers.sent.json["messages"] == [])
+        #expect(answers.badStatus.status == .badRequest)
+        #expect(answers.badStatus.code == "invalid_status")
+        #expect(answers.badLimit.code == "invalid_limit")
+        #expect(answers.one.json["message"]?["content"]?["body"] == "Hi Ada, booking B0")
+        #expect(answers.otherBrand.status == .notFound)
+        #expect(answers.otherBrand.code == "message_not_found")
+    }
+
+    @Test func aTwilioReceiptCountsOnlyWithTwiliosSignature() async throws {
+        let app = try await sendingApp()
+        let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
+        let message = try #require(try await app.stores.outbox.messages(eventId: eventId).first)
+        let now = app.clock.now()
+        _ = try await app.stores.outbox.claim(limit: 1, now: now, leaseUntil: now, skipping: [])
+        _ = try await app.stores.outbox.record(
+            .sent(providerMessageId: "SM1"),
+            messageId: message.messageId,
+            attempt: 1,
+            at: now
+        )
+        let path = "/webhooks/twilio/\(message.messageId)"
+        let form = [("MessageSid", "SM1"), ("MessageStatus", "delivered"), ("AccountSid", Self.twilioSid)]
+        let body = form.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let good = TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: Self.twilioToken)
+        let bad = TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: "someone-else")
+        let answers = try await app.test { client in
+            (
+                forged: try await client.post(path, token: nil, body: body, headers: [.twilioSignature: bad]),
+                unsigned: try await client.post(path, token: nil, body: body),
+                unknown: try await client.post(
+                    "/webhooks/twilio/nope",
+                    token: nil,
+                    body: body,
+                    headers: [.twilioSignature: good]
+                ),
+                signed: try await client.post(path, token: nil, body: body, headers: [.twilioSignature: good])
+            )
+        }
+        #expect(answers.forged.status == .forbidden)
+        #expect(answers.forged.code == "invalid_signature")
+        #expect(answers.unsigned.status == .forbidden)
+        #expect(answers.unknown.status == .notFound)
+        #expect(answers.signed.status == .noContent)
+        #expect(try await app.stores.outbox.message(messageId: message.messageId)?.status == .delivered)
+    }
+
+    @Test func anUnsubscribeLinkWithdrawsConsentWithoutALogin() async throws {
+        let key = SecretKey.generate()
+        let app = try await sendingApp(key: key)
+        try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
+        let customer = try #require(try await app.stores.profiles.profile(userId: "u1", tenant: TestApp.tenant))
+        let link =
+            "/u/"
+            + UnsubscribeSigner(key: key).token(
+                for: UnsubscribeToken(tenant: TestApp.tenant, customerId: customer.customerId, channel: .sms)
+            )
+        let forged =
+            "/u/"
+            + UnsubscribeSigner(key: .generate()).token(
+                for: UnsubscribeToken(tenant: TestApp.tenant, customerId: customer.customerId, channel: .sms)
+            )
+        let answers = try await app.test { client in
+            (
+                page: try await client.get(link, token: nil),
+                forged: try await client.post(forged, token: nil, body: "List-Unsubscribe=One-Click", contentType: nil),
+                done: try await client.post(link, token: nil, body: "List-Unsubscribe=One-Click", contentType: nil)
+            )
+        }
+        #expect(answers.page.status == .ok)
+        #expect(answers.page.json.stringValue?.contains(#"<form method="post">"#) == true)
+        #expect(answers.forged.status == .notFound)
+        #expect(answers.done.status == .ok)
+        try await app.processAll()
+        let after = try #require(try await app.stores.profiles.profile(userId: "u1", tenant: TestApp.tenant))
+        #expect(after.consent["sms"]?.subscribed == false)
+        let timeline = try await app.stores.profiles.timeline(
+            customerId: after.customerId,
+            tenant: TestApp.tenant,
+            from: 0,
+            size: 10
+        )
+        #expect(timeline.first?.entry.tokenId == SystemEvents.tokenId, "the change is on the timeline")
+    }
+}
+
+extension HTTPField.Name {
+    // A valid header name written out: the initializer fails only for invalid ones.
+    // swift-format-ignore: NeverForceUnwrap
+    static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
+}

@@ -71,11 +71,15 @@ public final class EmailSender: ChannelSender {
         )
     }
 
+    /// A reply from the server is the provider rejecting; without one, the server could not be
+    /// reached or did not answer (transient), or the settings cannot work (permanent: TLS, AUTH).
     static func outcome(of error: SMTPError) -> SendOutcome {
-        let detail = MessageError.providerRejected("SMTP: \(error.message)")
-        switch error.kind {
-        case .permanent: return .permanent(detail, withdrawsConsent: false)
-        case .transient, .unknownOutcome: return .transient(detail)
+        let text = "SMTP: \(error.message)"
+        switch (error.kind, error.replyCode) {
+        case (.permanent, .some): return .permanent(.providerRejected(text), withdrawsConsent: false)
+        case (.permanent, nil): return .permanent(.providerMisconfigured(text), withdrawsConsent: false)
+        case (.transient, .some): return .transient(.providerRejected(text))
+        case (.transient, nil), (.unknownOutcome, _): return .transient(.providerUnavailable(text))
         }
     }
 

@@ -28,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.processorWorkers)) var processorWorkers: Int?
     @Option(help: help(Settings.metricsToken)) var metricsToken: String?
     @Option(help: help(Settings.logLevel)) var logLevel: String?
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.outbox.helpText)) var outbox: Bool?
     @Option(help: help(Settings.publicURL)) var publicUrl: String?
     @Option(help: help(Settings.secretKey)) var secretKey: String?
     @Option(help: help(Settings.smtpURL)) var smtpUrl: String?
@@ -99,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let messageIdWindow { flags[Settings.messageIdWindow] = .int(messageIdWindow) }
         if let processor { flags[Settings.processor] = .bool(processor) }
         if let processorWorkers { flags[Settings.processorWorkers] = .int(processorWorkers) }
+        if let outbox { flags[Settings.outbox] = .bool(outbox) }
         if let metricsToken { flags[Settings.metricsToken] = .string(metricsToken) }
         if let logLevel { flags[Settings.logLevel] = .string(logLevel) }
         let texts: [(Setting, String?)] = [

@@ -3,12 +3,13 @@
 
     smtp_sink.py --port P --spool DIR [--tls-cert C --tls-key K] [--auth USER:PASS]
                  [--implicit-tls] [--require-starttls] [--smtputf8] [--auth-without-tls]
-                 [--no-pipelining] [--close-after-each] [--rset-421] [--exit-on-stdin-eof]
+                 [--no-pipelining] [--close-after-each] [--rset-421] [--exit-on-stdin-eof] [--discard]
 
 Prints "ready <port>" once listening (port 0 picks a free one). Each accepted message is written
 to DIR/<recipient, lower-cased>/<n>.eml, with DIR/<recipient>/<n>.json beside it: the envelope
 (mail_from, rcpt_tos, mail_options, rcpt_options), was_tls, auth_login and connection (a serial
-number per TCP connection, so tests can count connections).
+number per TCP connection, so tests can count connections). With --discard (for benchmarks) it
+keeps nothing: every message is accepted and dropped.
 
 The recipient's local part forces outcomes:
     tempfail-*@…  451 4.3.0 at RCPT          reject-*@…    550 5.1.1 at RCPT
@@ -93,6 +94,8 @@ class Sink:
             return "554 5.6.0 sink: message content rejected"
         if any(local.startswith("slow-") for local in locals_):
             await asyncio.sleep(3)
+        if self.options.discard:
+            return f"250 2.0.0 Ok: queued as SINK{next(self.queue_ids)}"
         auth_data = session.auth_data
         login = getattr(auth_data, "login", None)
         side = {
@@ -157,6 +160,7 @@ async def main():
     parser.add_argument("--close-after-each", action="store_true")
     parser.add_argument("--rset-421", action="store_true")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
+    parser.add_argument("--discard", action="store_true")
     options = parser.parse_args()
 
     tls = None

@@ -86,6 +86,37 @@ import Testing
         }
     }
 
+    @Test func aNodeWithoutTheOutboxQueuesMessagesForAnotherToSend() async throws {
+        try await TestPeer.with("smtp_sink.py", MailScenario.sinkArguments(port: 0)) { sink in
+            let database =
+                "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("no-outbox.sqlite").path)
+            let quiet = try await MailScenario.start(
+                database: database,
+                smtpPort: sink.port,
+                extraArguments: ["--no-outbox"]
+            )
+            let ids = try await quiet.queue(["ada@example.org"])
+            let eventId = try #require(ids["ada@example.org"])
+            let queued = try await quiet.waitForMessage(eventId) { $0["status"] == "queued" }
+            #expect(queued["attempts"] == 0)
+            // Longer than an idle outbox waits before it looks again: still nothing sent.
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await quiet.message(eventId)["status"] == "queued")
+            #expect(sink.files(containing: "ada@example.org/").isEmpty)
+            #expect(await quiet.server.stop() == 0)
+
+            let sender = try await MailScenario.start(
+                database: database,
+                smtpPort: sink.port,
+                token: quiet.token,
+                admin: quiet.admin
+            )
+            _ = try await sender.waitForMessage(eventId) { $0["status"] == "sent" }
+            #expect(sink.files(containing: "ada@example.org/").count == 2, "the message and its envelope")
+            #expect(await sender.server.stop() == 0)
+        }
+    }
+
     @Test(
         .enabled(if: PostgresServeTests.server != nil || PostgresServeTests.required, "CAIRN_TEST_POSTGRES is not set")
     )

@@ -95,8 +95,18 @@ extension Settings {
         defaultText: "900"
     )
 
+    static let outbox = Setting(
+        key: "sending.enabled",
+        flag: "outbox",
+        environment: "CAIRN_OUTBOX",
+        valueName: "on|off",
+        help: "Send what the outbox holds from this node (--no-outbox: queue messages but leave sending to "
+            + "other nodes).",
+        defaultText: "on"
+    )
+
     static let sending = [
-        publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
+        outbox, publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
         sendAttempts, sendRetryBase, sendLease,
     ]
 }

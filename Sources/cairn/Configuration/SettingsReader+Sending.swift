@@ -6,6 +6,7 @@ import CairnServer
 extension SettingsReader {
     func sending() async throws -> SendingSettings {
         var sending = SendingSettings()
+        if let enabled = try await switchValue(Settings.outbox) { sending.enabled = enabled }
         if let url = try await string(Settings.publicURL), !url.isEmpty {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw CLIError("\(source(of: Settings.publicURL)) must be an http:// or https:// URL.")

@@ -8,12 +8,17 @@
 #   scripts/bench.sh                 # 10 s per phase
 #   BENCH_SECONDS=30 scripts/bench.sh
 #   scripts/bench.sh --database postgres://user@host:port/db   # PostgreSQL beside SQLite, 2 nodes beside 1
+#   scripts/bench.sh --sends         # only the sends benchmark (scripts/bench-sends.sh), which also runs last
 #   BENCH_BINARY=/path/to/cairn scripts/bench.sh               # a cairn built elsewhere (another commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--database" ]; then
     exec scripts/bench-postgres.sh "${2:?--database needs a postgres:// URL}"
+fi
+
+if [ "${1:-}" = "--sends" ]; then
+    exec scripts/bench-sends.sh
 fi
 
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
@@ -156,3 +161,6 @@ printf '  %-34s %12s ms (target p99 <= 1000)\n' "ack -> processed lag p50 / p99"
 printf '  %-34s %12s   (target >= 20000; %s events from a cold start)\n' "processor events/s (backlog)" "$processor_rate" "$backlog"
 printf '  %-34s %12s\n' "non-2xx or socket errors" \
     "$(( $(field errors "$health") + $(field errors "$track") + $(field errors "$batch") + $(field errors "$segment") + $(field errors "$track_live") ))"
+
+echo
+BENCH_BINARY="$BIN" scripts/bench-sends.sh

@@ -19,6 +19,10 @@ public protocol OutboxStore: Sendable {
     /// changed) when that claim is no longer the message's (its lease ended and it was claimed
     /// again, or it was recorded already).
     func record(_ outcome: DeliveryRecord, messageId: String, attempt: Int, at time: Timestamp) async throws -> Bool
+    /// Extends the leases of claims whose sends are still under way, so that a send slower than
+    /// a lease is not claimed again meanwhile; a claim that is no longer the message's is left
+    /// alone. How many leases were extended.
+    func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int
     /// A provider's receipt for a sent message: `delivered`, or `failed` with the provider's
     /// error. False when there is no such message or it is not `sent` (or `delivered`, for a
     /// late failure report).
@@ -50,6 +54,17 @@ public struct ClaimedMessage: Sendable {
     public init(message: OutboxMessage, consent: [String: ChannelConsent]?) {
         self.message = message
         self.consent = consent
+    }
+}
+
+/// One attempt at a message, as a sender holds it: the claim that made it `sending`.
+public struct MessageClaim: Sendable, Hashable {
+    public var messageId: String
+    public var attempt: Int
+
+    public init(messageId: String, attempt: Int) {
+        self.messageId = messageId
+        self.attempt = attempt
     }
 }
 

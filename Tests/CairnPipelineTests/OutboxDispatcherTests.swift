@@ -212,4 +212,107 @@ import Testing
         _ = await running.result
         #expect(sender.attempts.count == 2)
     }
+
+    @Test func theLeaseOfASendUnderWayIsRenewedSoNoOtherNodeClaimsIt() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let store = RenewalWatchingStore(stores.outbox)
+        let sender = HoldingSender()
+        let dispatcher = OutboxDispatcher(
+            store: store,
+            eventLog: stores.eventLog,
+            senders: sender,
+            clock: clock,
+            settings: OutboxDispatcher.Settings(lease: .milliseconds(300), idleInterval: .milliseconds(5)),
+            logger: Logger(label: "outbox")
+        )
+        let running = Task { try await dispatcher.run() }
+        for _ in 0..<500 where !sender.isHolding { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(sender.isHolding)
+        // Time passes in steps shorter than the lease, twice past the first lease's end; each
+        // step, the dispatcher renews the lease from the new now.
+        for _ in 0..<2 {
+            clock.advance(by: .milliseconds(200))
+            let wanted = clock.now().millisecondsSinceEpoch + 300
+            for _ in 0..<500 where store.renewedUntil < wanted { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(store.renewedUntil >= wanted)
+        }
+        let other = try await stores.outbox.claim(
+            limit: 10,
+            now: clock.now(),
+            leaseUntil: clock.now().adding(.seconds(60)),
+            skipping: []
+        )
+        #expect(other.isEmpty, "another node does not claim a message whose send is under way")
+        sender.release()
+        for _ in 0..<500 where try await onlyMessage(stores).status != .sent {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        running.cancel()
+        _ = await running.result
+        let sent = try await onlyMessage(stores)
+        #expect(sent.status == .sent)
+        #expect(sent.attempts == 1)
+    }
+}
+
+/// A sender whose sends wait until the test releases them.
+final class HoldingSender: ChannelSender, SenderDirectory {
+    private let state = Mutex((holding: false, released: false))
+
+    var isHolding: Bool { state.withLock { $0.holding } }
+    func release() { state.withLock { $0.released = true } }
+
+    func send(_ message: OutboxMessage) async -> SendOutcome {
+        state.withLock { $0.holding = true }
+        while !state.withLock({ $0.released }) { try? await Task.sleep(for: .milliseconds(5)) }
+        return .sent(providerMessageId: "SM-held")
+    }
+
+    func sender(for tenant: Tenant, channel: AssetChannel) async -> SenderLookup { .found(self) }
+    func shutdown() async {}
+}
+
+/// An outbox store that notes the latest lease it renewed (a real store underneath).
+final class RenewalWatchingStore: OutboxStore {
+    private let inner: any OutboxStore
+    private let latest = Mutex<Int64>(0)
+
+    init(_ inner: any OutboxStore) { self.inner = inner }
+
+    var renewedUntil: Int64 { latest.withLock { $0 } }
+
+    func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int {
+        let renewed = try await inner.renewLeases(claims, until: until)
+        if renewed > 0 { latest.withLock { $0 = max($0, until.millisecondsSinceEpoch) } }
+        return renewed
+    }
+
+    func claim(
+        limit: Int,
+        now: Timestamp,
+        leaseUntil: Timestamp,
+        skipping: Set<Tenant>
+    ) async throws
+        -> [ClaimedMessage]
+    {
+        try await inner.claim(limit: limit, now: now, leaseUntil: leaseUntil, skipping: skipping)
+    }
+
+    func record(_ outcome: DeliveryRecord, messageId: String, attempt: Int, at time: Timestamp) async throws -> Bool {
+        try await inner.record(outcome, messageId: messageId, attempt: attempt, at: time)
+    }
+
+    func receipt(messageId: String, delivered: Bool, error: MessageError?, at time: Timestamp) async throws -> Bool {
+        try await inner.receipt(messageId: messageId, delivered: delivered, error: error, at: time)
+    }
+
+    func messages(eventId: EventID) async throws -> [OutboxMessage] { try await inner.messages(eventId: eventId) }
+
+    func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage] {
+        try await inner.messages(tenant: tenant, filter: filter)
+    }
+
+    func message(messageId: String) async throws -> OutboxMessage? { try await inner.message(messageId: messageId) }
+    func depth() async throws -> Int { try await inner.depth() }
 }

@@ -38,6 +38,29 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func aRenewedLeaseKeepsAMessageFromBeingClaimedAgain(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        _ = try await arrange(stores, count: 2)
+        let claimed = try await stores.outbox.claim(limit: 2, now: later(1), leaseUntil: later(1000), skipping: [])
+        try #require(claimed.count == 2)
+        let kept = MessageClaim(messageId: claimed[0].message.messageId, attempt: 1)
+        let wrongAttempt = MessageClaim(messageId: claimed[1].message.messageId, attempt: 7)
+        #expect(try await stores.outbox.renewLeases([kept, wrongAttempt], until: later(5000)) == 1)
+        // At the first lease's end only the message whose lease was not renewed is claimed again.
+        let again = try await stores.outbox.claim(limit: 10, now: later(1000), leaseUntil: later(10000), skipping: [])
+        #expect(again.map(\.message.messageId) == [claimed[1].message.messageId])
+        // A claim that is no longer the message's renews nothing.
+        let stale = MessageClaim(messageId: claimed[1].message.messageId, attempt: 1)
+        #expect(try await stores.outbox.renewLeases([stale], until: later(9000)) == 0)
+        #expect(try await stores.outbox.renewLeases([], until: later(9000)) == 0)
+        #expect(
+            try await stores.outbox.claim(limit: 10, now: later(4999), leaseUntil: later(6000), skipping: []).isEmpty
+        )
+        let last = try await stores.outbox.claim(limit: 10, now: later(5000), leaseUntil: later(6000), skipping: [])
+        #expect(last.map(\.message.messageId) == [kept.messageId])
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aMessageIsClaimedOnceUntilItsLeaseEnds(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await arrange(stores, count: 3)

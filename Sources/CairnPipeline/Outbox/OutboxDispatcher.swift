@@ -14,7 +14,8 @@ import Synchronization
 public final class OutboxDispatcher: Service, Sendable {
     public struct Settings: Sendable {
         public var retry: RetryPolicy
-        /// How long a claim holds a message; a sender that dies leaves it to be sent again after this.
+        /// How long a claim holds a message; a sender that dies leaves it to be sent again after
+        /// this. Leases of sends under way are renewed every third of it.
         public var lease: Duration
         public var concurrency: Int
         public var perBrand: Int
@@ -24,7 +25,7 @@ public final class OutboxDispatcher: Service, Sendable {
 
         public init(
             retry: RetryPolicy = RetryPolicy(),
-            lease: Duration = .seconds(15 * 60),
+            lease: Duration = .seconds(120),
             concurrency: Int = 64,
             perBrand: Int = 16,
             idleInterval: Duration = .seconds(1)
@@ -46,6 +47,8 @@ public final class OutboxDispatcher: Service, Sendable {
     private let metrics: CairnMetrics
     private let logger: Logger
     private let inFlight = Mutex<[Tenant: Int]>([:])
+    /// The claims whose sends are under way, whose leases are renewed until they end.
+    private let underWay = Mutex<Set<MessageClaim>>([])
 
     public init(
         store: any OutboxStore,
@@ -68,6 +71,7 @@ public final class OutboxDispatcher: Service, Sendable {
     }
 
     public func run() async throws {
+        let renewal = Task { await self.renewLeases() }
         await withDiscardingTaskGroup { group in
             var depthReadAt = -Double.infinity
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
@@ -98,9 +102,12 @@ public final class OutboxDispatcher: Service, Sendable {
                 }
                 for item in claimed {
                     let tenant = item.message.tenant
+                    let claim = MessageClaim(messageId: item.message.messageId, attempt: item.message.attempts)
                     inFlight.withLock { $0[tenant, default: 0] += 1 }
+                    underWay.withLock { _ = $0.insert(claim) }
                     group.addTask {
                         await self.deliver(item)
+                        self.underWay.withLock { _ = $0.remove(claim) }
                         self.inFlight.withLock { counts in
                             counts[tenant, default: 1] -= 1
                             if counts[tenant] == 0 { counts[tenant] = nil }
@@ -111,7 +118,24 @@ public final class OutboxDispatcher: Service, Sendable {
                 if claimed.count < limit || limit == 0 { await wake.wait(upTo: settings.idleInterval) }
             }
         }
+        renewal.cancel()
         await senders.shutdown()
+    }
+
+    /// Every third of a lease, extends the leases of the sends under way: a send slower than a
+    /// lease (a slow provider, a wait for a pooled connection) is not claimed again meanwhile.
+    private func renewLeases() async {
+        let interval = settings.lease / 3
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let claims = Array(underWay.withLock { $0 })
+            guard !claims.isEmpty, !Task.isCancelled else { continue }
+            do {
+                _ = try await store.renewLeases(claims, until: clock.now().adding(settings.lease))
+            } catch {
+                logger.error("renewing the leases of sends under way failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Sends one claimed message and records what came of it.

@@ -95,7 +95,7 @@ public struct SendingSettings: Sendable {
     /// Attempts before a message is dead, and the backoff between them.
     public var retry = RetryPolicy()
     /// How long a sender's claim on a message lasts: after a crash, the message is sent again once it ends.
-    public var lease: Duration = .seconds(15 * 60)
+    public var lease: Duration = .seconds(120)
     /// Messages in flight at once on this node, and at most of one brand.
     public var concurrency = 64
     public var perBrand = 16

@@ -22,21 +22,39 @@ public struct PostgresOutboxStore: OutboxStore {
         let (nowMillis, lease) = (now.millisecondsSinceEpoch, leaseUntil.millisecondsSinceEpoch)
         let logger = database.logger
         return try await database.transaction { connection in
-            let messages = try await connection.query(
+            // Messages whose lease ended first, then queued ones in the order they fell due: each
+            // a walk of its own partial index that stops at the limit.
+            var messages = try await connection.query(
                 """
                 UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = \(lease),
                     updated_at = \(nowMillis)
                 WHERE id IN (
                     SELECT id FROM messages
-                    WHERE ((status = 'queued' AND next_attempt_at <= \(nowMillis))
-                            OR (status = 'sending' AND lease_until <= \(nowMillis)))
+                    WHERE status = 'sending' AND lease_until <= \(nowMillis)
                         AND NOT (client_id || chr(31) || account_id || chr(31) || brand_id = ANY(\(skipped)))
-                    ORDER BY next_attempt_at LIMIT \(limit)
+                    ORDER BY lease_until LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: PostgresMessageRows.columns)
                 """,
                 logger: logger
-            ).collect().map(PostgresMessageRows.decode).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+            ).collect().map(PostgresMessageRows.decode)
+            if messages.count < limit {
+                messages += try await connection.query(
+                    """
+                    UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = \(lease),
+                        updated_at = \(nowMillis)
+                    WHERE id IN (
+                        SELECT id FROM messages
+                        WHERE status = 'queued' AND next_attempt_at <= \(nowMillis)
+                            AND NOT (client_id || chr(31) || account_id || chr(31) || brand_id = ANY(\(skipped)))
+                        ORDER BY next_attempt_at LIMIT \(limit - messages.count)
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING \(unescaped: PostgresMessageRows.columns)
+                    """,
+                    logger: logger
+                ).collect().map(PostgresMessageRows.decode)
+            }
+            messages.sort { $0.nextAttemptAt < $1.nextAttemptAt }
             guard !messages.isEmpty else { return [] }
             let customerIds = Array(Set(messages.map(\.customerId)))
             var consent: [String: [String: ChannelConsent]] = [:]
@@ -72,6 +90,21 @@ public struct PostgresOutboxStore: OutboxStore {
             """
         )
         return rows.count == 1
+    }
+
+    public func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int {
+        guard !claims.isEmpty else { return 0 }
+        let ids = claims.map(\.messageId)
+        let attempts = claims.map(\.attempt)
+        let rows = try await database.query(
+            """
+            UPDATE messages AS m SET lease_until = \(until.millisecondsSinceEpoch)
+            FROM unnest(\(ids), \(attempts)) AS c(id, attempt)
+            WHERE m.id = c.id AND m.status = 'sending' AND m.attempts = c.attempt
+            RETURNING m.id
+            """
+        )
+        return rows.count
     }
 
     public func receipt(

@@ -26,20 +26,23 @@ public struct SQLiteOutboxStore: OutboxStore {
                 ? ""
                 : "AND client_id || char(31) || account_id || char(31) || brand_id NOT IN (\(databaseQuestionMarks(count: skipped.count)))"
             let nowMillis = now.millisecondsSinceEpoch
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
-                    WHERE id IN (
-                        SELECT id FROM messages
-                        WHERE ((status = 'queued' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
-                            \(exclusion)
-                        ORDER BY next_attempt_at LIMIT ?)
-                    RETURNING \(SQLiteMessageRows.columns)
-                    """,
-                arguments: StatementArguments([leaseUntil.millisecondsSinceEpoch, nowMillis, nowMillis, nowMillis])
-                    + StatementArguments(skipped) + [limit]
-            )
+            // Messages whose lease ended first, then queued ones in the order they fell due: each
+            // a walk of its own partial index that stops at the limit (one query with OR would
+            // sort every due message for each claim).
+            var rows: [Row] = []
+            for (condition, order) in Self.claimable where rows.count < limit {
+                rows += try Row.fetchAll(
+                    db,
+                    sql: """
+                        UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
+                        WHERE id IN (
+                            SELECT id FROM messages WHERE \(condition) \(exclusion) ORDER BY \(order) LIMIT ?)
+                        RETURNING \(SQLiteMessageRows.columns)
+                        """,
+                    arguments: StatementArguments([leaseUntil.millisecondsSinceEpoch, nowMillis, nowMillis])
+                        + StatementArguments(skipped) + [limit - rows.count]
+                )
+            }
             let messages = try rows.map(SQLiteMessageRows.decode).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
             let consentQuery = try db.cachedStatement(sql: "SELECT consent FROM customers WHERE id = ?")
             return try messages.map { message in
@@ -50,6 +53,12 @@ public struct SQLiteOutboxStore: OutboxStore {
             }
         }
     }
+
+    /// What a claim takes, in turn: a condition on `now` and the partial index's order.
+    static let claimable = [
+        ("status = 'sending' AND lease_until <= ?", "lease_until"),
+        ("status = 'queued' AND next_attempt_at <= ?", "next_attempt_at"),
+    ]
 
     static func brandKey(_ tenant: Tenant) -> String {
         [tenant.clientId, tenant.accountId, tenant.brandId].joined(separator: "\u{1f}")
@@ -78,6 +87,21 @@ public struct SQLiteOutboxStore: OutboxStore {
                 ]
             )
             return db.changesCount == 1
+        }
+    }
+
+    public func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int {
+        guard !claims.isEmpty else { return 0 }
+        return try await database.pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: "UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'sending' AND attempts = ?"
+            )
+            var renewed = 0
+            for claim in claims {
+                try statement.execute(arguments: [until.millisecondsSinceEpoch, claim.messageId, claim.attempt])
+                renewed += db.changesCount
+            }
+            return renewed
         }
     }
 

@@ -90,9 +90,9 @@ extension Settings {
         flag: "send-lease",
         environment: "CAIRN_SEND_LEASE",
         valueName: "seconds",
-        help: "How long a node's claim on a message lasts: a message caught mid-send by a crash is sent again "
-            + "after this.",
-        defaultText: "900"
+        help: "How long a node's claim on a message lasts unless renewed (a third of the way through, while the "
+            + "send is under way): a message caught mid-send by a crash is sent again after this.",
+        defaultText: "120"
     )
 
     static let outbox = Setting(

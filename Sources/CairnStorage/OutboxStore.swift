@@ -15,10 +15,10 @@ public protocol OutboxStore: Sendable {
         skipping: Set<Tenant>
     ) async throws
         -> [ClaimedMessage]
-    /// Records the outcome of attempt `attempt` of a claimed message; false (and nothing
-    /// changed) when that claim is no longer the message's (its lease ended and it was claimed
-    /// again, or it was recorded already).
-    func record(_ outcome: DeliveryRecord, messageId: String, attempt: Int, at time: Timestamp) async throws -> Bool
+    /// Records the outcomes of attempts at claimed messages, in one transaction; for each, false
+    /// (and nothing changed) when its claim is no longer the message's (the lease ended and the
+    /// message was claimed again, or the outcome was recorded already).
+    func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool]
     /// Extends the leases of claims whose sends are still under way, so that a send slower than
     /// a lease is not claimed again meanwhile; a claim that is no longer the message's is left
     /// alone. How many leases were extended.
@@ -38,6 +38,17 @@ public protocol OutboxStore: Sendable {
 }
 
 extension OutboxStore {
+    /// Records the outcome of attempt `attempt` of a claimed message (see `record(_:at:)`).
+    public func record(
+        _ outcome: DeliveryRecord,
+        messageId: String,
+        attempt: Int,
+        at time: Timestamp
+    ) async throws -> Bool {
+        let claim = MessageClaim(messageId: messageId, attempt: attempt)
+        return try await record([AttemptOutcome(claim: claim, record: outcome)], at: time).first ?? false
+    }
+
     /// A message of one brand; nil when there is none, whoever else may have one with that id.
     public func message(tenant: Tenant, messageId: String) async throws -> OutboxMessage? {
         guard let message = try await message(messageId: messageId), message.tenant == tenant else { return nil }
@@ -65,6 +76,17 @@ public struct MessageClaim: Sendable, Hashable {
     public init(messageId: String, attempt: Int) {
         self.messageId = messageId
         self.attempt = attempt
+    }
+}
+
+/// What one attempt came to, for the claim that made it.
+public struct AttemptOutcome: Sendable, Hashable {
+    public var claim: MessageClaim
+    public var record: DeliveryRecord
+
+    public init(claim: MessageClaim, record: DeliveryRecord) {
+        self.claim = claim
+        self.record = record
     }
 }
 

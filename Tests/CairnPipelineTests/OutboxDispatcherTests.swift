@@ -299,8 +299,8 @@ final class RenewalWatchingStore: OutboxStore {
         try await inner.claim(limit: limit, now: now, leaseUntil: leaseUntil, skipping: skipping)
     }
 
-    func record(_ outcome: DeliveryRecord, messageId: String, attempt: Int, at time: Timestamp) async throws -> Bool {
-        try await inner.record(outcome, messageId: messageId, attempt: attempt, at: time)
+    func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool] {
+        try await inner.record(outcomes, at: time)
     }
 
     func receipt(messageId: String, delivered: Bool, error: MessageError?, at time: Timestamp) async throws -> Bool {

@@ -38,6 +38,35 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func outcomesAreRecordedTogetherEachByItsOwnClaim(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        _ = try await arrange(stores, count: 3)
+        let claimed = try await stores.outbox.claim(limit: 3, now: later(1), leaseUntil: later(1000), skipping: [])
+        try #require(claimed.count == 3)
+        let ids = claimed.map(\.message.messageId)
+        let error = MessageError(code: "provider_rejected", message: "SMTP: 550 no such user")
+        let saved = try await stores.outbox.record(
+            [
+                AttemptOutcome(
+                    claim: MessageClaim(messageId: ids[0], attempt: 1),
+                    record: .sent(providerMessageId: "Q1")
+                ),
+                AttemptOutcome(
+                    claim: MessageClaim(messageId: ids[1], attempt: 2),
+                    record: .sent(providerMessageId: "Q2")
+                ),
+                AttemptOutcome(claim: MessageClaim(messageId: ids[2], attempt: 1), record: .failed(error)),
+            ],
+            at: later(5)
+        )
+        #expect(saved == [true, false, true], "the second names an attempt that is not the message's")
+        #expect(try await stores.outbox.message(messageId: ids[0])?.status == .sent)
+        #expect(try await stores.outbox.message(messageId: ids[1])?.status == .sending)
+        #expect(try await stores.outbox.message(messageId: ids[2])?.error == error)
+        #expect(try await stores.outbox.record([], at: later(6)).isEmpty)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aRenewedLeaseKeepsAMessageFromBeingClaimedAgain(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await arrange(stores, count: 2)

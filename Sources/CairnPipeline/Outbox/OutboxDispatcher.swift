@@ -46,7 +46,8 @@ public final class OutboxDispatcher: Service, Sendable {
     private let wake: WakeSignal
     private let metrics: CairnMetrics
     private let logger: Logger
-    private let inFlight = Mutex<[Tenant: Int]>([:])
+    private let inFlight: Mutex<InFlightCounts>
+    private let recorder: OutcomeRecorder
     /// The claims whose sends are under way, whose leases are renewed until they end.
     private let underWay = Mutex<Set<MessageClaim>>([])
 
@@ -68,6 +69,8 @@ public final class OutboxDispatcher: Service, Sendable {
         self.wake = wake
         self.metrics = metrics
         self.logger = logger
+        inFlight = Mutex(InFlightCounts(concurrency: settings.concurrency, perBrand: settings.perBrand))
+        recorder = OutcomeRecorder(store: store, clock: clock, logger: logger)
     }
 
     public func run() async throws {
@@ -79,22 +82,16 @@ public final class OutboxDispatcher: Service, Sendable {
                     depthReadAt = clock.uptime()
                     if let depth = try? await store.depth() { metrics.outboxDepth(depth) }
                 }
-                let (free, busy) = inFlight.withLock { counts in
-                    (
-                        settings.concurrency - counts.values.reduce(0, +),
-                        Set(counts.filter { $0.value >= settings.perBrand }.keys)
-                    )
-                }
-                let limit = min(free, settings.perBrand)
+                let next = inFlight.withLock { $0.nextClaim() }
                 var claimed: [ClaimedMessage] = []
-                if limit > 0 {
+                if let next {
                     do {
                         let now = clock.now()
                         claimed = try await store.claim(
-                            limit: limit,
+                            limit: next.limit,
                             now: now,
                             leaseUntil: now.adding(settings.lease),
-                            skipping: busy
+                            skipping: next.skipping
                         )
                     } catch {
                         logger.error("outbox claim failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -103,19 +100,15 @@ public final class OutboxDispatcher: Service, Sendable {
                 for item in claimed {
                     let tenant = item.message.tenant
                     let claim = MessageClaim(messageId: item.message.messageId, attempt: item.message.attempts)
-                    inFlight.withLock { $0[tenant, default: 0] += 1 }
+                    inFlight.withLock { $0.started(tenant) }
                     underWay.withLock { _ = $0.insert(claim) }
                     group.addTask {
                         await self.deliver(item)
                         self.underWay.withLock { _ = $0.remove(claim) }
-                        self.inFlight.withLock { counts in
-                            counts[tenant, default: 1] -= 1
-                            if counts[tenant] == 0 { counts[tenant] = nil }
-                        }
-                        self.wake.ring()
+                        if self.inFlight.withLock({ $0.finished(tenant) }) { self.wake.ring() }
                     }
                 }
-                if claimed.count < limit || limit == 0 { await wake.wait(upTo: settings.idleInterval) }
+                if claimed.count < (next?.limit ?? 1) { await wake.wait(upTo: settings.idleInterval) }
             }
         }
         renewal.cancel()
@@ -183,29 +176,12 @@ public final class OutboxDispatcher: Service, Sendable {
     }
 
     private func save(_ record: DeliveryRecord, for message: OutboxMessage) async {
-        // The outcome must not be lost to a passing database error: the message would be sent again.
-        for attempt in 1...5 {
-            do {
-                let saved = try await store.record(
-                    record,
-                    messageId: message.messageId,
-                    attempt: message.attempts,
-                    at: clock.now()
-                )
-                if !saved {
-                    logger.warning(
-                        "a message's claim ended before its outcome was recorded",
-                        metadata: ["messageId": "\(message.messageId)"]
-                    )
-                }
-                return
-            } catch {
-                logger.error(
-                    "recording a message's outcome failed",
-                    metadata: ["messageId": "\(message.messageId)", "attempt": "\(attempt)", "error": "\(error)"]
-                )
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
-            }
+        let claim = MessageClaim(messageId: message.messageId, attempt: message.attempts)
+        if await recorder.record(AttemptOutcome(claim: claim, record: record)) == false {
+            logger.warning(
+                "a message's claim ended before its outcome was recorded",
+                metadata: ["messageId": "\(message.messageId)"]
+            )
         }
     }
 

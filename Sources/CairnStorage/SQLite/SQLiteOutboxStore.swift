@@ -64,29 +64,26 @@ public struct SQLiteOutboxStore: OutboxStore {
         [tenant.clientId, tenant.accountId, tenant.brandId].joined(separator: "\u{1f}")
     }
 
-    public func record(
-        _ outcome: DeliveryRecord,
-        messageId: String,
-        attempt: Int,
-        at time: Timestamp
-    ) async throws
-        -> Bool
-    {
-        let change = MessageChange(outcome, at: time)
+    public func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool] {
+        guard !outcomes.isEmpty else { return [] }
         return try await database.pool.write { db in
-            try db.execute(
+            let statement = try db.cachedStatement(
                 sql: """
                     UPDATE messages SET status = ?, next_attempt_at = coalesce(?, next_attempt_at), lease_until = NULL,
                         provider_message_id = coalesce(?, provider_message_id), error_code = ?, error_message = ?,
                         sent_at = coalesce(?, sent_at), updated_at = ?
                     WHERE id = ? AND status = 'sending' AND attempts = ?
-                    """,
-                arguments: [
-                    change.status.rawValue, change.nextAttemptAt, change.providerMessageId, change.error?.code,
-                    change.error?.message, change.sentAt, time.millisecondsSinceEpoch, messageId, attempt,
-                ]
+                    """
             )
-            return db.changesCount == 1
+            return try outcomes.map { outcome in
+                let change = MessageChange(outcome.record, at: time)
+                try statement.execute(arguments: [
+                    change.status.rawValue, change.nextAttemptAt, change.providerMessageId, change.error?.code,
+                    change.error?.message, change.sentAt, time.millisecondsSinceEpoch, outcome.claim.messageId,
+                    outcome.claim.attempt,
+                ])
+                return db.changesCount == 1
+            }
         }
     }
 

@@ -128,6 +128,7 @@ public func buildApplication(
         // The processor rings it when it queues messages: they leave at once, without polling.
         let messagesQueued = WakeSignal()
         app.addServices(
+            BacklogSampler(processing: stores.processing, outbox: stores.outbox, metrics: metrics, logger: logger),
             MessageIdPruner(
                 store: stores.eventLog,
                 window: configuration.ingest.messageIdWindow,

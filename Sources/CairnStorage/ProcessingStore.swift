@@ -26,4 +26,6 @@ public protocol ProcessingStore: Sendable {
     ) async throws -> Int
     /// Marks one waiting event `failed` without applying it (for an event that cannot be processed).
     func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws
+    /// How many events wait for the processor (on every node, on PostgreSQL).
+    func backlog() async throws -> Int
 }

@@ -197,6 +197,8 @@ struct PoisonedProcessingStore: ProcessingStore {
         try await processPending(limit: 1, processedAt: processedAt, apply: apply)
     }
 
+    func backlog() async throws -> Int { try await stores.processing.backlog() }
+
     func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
         try await stores.processing.fail(sequence: sequence, error: error, at: time)
     }

@@ -70,4 +70,35 @@ import Testing
         #expect(!text.contains("m-token"))
         #expect(await server.stop() == 0)
     }
+
+    @Test(.enabled(if: python != nil || TestEnvironment.isCI, "CAIRN_TEST_PYTHON is not set"))
+    func theProcessorsBacklogIsAGauge() async throws {
+        let python = try #require(Self.python, "scripts/test.sh sets CAIRN_TEST_PYTHON")
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("backlog.sqlite").path)
+        let key = try await CairnBinary.createToken(database: database)
+        // Events taken in but not applied: the processor is off on this node.
+        let server = try await RunningServer.start(database: database, extraArguments: ["--no-processor"])
+        let text = try await server.withClient { client in
+            for index in 0..<3 {
+                let (status, _) = try await client.send(
+                    "/track/hea/hea/HEA/v1/identify",
+                    token: key,
+                    body: #"{"userId":"u\#(index)","traits":{}}"#
+                )
+                try #require(status == .ok)
+            }
+            // The gauge is read every 5 s: wait for the reading after the three (a condition, polled).
+            var text = ""
+            for _ in 0..<800 {
+                text = try await client.get("/metrics").body.map { String(buffer: $0) } ?? ""
+                if text.contains("cairn_processor_backlog 3") { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            return text
+        }
+        let samples = try await Self.parse(text, python: python)
+        #expect(samples["cairn_processor_backlog{}"] == 3)
+        #expect(samples["cairn_outbox_depth{}"] == 0)
+        #expect(await server.stop() == 0)
+    }
 }

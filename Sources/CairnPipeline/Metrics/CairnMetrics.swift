@@ -93,6 +93,11 @@ public struct CairnMetrics: Sendable {
             .recordSeconds(seconds)
     }
 
+    /// Events waiting for the processor.
+    public func processorBacklog(_ count: Int) {
+        Gauge(label: "cairn_processor_backlog", factory: factory).record(count)
+    }
+
     /// Messages waiting in the outbox (queued or being sent).
     public func outboxDepth(_ count: Int) {
         Gauge(label: "cairn_outbox_depth", factory: factory).record(count)

@@ -76,12 +76,7 @@ public final class OutboxDispatcher: Service, Sendable {
     public func run() async throws {
         let renewal = Task { await self.renewLeases() }
         await withDiscardingTaskGroup { group in
-            var depthReadAt = -Double.infinity
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                if clock.uptime() - depthReadAt >= Self.depthInterval {
-                    depthReadAt = clock.uptime()
-                    if let depth = try? await store.depth() { metrics.outboxDepth(depth) }
-                }
                 let next = inFlight.withLock { $0.nextClaim() }
                 var claimed: [ClaimedMessage] = []
                 if let next {
@@ -205,9 +200,6 @@ public final class OutboxDispatcher: Service, Sendable {
             )
         }
     }
-
-    /// How often the outbox's depth is read for the metrics, in seconds.
-    static let depthInterval = 5.0
 
     static func outcomeName(_ record: DeliveryRecord) -> String {
         switch record {

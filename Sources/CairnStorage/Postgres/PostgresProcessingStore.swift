@@ -22,6 +22,11 @@ public struct PostgresProcessingStore: ProcessingStore {
         )
     }
 
+    public func backlog() async throws -> Int {
+        let rows = try await database.query("SELECT count(*) FROM events WHERE status = 'accepted'")
+        return try rows.first.map { try Int($0.decode(Int64.self)) } ?? 0
+    }
+
     /// For tests: the waiting events, in log order.
     package func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
         try await database.withConnection { connection in

@@ -58,6 +58,12 @@ public struct SQLiteProcessingStore: ProcessingStore {
         }
     }
 
+    public func backlog() async throws -> Int {
+        try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE status = 'accepted'") ?? 0
+        }
+    }
+
     /// For tests: the waiting events, in log order.
     package func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
         try await database.pool.read { db in try Self.pendingEvents(db, limit: limit) }

@@ -21,9 +21,9 @@ for tool in wrk psql curl; do
     fi
 done
 
-echo "==> release build" >&2
-swift build -c release --product cairn >&2
-BIN="$(swift build -c release --show-bin-path)/cairn"
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+bench_binary
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -36,8 +36,6 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # new_database KIND -> sets DATABASE to a database URL of its own
 new_database() {

@@ -17,13 +17,9 @@ SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
 RATE=${BENCH_SEND_RATE:-100}
 CONNECTIONS=${BENCH_SMTP_CONNECTIONS:-16}
 
-if [ -n "${BENCH_BINARY:-}" ]; then
-    BIN=$BENCH_BINARY
-else
-    echo "==> release build" >&2
-    swift build -c release --product cairn >&2
-    BIN="$(swift build -c release --show-bin-path)/cairn"
-fi
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+bench_binary
 
 # aiosmtpd from PyPI, in a virtual environment of the benchmark's own.
 VENV=.build/bench-python
@@ -35,44 +31,25 @@ if ! "$VENV/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
 fi
 
 WORK=$(mktemp -d)
-PIDS=()
+SINK_PID=""
 cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    for pid in "$SERVER_PID" "$SINK_PID"; do
+        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 "$VENV/bin/python" Tests/Peers/smtp_sink.py --port 0 --spool "$WORK/spool" --discard >"$WORK/sink.log" 2>&1 &
-PIDS+=($!)
+SINK_PID=$!
 for _ in $(seq 1 100); do grep -q '^ready ' "$WORK/sink.log" && break; sleep 0.1; done
 SMTP_PORT=$(sed -n 's/^ready \([0-9]*\)/\1/p' "$WORK/sink.log")
 [ -n "$SMTP_PORT" ] || { echo "the SMTP sink did not start:" >&2; cat "$WORK/sink.log" >&2; exit 1; }
 export CAIRN_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT?starttls=never&max_connections=$CONNECTIONS"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 TRACK_URL="$URL/track/bench/bench/B/v1"
-SERVER_PID=""
-# start_server DATABASE [FLAGS…]
-start_server() {
-    local database=$1
-    shift
-    "$BIN" serve --port "$PORT" --database "$database" --log-level warning "$@" >>"$WORK/serve.log" 2>&1 &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    for _ in $(seq 1 100); do
-        curl -fsS "$URL/health" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "cairn serve did not start:" >&2
-    cat "$WORK/serve.log" >&2
-    exit 1
-}
-stop_server() {
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" || true
-    SERVER_PID=""
-}
 # prepare DATABASE: an API token (printed) and the published transactional email asset `note`.
 prepare() {
     local database=$1 admin
@@ -90,7 +67,6 @@ prepare() {
     stop_server
 }
 sends() { "$VENV/bin/python" Benchmarks/sends.py "$@"; }
-field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo "==> throughput: $SENDS messages queued by a node with --no-outbox" >&2
 DRAIN_DB="$WORK/drain.sqlite"

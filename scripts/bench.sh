@@ -31,17 +31,12 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
 fi
 
-if [ -n "${BENCH_BINARY:-}" ]; then
-    BIN=$BENCH_BINARY
-else
-    echo "==> release build" >&2
-    swift build -c release --product cairn >&2
-    BIN="$(swift build -c release --show-bin-path)/cairn"
-fi
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+bench_binary
 
 WORK=$(mktemp -d)
 DB="sqlite:$WORK/bench.sqlite"
-SERVER_PID=""
 cleanup() {
     if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
@@ -52,26 +47,7 @@ export CAIRN_TOKEN
 CAIRN_TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
     --rate 10000000 --burst 10000000 --database "$DB" | tail -n 1)
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# start_server DATABASE [FLAGS…]
-start_server() {
-    local database=$1
-    shift
-    "$BIN" serve --port "$PORT" --database "$database" --log-level warning "$@" >>"$WORK/serve.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "cairn serve did not start:" >&2
-    cat "$WORK/serve.log" >&2
-    exit 1
-}
-stop_server() {
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" || true
-    SERVER_PID=""
-}
+PORT=$(free_port)
 stats() { python3 Benchmarks/sqlite_stats.py "$@"; }
 wait_processed() { stats "$1" wait; }
 URL="http://127.0.0.1:$PORT"
@@ -83,7 +59,6 @@ run_wrk() {
     if [ -n "$script" ]; then cat "$script" Benchmarks/wrk/report.lua >"$combined"; else cp Benchmarks/wrk/report.lua "$combined"; fi
     wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$combined" "$url" | grep '^RESULT'
 }
-field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 # Ingest alone: the processor off, so these figures are the request path's own.
 start_server "$DB" --no-processor

@@ -16,7 +16,7 @@ public struct CairnMetrics: Sendable {
     /// A request's metrics, kept by their labels: making them anew each time (a factory lookup,
     /// names checked, an allocation) would cost every request more than counting does.
     private final class PerRequest: Sendable {
-        struct HTTPKey: Hashable {
+        struct HTTPKey: Hashable, Sendable {
             var route: String
             var method: String
             var status: Int
@@ -39,33 +39,49 @@ public struct CairnMetrics: Sendable {
 
     /// An HTTP answer: by route template (`unmatched` for none), method and status.
     public func httpRequest(route: String, method: String, status: Int, seconds: Double) {
-        let dimensions = [("route", route), ("method", method)]
-        Counter(
-            label: "cairn_http_requests_total",
-            dimensions: dimensions + [("status", String(status))],
-            factory: factory
-        )
-        .increment()
-        Timer(label: "cairn_http_request_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordSeconds(seconds)
+        let key = PerRequest.HTTPKey(route: route, method: method, status: status)
+        let metrics = Self.kept(key, in: perRequest.http) {
+            let dimensions = [("route", route), ("method", method)]
+            return PerRequest.HTTPMetrics(
+                requests: Counter(
+                    label: "cairn_http_requests_total",
+                    dimensions: dimensions + [("status", String(status))],
+                    factory: factory
+                ),
+                duration: Timer(label: "cairn_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            )
+        }
+        metrics.requests.increment()
+        metrics.duration.recordSeconds(seconds)
     }
 
     /// Events taken in and acknowledged, by surface (`track`, `segment`, `salesmachine`).
     public func eventsAccepted(surface: String, count: Int) {
-        let counter =
-            perRequest.accepted.withLock { $0[surface] }
-            ?? {
-                let made = PerRequest.Accepted(
-                    counter: Counter(
-                        label: "cairn_events_accepted_total",
-                        dimensions: [("surface", surface)],
-                        factory: factory
-                    )
+        let accepted = Self.kept(surface, in: perRequest.accepted) {
+            PerRequest.Accepted(
+                counter: Counter(
+                    label: "cairn_events_accepted_total",
+                    dimensions: [("surface", surface)],
+                    factory: factory
                 )
-                perRequest.accepted.withLock { $0[surface] = made }
-                return made
-            }()
-        counter.counter.increment(by: count)
+            )
+        }
+        accepted.counter.increment(by: count)
+    }
+
+    /// The value kept under `key`, made by `make` the first time.
+    private static func kept<Key: Hashable & Sendable, Value: Sendable>(
+        _ key: Key,
+        in table: borrowing Mutex<[Key: Value]>,
+        make: () -> sending Value
+    ) -> Value {
+        if let value = table.withLock({ $0[key] }) { return value }
+        let made = make()
+        return table.withLock { kept in
+            if let value = kept[key] { return value }
+            kept[key] = made
+            return made
+        }
     }
 
     /// One group commit of the event log: how many events, how long, whether it was stored.

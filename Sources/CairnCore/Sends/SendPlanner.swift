@@ -66,9 +66,11 @@ public struct SendPlanner: Sendable {
         guard request.brandHasProvider || context.defaultChannels.contains(request.channel) else {
             return .failure(.channelNotConfigured(request.channel))
         }
-        let unsubscribeURL = context.unsubscribeURL(
-            for: UnsubscribeToken(tenant: profile.tenant, customerId: profile.customerId, channel: request.channel)
-        )
+        let unsubscribeURL = profile.userId.flatMap { userId in
+            context.unsubscribeURL(
+                for: UnsubscribeToken(tenant: profile.tenant, userId: userId, channel: request.channel)
+            )
+        }
         var data = MergeData(event: .object(request.body), customer: profile)
         if let unsubscribeURL { data.root["unsubscribeUrl"] = .string(unsubscribeURL) }
         let rendered: AssetRenderer.Rendered

@@ -1,16 +1,17 @@
 import Crypto
 import Foundation
 
-/// What an unsubscribe link names: one customer of one brand, on one channel. The link needs no
-/// login: its token is signed with a key derived from the server's `SecretKey`.
+/// What an unsubscribe link names: one customer of one brand, by their userId (which still
+/// finds them after a merge into another customer), on one channel. The link needs no login:
+/// its token is signed with a key derived from the server's `SecretKey`.
 public struct UnsubscribeToken: Sendable, Hashable {
     public var tenant: Tenant
-    public var customerId: String
+    public var userId: String
     public var channel: AssetChannel
 
-    public init(tenant: Tenant, customerId: String, channel: AssetChannel) {
+    public init(tenant: Tenant, userId: String, channel: AssetChannel) {
         self.tenant = tenant
-        self.customerId = customerId
+        self.userId = userId
         self.channel = channel
     }
 }
@@ -27,8 +28,8 @@ public struct UnsubscribeSigner: Sendable {
 
     public func token(for subject: UnsubscribeToken) -> String {
         let payload = JSONValue.array([
-            .string("u1"), .string(subject.tenant.clientId), .string(subject.tenant.accountId),
-            .string(subject.tenant.brandId), .string(subject.customerId), .string(subject.channel.rawValue),
+            .string(Self.version), .string(subject.tenant.clientId), .string(subject.tenant.accountId),
+            .string(subject.tenant.brandId), .string(subject.userId), .string(subject.channel.rawValue),
         ]).encoded()
         let signature = HMAC<SHA256>.authenticationCode(for: payload, using: key)
         return Self.base64URL(Data(payload)) + "." + Self.base64URL(Data(signature))
@@ -41,17 +42,20 @@ public struct UnsubscribeSigner: Sendable {
             let signature = Self.data(base64URL: parts[1]),
             HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
             case .array(let fields)? = try? JSONParser.parse(Array(payload), maxDepth: 2),
-            fields.count == 6, fields[0].stringValue == "u1",
+            fields.count == 6, fields[0].stringValue == Self.version,
             let client = fields[1].stringValue, let account = fields[2].stringValue,
-            let brand = fields[3].stringValue, let customerId = fields[4].stringValue,
+            let brand = fields[3].stringValue, let userId = fields[4].stringValue,
             let channel = fields[5].stringValue.flatMap(AssetChannel.init(rawValue:))
         else { return nil }
         return UnsubscribeToken(
             tenant: Tenant(clientId: client, accountId: account, brandId: brand),
-            customerId: customerId,
+            userId: userId,
             channel: channel
         )
     }
+
+    /// The payload's form: "u2" names a userId.
+    static let version = "u2"
 
     static func base64URL(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-")

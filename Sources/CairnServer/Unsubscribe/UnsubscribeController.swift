@@ -36,7 +36,8 @@ struct UnsubscribeController: Sendable {
         guard let subject = try subject(context) else { return Self.invalidLink }
         // The body (`List-Unsubscribe=One-Click`) says nothing more; it is not needed.
         _ = try? await request.body.collect(upTo: 4096)
-        guard let profile = try await profiles.profile(customerId: subject.customerId, tenant: subject.tenant),
+        // By userId, which finds the customer it was merged into, if it was.
+        guard let profile = try await profiles.profile(userId: subject.userId, tenant: subject.tenant),
             let userId = profile.userId
         else { return Self.invalidLink }
         try await eventLog.append([

@@ -59,6 +59,11 @@ import Testing
             answers[3].json["events"]?.arrayValue?.first?["errors"]?.arrayValue?.first?["code"]
                 == "customer_not_identified"
         )
+        let listed = answers[0].json["events"]?.arrayValue ?? []
+        #expect(
+            !listed.isEmpty && listed.allSatisfy { $0["messages"] == nil },
+            "lists do not claim an event sent nothing"
+        )
         #expect(names(answers[4]) == ["Product Added", "Product Added"])
         #expect(names(answers[5]) == ["Order Completed", "page"])
         #expect(answers[5].json["from"] == 1)

@@ -37,7 +37,7 @@ import Testing
 
     @Test func aConfiguredTokenGuardsTheMetrics() async throws {
         let app = try await TestApp { $0.metricsToken = "s3cret" }
-        let (none, wrong, right) = try await app.test { client in
+        let (none, wrong, right, lowercase) = try await app.test { client in
             (
                 try await client.execute(uri: "/metrics", method: .get) { $0.status },
                 try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer nope"]) {
@@ -45,9 +45,13 @@ import Testing
                 },
                 try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer s3cret"]) {
                     $0.status
+                },
+                try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "bearer s3cret"]) {
+                    $0.status
                 }
             )
         }
         #expect([none, wrong, right] == [.unauthorized, .unauthorized, .ok])
+        #expect(lowercase == .ok, "the scheme in any case, as on the admin API")
     }
 }

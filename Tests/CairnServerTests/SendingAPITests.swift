@@ -161,6 +161,33 @@ import Testing
         #expect(answers.otherBrand.code == "message_not_found")
     }
 
+    @Test func aBrandsMessagesArePagedNewestFirstAndBadParametersAreRefused() async throws {
+        let app = try await sendingApp()
+        let admin = try await adminToken(app)
+        try await SendFixtures.queueSMS(in: app.stores, count: 3, tenant: TestApp.tenant)
+        let list = Self.brand + "/messages"
+        let first = try await app.test { client in try await client.admin(.get, list + "?limit=2", token: admin) }
+        let page = first.json["messages"]?.arrayValue?.compactMap { $0["messageId"]?.stringValue } ?? []
+        #expect(page.count == 2)
+        #expect(page == page.sorted(by: >), "newest first")
+        let last = try #require(page.last)
+        let answers = try await app.test { client in
+            (
+                next: try await client.admin(.get, list + "?limit=2&before=\(last)", token: admin),
+                badBefore: try await client.admin(.get, list + "?before=zzz", token: admin),
+                badChannel: try await client.admin(.get, list + "?channel=fax", token: admin),
+                unknown: try await client.admin(.get, list + "?page=2", token: admin)
+            )
+        }
+        let rest = answers.next.json["messages"]?.arrayValue?.compactMap { $0["messageId"]?.stringValue } ?? []
+        #expect(rest.count == 1)
+        #expect(rest.allSatisfy { $0 < last })
+        #expect(answers.badBefore.status == .badRequest)
+        #expect(answers.badBefore.code == "invalid_before")
+        #expect(answers.badChannel.code == "invalid_channel")
+        #expect(answers.unknown.code == "unknown_parameter")
+    }
+
     @Test func aTwilioReceiptCountsOnlyWithTwiliosSignature() async throws {
         let app = try await sendingApp()
         let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
@@ -188,9 +215,17 @@ import Testing
                     body: body,
                     headers: [.twilioSignature: good]
                 ),
-                signed: try await client.post(path, token: nil, body: body, headers: [.twilioSignature: good])
+                signed: try await client.post(path, token: nil, body: body, headers: [.twilioSignature: good]),
+                tooLarge: try await client.post(
+                    path,
+                    token: nil,
+                    body: String(repeating: "a", count: 70_000),
+                    headers: [.twilioSignature: good]
+                )
             )
         }
+        #expect(answers.tooLarge.status == .contentTooLarge)
+        #expect(answers.tooLarge.code == "request_too_large", "Cairn's own refusal, not the framework's bare 413")
         #expect(answers.forged.status == .forbidden)
         #expect(answers.forged.code == "invalid_signature")
         #expect(answers.unsigned.status == .forbidden)
@@ -203,16 +238,15 @@ import Testing
         let key = SecretKey.generate()
         let app = try await sendingApp(key: key)
         try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
-        let customer = try #require(try await app.stores.profiles.profile(userId: "u1", tenant: TestApp.tenant))
         let link =
             "/u/"
             + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeToken(tenant: TestApp.tenant, customerId: customer.customerId, channel: .sms)
+                for: UnsubscribeToken(tenant: TestApp.tenant, userId: "u1", channel: .sms)
             )
         let forged =
             "/u/"
             + UnsubscribeSigner(key: .generate()).token(
-                for: UnsubscribeToken(tenant: TestApp.tenant, customerId: customer.customerId, channel: .sms)
+                for: UnsubscribeToken(tenant: TestApp.tenant, userId: "u1", channel: .sms)
             )
         let answers = try await app.test { client in
             (
@@ -235,6 +269,35 @@ import Testing
             size: 10
         )
         #expect(timeline.first?.entry.tokenId == SystemEvents.tokenId, "the change is on the timeline")
+    }
+
+    @Test func anUnsubscribeLinkStillWorksAfterItsCustomerIsMergedIntoAnother() async throws {
+        let key = SecretKey.generate()
+        let app = try await sendingApp(key: key)
+        let token = try await app.token()
+        // The link was mailed to "old"; then "old" became "new" (an alias merges the two).
+        let link =
+            "/u/"
+            + UnsubscribeSigner(key: key).token(
+                for: UnsubscribeToken(tenant: TestApp.tenant, userId: "old", channel: .email)
+            )
+        let done = try await app.test { client in
+            for body in [#"{"userId":"old","traits":{"a":1}}"#, #"{"userId":"new","traits":{"b":2}}"#] {
+                _ = try await client.compatPost("/v1/identify", body: body, basicUser: token)
+            }
+            _ = try await client.compatPost(
+                "/v1/alias",
+                body: #"{"userId":"new","previousId":"old"}"#,
+                basicUser: token
+            )
+            try await app.processAll()
+            let done = try await client.post(link, token: nil, body: "List-Unsubscribe=One-Click", contentType: nil)
+            try await app.processAll()
+            return done
+        }
+        #expect(done.status == .ok)
+        let merged = try #require(try await app.stores.profiles.profile(userId: "new", tenant: TestApp.tenant))
+        #expect(merged.consent["email"]?.subscribed == false, "the customer it was merged into is unsubscribed")
     }
 }
 

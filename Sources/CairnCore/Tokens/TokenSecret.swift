@@ -44,11 +44,7 @@ public struct TokenSecret: Sendable, Hashable {
 
     /// Whether this token hashes to `storedHash`, compared in constant time.
     public func matches(storedHash: [UInt8]) -> Bool {
-        let presented = hash
-        guard presented.count == storedHash.count else { return false }
-        var difference: UInt8 = 0
-        for index in presented.indices { difference |= presented[index] ^ storedHash[index] }
-        return difference == 0
+        ConstantTime.equal(hash, storedHash)
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {

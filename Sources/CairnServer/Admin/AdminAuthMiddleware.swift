@@ -39,7 +39,8 @@ struct AdminAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    private static func bearer(_ request: Request) -> String? {
+    /// The token of `Authorization: Bearer <token>` (the scheme in any case), nil without one.
+    static func bearer(_ request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }

@@ -11,21 +11,7 @@ struct AdminBody: Sendable {
     let fields: [String: JSONValue]
 
     static func read(_ request: Request) async throws -> AdminBody {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBytes)
-        } catch is NIOTooManyBytesError {
-            throw APIError(
-                .contentTooLarge,
-                code: "request_too_large",
-                message: "Request too large: an admin request may be at most \(maxBytes / 1024) KB.",
-                headers: [.connection: "close"]
-            )
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw APIError.malformedBody
-        }
+        let buffer = try await request.collectBody(upTo: maxBytes, what: "an admin request")
         let bytes = Array(buffer.readableBytesView)
         if bytes.isEmpty { return AdminBody(fields: [:]) }
         let json: JSONValue

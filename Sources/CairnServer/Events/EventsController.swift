@@ -20,8 +20,7 @@ struct EventsController: Sendable {
             throw APIError(.notFound, code: "event_not_found", message: "No event \(idText) was found for this brand.")
         }
         let messages = try await outbox.messages(eventId: id)
-        var body = EventStatusBody.make(stored).setting("messages", to: .array(messages.map(MessageJSON.summary)))
-        body = body.filling(defaults: ["success": true])
+        let body = EventStatusBody.make(stored, messages: messages).filling(defaults: ["success": true])
         return JSONResponse.make(body: body)
     }
 
@@ -53,7 +52,7 @@ struct EventsController: Sendable {
             "success": true,
             "from": .number(String(query.from)),
             "size": .number(String(query.size)),
-            "events": .array(events.map(EventStatusBody.make)),
+            "events": .array(events.map { EventStatusBody.make($0) }),
         ])
     }
 }

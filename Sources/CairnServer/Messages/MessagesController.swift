@@ -1,5 +1,6 @@
 import CairnCore
 import CairnStorage
+import Foundation
 import Hummingbird
 
 /// A brand's messages under `/admin/v1/brands/{clientId}/{accountId}/{brandId}/messages`:
@@ -39,7 +40,17 @@ struct MessagesController: Sendable {
             filter.channel = channel
         }
         filter.userId = parameters["userId"].map(String.init)
-        filter.before = parameters["before"].map(String.init)
+        if let text = parameters["before"] {
+            // Pages run by message id (ids grow with time): anything else would quietly page wrong.
+            guard UUID(uuidString: String(text)) != nil else {
+                throw APIError(
+                    .badRequest,
+                    code: "invalid_before",
+                    message: "before must be the messageId of the last message of the previous page."
+                )
+            }
+            filter.before = String(text)
+        }
         if let text = parameters["limit"] {
             guard let limit = Int(text), (1...1000).contains(limit) else {
                 throw APIError(

@@ -1,3 +1,4 @@
+import CairnCore
 import Hummingbird
 import NIOCore
 import Prometheus
@@ -14,10 +15,8 @@ struct MetricsController: Sendable {
 
     @Sendable func show(request: Request, context: CairnRequestContext) async throws -> Response {
         if let token {
-            let expected = "Bearer " + token
-            guard let presented = request.headers[.authorization],
-                presented.utf8.count == expected.utf8.count,
-                zip(presented.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+            guard let presented = AdminAuthMiddleware.bearer(request),
+                ConstantTime.equal(Array(presented.utf8), Array(token.utf8))
             else {
                 throw APIError(
                     .unauthorized,

@@ -1,14 +1,15 @@
 import CairnCore
 import CairnStorage
 
-/// The answer to `GET …/v1/events/{eventId}`: where the event stands, what it was, and what it
-/// caused. `errors` and `messages` fill in as the processor and senders act on the event.
+/// An event as the Events API shows it: where it stands, what it was, and what it caused.
+/// `errors` and `messages` fill in as the processor and senders act on the event; lists leave
+/// `messages` out (`GET …/v1/events/{eventId}` shows them).
 enum EventStatusBody {
-    static func make(_ stored: StoredEvent) -> JSONValue {
+    static func make(_ stored: StoredEvent, messages: [OutboxMessage]? = nil) -> JSONValue {
         let entry = stored.entry
         let event = entry.event
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return [
+        let body: JSONValue = [
             "eventId": .string(entry.id.description),
             "status": .string(stored.status.rawValue),
             "action": .string(event.action.rawValue),
@@ -20,7 +21,8 @@ enum EventStatusBody {
             "receivedAt": .string(entry.receivedAt.iso8601),
             "customerId": text(stored.customerId),
             "errors": .array(stored.errors.map { ["code": .string($0.code), "message": .string($0.message)] }),
-            "messages": [],
         ]
+        guard let messages else { return body }
+        return body.setting("messages", to: .array(messages.map(MessageJSON.summary)))
     }
 }

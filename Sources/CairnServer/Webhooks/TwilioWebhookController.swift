@@ -26,7 +26,7 @@ struct TwilioWebhookController: Sendable {
 
     @Sendable func receive(request: Request, context: CairnRequestContext) async throws -> Response {
         let messageId = try context.parameters.require("messageId")
-        let form = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+        let form = String(buffer: try await request.collectBody(upTo: 64 * 1024, what: "a Twilio status callback"))
         let parameters = TwilioStatusCallback.parameters(fromForm: form)
         guard let message = try await outbox.message(messageId: messageId), message.channel == .sms,
             case .twilio(let settings)? = await providers.settings(for: message.tenant, channel: .sms)

@@ -55,6 +55,11 @@ public func buildApplication(
     let publicURL = sending.publicBaseURL(http: configuration.http)
     let box = sending.secretKey.map(SecretBox.init(key:))
     let signer = sending.secretKey.map(UnsubscribeSigner.init(key:))
+    if sending.secretKey == nil {
+        logger.warning(
+            "no secret key (CAIRN_SECRET_KEY): brands cannot store providers, and marketing email carries no unsubscribe link"
+        )
+    }
     let providers = ChannelProviders(
         store: stores.channels,
         box: box,

@@ -55,10 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         Self.raiseDescriptorLimit()
-        let stores = try await CairnStores.open(
-            configuration.storage.database,
-            settings: configuration.storage.connection
-        )
+        let stores = try await StorageOptions.open(configuration.storage)
         if configuration.sending.secretKey == nil {
             configuration.sending.secretKey = try Self.keyFileKey(for: configuration.storage.database)
         }

@@ -50,6 +50,7 @@ import Testing
         #expect(posted.0 == .ok)
         #expect(status.1["status"] == "processed")
         #expect(profile.1["traits"]?["email"] == "pg@example.com")
+        #expect(server.log.contains("no secret key (CAIRN_SECRET_KEY)"), "PostgreSQL has no key file to fall back on")
         #expect(await server.stop() == 0)
     }
 

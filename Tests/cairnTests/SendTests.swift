@@ -128,6 +128,7 @@ import Testing
         #expect(unknown["errors"]?.arrayValue?.first?["code"] == "asset_not_found")
         #expect(!server.log.contains("s3cret"), "the SMTP password never reaches the log")
         #expect(!server.log.contains(Self.twilioToken))
+        #expect(!server.log.contains("no secret key"), "on SQLite the key file is the key")
 
         // The unsubscribe link in the email withdraws consent: the next marketing email fails.
         let link = try #require(Self.unsubscribeLink(in: received, port: port))

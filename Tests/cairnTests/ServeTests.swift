@@ -41,6 +41,16 @@ import Testing
         _ = await restarted.stop()
     }
 
+    @Test func serveSaysWhenItCreatesTheDatabase() async throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("new.sqlite").path
+        let first = try await RunningServer.start(database: "sqlite:" + path)
+        #expect(first.log.contains("Created the database sqlite:\(path), which did not exist."))
+        #expect(await first.stop() == 0)
+        let second = try await RunningServer.start(database: "sqlite:" + path)
+        #expect(!second.log.contains("Created the database"))
+        #expect(await second.stop() == 0)
+    }
+
     @Test func aBadPortIsRefusedWithASentence() async throws {
         let output = try await CairnBinary.run(["serve", "--port", "70000", "--database", "sqlite:/tmp/unused.sqlite"])
         #expect(output.status != 0)
@@ -103,6 +113,16 @@ import Testing
         ("CAIRN_SMTP_URL", "ftp://u:hunter2@h", "CAIRN_SMTP_URL: the SMTP URL must start with smtp:// or smtps://"),
         ("CAIRN_TWILIO_ACCOUNT_SID", "AC123", "CAIRN_TWILIO_ACCOUNT_SID: A twilio provider needs authToken."),
         ("CAIRN_SEND_ATTEMPTS", "0", "The send attempts must be between 1 and 100."),
+        ("CAIRN_SEND_LEASE", "100000", "The send lease must be between 1 second and a day (86400)."),
+        ("CAIRN_SEND_LEASE", "0", "The send lease must be between 1 second and a day (86400)."),
+        (
+            "CAIRN_SMTP_FROM", "Shop <s@example.com>",
+            "CAIRN_SMTP_FROM belongs to a default provider that needs --smtp-url"
+        ),
+        (
+            "CAIRN_TWILIO_FROM", "+15005550006",
+            "CAIRN_TWILIO_FROM belongs to a default provider that needs --twilio-account-sid"
+        ),
     ])
     func badSettingsFromTheEnvironmentAreRefused(_ name: String, _ value: String, _ sentence: String) async throws {
         let output = try await CairnBinary.run(["serve"], environment: [name: value])

@@ -10,22 +10,26 @@ extension ServeCommand {
         return try keyFile(path + ".key")
     }
 
-    /// Reads the key file, or makes it with a new key, readable by this user alone.
+    /// Reads the key file, or makes it with a new key, readable by this user alone: created with
+    /// mode 0600 from the start (`O_EXCL`: a file another process made first is read instead).
     static func keyFile(_ path: String) throws -> SecretKey {
-        if FileManager.default.fileExists(atPath: path) {
+        let key = SecretKey.generate()
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            guard errno == EEXIST else { throw CLIError("The key file \(path) could not be written.") }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8), let key = SecretKey(base64: text)
             else {
                 throw CLIError("The key file \(path) does not hold a key; remove it to make a new one.")
             }
             return key
         }
-        let key = SecretKey.generate()
-        let created = FileManager.default.createFile(
-            atPath: path,
-            contents: Data((key.base64 + "\n").utf8),
-            attributes: [.posixPermissions: 0o600]
-        )
-        guard created else { throw CLIError("The key file \(path) could not be written.") }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: Data((key.base64 + "\n").utf8))
+            try handle.synchronize()
+        } catch {
+            throw CLIError("The key file \(path) could not be written.")
+        }
         return key
     }
 }

@@ -22,8 +22,10 @@ extension SettingsReader {
             }
             sending.secretKey = key
         }
-        if let url = try await string(Settings.smtpURL), !url.isEmpty {
-            var json: [String: JSONValue] = ["provider": "smtp", "url": .string(url)]
+        let smtpURL = try await string(Settings.smtpURL) ?? ""
+        try await refuseWithout(Settings.smtpURL, present: !smtpURL.isEmpty, [Settings.smtpFrom])
+        if !smtpURL.isEmpty {
+            var json: [String: JSONValue] = ["provider": "smtp", "url": .string(smtpURL)]
             if let from = try await string(Settings.smtpFrom) { json["from"] = .string(from) }
             do {
                 sending.defaultProviders.append(try ProviderSettings(json: .object(json), channel: .email))
@@ -31,7 +33,13 @@ extension SettingsReader {
                 throw CLIError("\(source(of: Settings.smtpURL)): \(error)")
             }
         }
-        if let sid = try await string(Settings.twilioAccountSid), !sid.isEmpty {
+        let sid = try await string(Settings.twilioAccountSid) ?? ""
+        try await refuseWithout(
+            Settings.twilioAccountSid,
+            present: !sid.isEmpty,
+            [Settings.twilioAuthToken, Settings.twilioFrom, Settings.twilioBaseURL]
+        )
+        if !sid.isEmpty {
             var json: [String: JSONValue] = ["provider": "twilio", "accountSid": .string(sid)]
             if let token = try await string(Settings.twilioAuthToken) { json["authToken"] = .string(token) }
             if let from = try await string(Settings.twilioFrom) { json["from"] = .string(from) }
@@ -48,9 +56,23 @@ extension SettingsReader {
         guard base >= 0 else { throw CLIError("The send retry base must be zero or more milliseconds.") }
         sending.retry = RetryPolicy(maxAttempts: attempts, baseSeconds: Double(base) / 1000)
         if let lease = try await int(Settings.sendLease) {
-            guard lease >= 1 else { throw CLIError("The send lease must be at least 1 second.") }
+            guard (1...86_400).contains(lease) else {
+                throw CLIError("The send lease must be between 1 second and a day (86400).")
+            }
             sending.lease = .seconds(lease)
         }
         return sending
+    }
+
+    /// Refuses settings of a default provider given without the one that makes the provider
+    /// (they would be ignored without a word).
+    private func refuseWithout(_ required: Setting, present: Bool, _ dependents: [Setting]) async throws {
+        guard !present else { return }
+        for dependent in dependents where try await string(dependent) != nil {
+            throw CLIError(
+                "\(source(of: dependent)) belongs to a default provider that needs "
+                    + "--\(required.flag) (\(required.environment)) too."
+            )
+        }
     }
 }

@@ -38,6 +38,12 @@ struct StorageOptions: ParsableArguments {
         _ body: @Sendable (CairnStores, DatabaseLocation) async throws -> Result
     ) async throws -> Result {
         let storage = try await storage()
+        let stores = try await Self.open(storage)
+        return try await stores.whileRunning { try await body($0, storage.database) }
+    }
+
+    /// Opens and migrates the database, saying on stderr when that created a SQLite file.
+    static func open(_ storage: StorageSettings) async throws -> CairnStores {
         var created = false
         if case .sqlite(let path) = storage.database { created = !FileManager.default.fileExists(atPath: path) }
         let stores = try await CairnStores.open(storage.database, settings: storage.connection)
@@ -46,7 +52,7 @@ struct StorageOptions: ParsableArguments {
                 Data("Created the database \(storage.database), which did not exist.\n".utf8)
             )
         }
-        return try await stores.whileRunning { try await body($0, storage.database) }
+        return stores
     }
 }
 

@@ -12,10 +12,11 @@ URL is the Track API's brand root (http://127.0.0.1:PORT/track/bench/bench/B/v1)
 """
 import http.client
 import json
-import sqlite3
 import sys
 import time
 import urllib.parse
+
+from sqlite_stats import connect, percentiles
 
 
 class Track:
@@ -62,18 +63,6 @@ def pace(track, count, rate, seconds):
     print(f"sent={total} rate={total / elapsed:.1f}")
 
 
-def database(path):
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-
-
-def percentiles(values):
-    values = sorted(values)
-    if not values:
-        return "p50=0 p99=0 max=0 n=0"
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
-    return f"p50={pick(0.50)} p99={pick(0.99)} max={values[-1]} n={len(values)}"
-
-
 def main():
     command = sys.argv[1]
     if command in ("queue", "identify", "pace"):
@@ -86,7 +75,7 @@ def main():
         else:
             pace(track, count, float(sys.argv[5]), float(sys.argv[6]))
         return
-    db = database(sys.argv[2])
+    db = connect(sys.argv[2])
     if command == "wait":
         # Cheap to ask while the server works: the partial indexes of waiting messages answer it.
         wanted = int(sys.argv[3])

@@ -12,9 +12,23 @@ import sys
 import time
 
 
+def connect(path: str) -> sqlite3.Connection:
+    """A read-only connection to a Cairn SQLite file (safe beside a running server)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+
+
+def percentiles(values: list) -> str:
+    """p50, p99 and max of some numbers, and how many, as `p50=… p99=… max=… n=…`."""
+    values = sorted(values)
+    if not values:
+        return "p50=0 p99=0 max=0 n=0"
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]
+    return f"p50={pick(0.50)} p99={pick(0.99)} max={values[-1]} n={len(values)}"
+
+
 def main() -> None:
     path, command = sys.argv[1], sys.argv[2]
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    db = connect(path)
     if command == "max-seq":
         print(db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
     elif command == "pending":
@@ -26,18 +40,14 @@ def main() -> None:
         print(db.execute("SELECT count(*) FROM events").fetchone()[0])
     elif command == "lag":
         first, last = int(sys.argv[3]), int(sys.argv[4])
-        lags = sorted(
+        lags = [
             row[0]
             for row in db.execute(
                 "SELECT processed_at - received_at FROM events WHERE seq > ? AND seq <= ? AND processed_at IS NOT NULL",
                 (first, last),
             )
-        )
-        if not lags:
-            print("p50=0 p99=0 max=0 n=0")
-            return
-        pick = lambda q: lags[min(len(lags) - 1, int(q * len(lags)))]
-        print(f"p50={pick(0.50)} p99={pick(0.99)} max={lags[-1]} n={len(lags)}")
+        ]
+        print(percentiles(lags))
     else:
         sys.exit(f"unknown command {command}")
 

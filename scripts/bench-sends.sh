@@ -50,11 +50,12 @@ export CAIRN_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT?starttls=never&max_connection
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 TRACK_URL="$URL/track/bench/bench/B/v1"
-# prepare DATABASE: an API token (printed) and the published transactional email asset `note`.
+# prepare DATABASE: sets TOKEN to a new API token, and publishes the transactional email asset
+# `note` (in this shell, so that a failure stops the script and the EXIT trap stops the server).
 prepare() {
     local database=$1 admin
-    "$BIN" tokens create --client bench --account bench --brand B \
-        --rate 10000000 --burst 10000000 --database "$database" | tail -n 1
+    TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
+        --rate 10000000 --burst 10000000 --database "$database" | tail -n 1)
     admin=$("$BIN" admin-tokens create --database "$database" | tail -n 1)
     start_server "$database" --no-outbox --no-processor
     curl -fsS -X PUT "$URL/admin/v1/brands/bench/bench/B/assets/note" -H "Authorization: Bearer $admin" \
@@ -70,7 +71,7 @@ sends() { "$VENV/bin/python" Benchmarks/sends.py "$@"; }
 
 echo "==> throughput: $SENDS messages queued by a node with --no-outbox" >&2
 DRAIN_DB="$WORK/drain.sqlite"
-TOKEN=$(prepare "sqlite:$DRAIN_DB")
+prepare "sqlite:$DRAIN_DB"
 start_server "sqlite:$DRAIN_DB" --no-outbox
 sends queue "$TRACK_URL" "$TOKEN" "$SENDS"
 python3 Benchmarks/sqlite_stats.py "$DRAIN_DB" wait
@@ -84,7 +85,7 @@ throughput=$(sends throughput "$DRAIN_DB")
 
 echo "==> latency: send_email at ${RATE}/s for ${SECONDS_PER_PHASE}s, processor and outbox on" >&2
 LIVE_DB="$WORK/live.sqlite"
-TOKEN=$(prepare "sqlite:$LIVE_DB")
+prepare "sqlite:$LIVE_DB"
 start_server "sqlite:$LIVE_DB"
 sends identify "$TRACK_URL" "$TOKEN" 1000
 python3 Benchmarks/sqlite_stats.py "$LIVE_DB" wait

@@ -28,6 +28,7 @@ import Testing
         "", "ann", "ann@", "@example.com", "ann@@example.com", "ann smith@example.com", "ann@exa mple.com",
         "ann@example.com\r\nBcc: x@y.z", "Ann\n <ann@example.com>", "ann@example..com", ".ann@example.com",
         "Ann <ann@example.com", #"Ann "x" <ann@example.com>"#, "ann@-example.com", "<>", "Ann <>",
+        "a\r\nRSET@x.example", "<a\nRSET@x.example>", "a\u{7}b@example.com", "ann@exa\u{0}mple.com",
     ])
     func refuses(text: String) {
         #expect(EmailAddress(parsing: text) == nil)

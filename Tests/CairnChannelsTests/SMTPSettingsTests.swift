@@ -77,6 +77,17 @@ import Testing
         }
     }
 
+    @Test(arguments: ["smtp://u:2525?TOPSECRET@h", "smtp://u:ab#TOPSECRET@h", "smtp://u:a/TOPSECRET@h:25"])
+    func aRawDelimiterInThePasswordIsNamedWithoutEchoingIt(url: String) {
+        do {
+            _ = try SMTPSettings(url: url)
+            Issue.record("\(url) was accepted")
+        } catch {
+            #expect(error.description.contains("%2F, %3F, %23"))
+            #expect(!error.description.contains("TOPSECRET"))
+        }
+    }
+
     @Test func timeoutsAreSettable() throws {
         var settings = try SMTPSettings(url: "smtp://h")
         settings.timeouts.dataTermination = .milliseconds(250)

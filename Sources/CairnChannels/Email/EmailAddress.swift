@@ -85,6 +85,10 @@ public struct EmailAddress: Sendable, Hashable {
             " ", "\t", "<", ">", "(", ")", "[", "]", "\\", ",", ";", ":", "@", "\"",
         ]
         guard !local.contains(where: forbiddenInLocal.contains) else { return false }
+        // No control characters anywhere: a CR or LF would end the SMTP command it is written in.
+        guard !address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return false
+        }
         guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in

@@ -33,7 +33,7 @@ public enum MIMEComposer {
             let parts = [
                 ("text/plain", MIMEQuotedPrintable.encode(text)), ("text/html", MIMEQuotedPrintable.encode(html)),
             ]
-            let boundary = self.boundary(for: message.messageId, avoiding: parts.map(\.1))
+            let boundary = self.boundary(for: message.messageId)
             headers.append("Content-Type", "multipart/alternative; boundary=\"\(boundary)\"")
             // A blank line ends the header block; the preamble and the parts follow.
             body.append(contentsOf: Array("\r\nThis is a multi-part message in MIME format.\r\n".utf8))
@@ -77,27 +77,14 @@ public enum MIMEComposer {
         return "<\(id.isEmpty ? "message" : id)@\(domain.isEmpty ? "localhost" : domain)>"
     }
 
-    /// A boundary made from the message id (so the same message composes to the same bytes) that
-    /// occurs in none of the parts. Quoted-printable never yields "=_", so the first try fits.
-    static func boundary(for messageId: String, avoiding parts: [[UInt8]]) -> String {
+    /// A boundary made from the message id (so the same message composes to the same bytes).
+    /// It begins "=_", which no part can hold: every part is quoted-printable, where "=" is
+    /// always followed by a hex digit or a line end.
+    static func boundary(for messageId: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in messageId.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
-        let base = "=_cairn_" + String(hash, radix: 16)
-        var candidate = base
-        var attempt = 0
-        while parts.contains(where: { contains($0, Array(candidate.utf8)) }) {
-            attempt += 1
-            candidate = base + "_\(attempt)"
-        }
-        return candidate
-    }
-
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        return (0...(haystack.count - needle.count)).contains { start in
-            haystack[start..<(start + needle.count)].elementsEqual(needle)
-        }
+        return "=_cairn_" + String(hash, radix: 16)
     }
 }

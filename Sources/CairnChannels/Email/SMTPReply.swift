@@ -6,8 +6,6 @@ struct SMTPReply: Sendable, Hashable {
     /// The text of each line, after the code and its separator.
     var lines: [String]
 
-    var isPositiveCompletion: Bool { (200..<300).contains(code) }
-
     /// The reply as the server wrote it, lines joined by " / ": `250 2.0.0 Ok: queued as ABC`.
     var text: String {
         lines.map { $0.isEmpty ? "\(code)" : "\(code) \($0)" }.joined(separator: " / ")

@@ -16,14 +16,13 @@ extension SMTPSettings {
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         var afterAuthority = rest[authorityEnd...]
+        // An '@' past the authority means a password with a raw '/', '?' or '#' ended it early:
+        // say so without echoing any of it.
+        guard !afterAuthority.contains("@") else { throw Self.rawDelimiterInPassword }
         if let fragment = afterAuthority.firstIndex(of: "#") { afterAuthority = afterAuthority[..<fragment] }
         let query = afterAuthority.firstIndex(of: "?").map { afterAuthority[afterAuthority.index(after: $0)...] }
         let path = afterAuthority[..<(afterAuthority.firstIndex(of: "?") ?? afterAuthority.endIndex)]
-        guard path.isEmpty || path == "/" else {
-            throw SMTPConfigurationError(
-                "the SMTP URL must have no path (a '/', '?' or '#' in a password is written %2F, %3F, %23)"
-            )
-        }
+        guard path.isEmpty || path == "/" else { throw Self.rawDelimiterInPassword }
 
         var username: String?
         var password: String?
@@ -58,6 +57,10 @@ extension SMTPSettings {
         }
         self = settings
     }
+
+    private static let rawDelimiterInPassword = SMTPConfigurationError(
+        "the SMTP URL must have no path (a '/', '?' or '#' in a password is written %2F, %3F, %23)"
+    )
 
     private mutating func apply(key: String, value: String) throws(SMTPConfigurationError) {
         switch key {

@@ -10,7 +10,8 @@ public enum ProviderSettings: Sendable, Hashable {
 
     /// What an email provider adds to every message it sends.
     public struct EmailDefaults: Sendable, Hashable {
-        /// The sender when an asset's `from` is empty, and the envelope sender (bounces) always.
+        /// The sender (header and envelope) when an asset's `from` is empty; an asset's own `from`
+        /// is both otherwise.
         public var from: EmailAddress?
         /// A mailbox for `List-Unsubscribe`'s mailto, beside the https link.
         public var unsubscribeMailto: String?
@@ -125,6 +126,11 @@ public enum ProviderSettings: Sendable, Hashable {
             ])
         }
     }
+}
+
+extension ProviderSettings: CustomStringConvertible {
+    /// The masked summary: a provider printed by mistake shows no secret.
+    public var description: String { summary.encodedString() }
 }
 
 public struct ProviderSettingsError: Error, Sendable, CustomStringConvertible {

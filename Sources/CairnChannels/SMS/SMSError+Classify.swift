@@ -1,45 +1,17 @@
 import Foundation
 
 extension SMSError {
-    /// Twilio's error codes that say the message can never go as asked, whatever the HTTP status.
-    static let permanentCodes: Set<Int> = [
-        20003,  // authentication failed
-        20404,  // resource (account) not found
-        21211,  // invalid 'To' number
-        21212,  // invalid 'From' number
-        21214,  // 'To' number cannot be reached
-        21401,  // invalid phone number
-        21408,  // region not enabled for SMS
-        21602,  // body required
-        21603,  // 'From' required
-        21604,  // 'To' required
-        21606,  // 'From' is not an SMS-capable number of this account
-        21608,  // trial account: unverified 'To'
-        21610,  // unsubscribed recipient (STOP)
-        21612,  // 'To' not reachable from this 'From'
-        21614,  // 'To' not a mobile number
-        21617,  // body over 1600 characters
-        21701,  // invalid messaging service SID
-        30003,  // unreachable handset
-        30004,  // message blocked
-        30005,  // unknown destination handset
-        30006,  // landline or unreachable carrier
-        30007,  // carrier filtering
-        30008,  // unknown error at the carrier
-    ]
-
     /// Twilio's error codes that say "later": rate limited, or Twilio itself in trouble.
     static let transientCodes: Set<Int> = [20429, 20500, 20503]
 
-    /// The mapping of Twilio's answer to an error: 429, code 20429, 5xx and no answer at all
-    /// (`httpStatus` nil) are transient; the codes of `permanentCodes` and any other 4xx are
-    /// permanent; 21610 also withdraws consent. `message` is Twilio's own sentence.
+    /// The mapping of Twilio's answer to an error: 429, codes 20429/20500/20503, 5xx and no
+    /// answer at all (`httpStatus` nil) are transient; any other 4xx is permanent (Twilio's
+    /// refusals — 21211 invalid number, 21610 unsubscribed, 21614 not a mobile… — all come with
+    /// 400); 21610 also withdraws consent. `message` is Twilio's own sentence.
     public static func classify(httpStatus: Int?, code: Int?, message: String?) -> SMSError {
         let kind: Kind
         if let code, transientCodes.contains(code) {
             kind = .transient
-        } else if let code, permanentCodes.contains(code) {
-            kind = .permanent
         } else if let httpStatus, httpStatus == 429 || httpStatus >= 500 {
             kind = .transient
         } else if let httpStatus, (400..<500).contains(httpStatus) {

@@ -5,12 +5,10 @@ public import Logging
 /// `POST {publicBaseURL}/webhooks/twilio/{messageId}` when Cairn's public URL is known.
 public final class SMSSender: ChannelSender {
     private let client: TwilioClient
-    private let settings: TwilioSettings
     private let publicBaseURL: String?
 
     public init(settings: TwilioSettings, publicBaseURL: String?, logger: Logger) {
         self.client = TwilioClient(settings: settings, logger: logger)
-        self.settings = settings
         self.publicBaseURL = publicBaseURL
     }
 
@@ -26,11 +24,20 @@ public final class SMSSender: ChannelSender {
             let receipt = try await client.send(request)
             return .sent(providerMessageId: receipt.sid)
         } catch {
-            let detail = MessageError.providerRejected(error.message)
-            switch error.kind {
-            case .permanent: return .permanent(detail, withdrawsConsent: error.withdrawsConsent)
-            case .transient: return .transient(detail)
-            }
+            return Self.outcome(of: error)
+        }
+    }
+
+    /// An answer from the provider is it rejecting the message; without one, the provider could
+    /// not be reached or did not answer (transient), or the settings cannot work (permanent: a
+    /// sender that is no number) — as for email.
+    static func outcome(of error: SMSError) -> SendOutcome {
+        switch (error.kind, error.httpStatus) {
+        case (.permanent, .some):
+            return .permanent(.providerRejected(error.message), withdrawsConsent: error.withdrawsConsent)
+        case (.permanent, nil): return .permanent(.providerMisconfigured(error.message), withdrawsConsent: false)
+        case (.transient, .some): return .transient(.providerRejected(error.message))
+        case (.transient, nil): return .transient(.providerUnavailable(error.message))
         }
     }
 

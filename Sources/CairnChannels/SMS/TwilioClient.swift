@@ -100,8 +100,7 @@ public final class TwilioClient: Sendable {
 
     /// The status and whole body of the answer, or an error; within `timeout`.
     private func exchange(_ request: HTTPClientRequest) async throws -> Answer {
-        let (seconds, attoseconds) = timeout.components
-        let deadline = NIODeadline.now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
         let timeout = self.timeout
         return try await withThrowingTaskGroup(of: Answer?.self) { group in
             group.addTask {

@@ -1,3 +1,5 @@
+import CairnCore
+
 /// What a Twilio sender string names, deciding which form field carries it.
 enum TwilioFrom: Equatable {
     /// A phone number, short code or alphanumeric sender ID: sent as `From`.
@@ -30,12 +32,9 @@ enum TwilioFrom: Equatable {
         return digits.count == 32 && digits.allSatisfy(isHexDigit)
     }
 
-    /// `+`, then 2 to 15 digits, the first not 0.
+    /// `+`, then 2 to 15 digits, the first not 0 (as a customer's phone is read), with no spaces.
     static func isE164(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 3, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0")
-        else { return false }
-        return bytes.dropFirst().allSatisfy(isDigit)
+        ContactPoints.e164(text) == text
     }
 
     static func isShortCode(_ text: String) -> Bool {

@@ -1,3 +1,4 @@
+import CairnCore
 import Crypto
 import Foundation
 
@@ -7,14 +8,17 @@ public enum TwilioSignature {
     /// The signature Twilio would send for a POST of `parameters` to `url`. `url` is the address
     /// exactly as given to Twilio (scheme, host, port, path and query); `parameters` are decoded.
     public static func sign(url: String, parameters: [(String, String)], authToken: String) -> String {
-        var text = url
-        for (name, value) in parameters.sorted(by: precedes) {
-            text += name
-            text += value
-        }
         let key = SymmetricKey(data: Data(authToken.utf8))
-        let code = HMAC<Insecure.SHA1>.authenticationCode(for: Data(text.utf8), using: key)
+        let code = HMAC<Insecure.SHA1>.authenticationCode(
+            for: Data(signedText(url: url, parameters: parameters).utf8),
+            using: key
+        )
         return Data(code).base64EncodedString()
+    }
+
+    /// What is signed: the URL, then each parameter's name and value, sorted.
+    private static func signedText(url: String, parameters: [(String, String)]) -> String {
+        parameters.sorted(by: precedes).reduce(url) { $0 + $1.0 + $1.1 }
     }
 
     /// Whether `signature` is the one Twilio would send; compared in constant time.
@@ -24,12 +28,10 @@ public enum TwilioSignature {
         parameters: [(String, String)],
         authToken: String
     ) -> Bool {
-        let expected = Array(sign(url: url, parameters: parameters, authToken: authToken).utf8)
-        let given = Array(signature.utf8)
-        guard expected.count == given.count else { return false }
-        var difference: UInt8 = 0
-        for index in expected.indices { difference |= expected[index] ^ given[index] }
-        return difference == 0
+        // The text itself is compared, not its decoding: base64 decoders forgive stray padding
+        // and low bits, and a signature written otherwise than Twilio writes it is not Twilio's.
+        let expected = sign(url: url, parameters: parameters, authToken: authToken)
+        return ConstantTime.equal(Array(signature.utf8), Array(expected.utf8))
     }
 
     /// By name, then by value, comparing code points (no Unicode normalisation), as Twilio sorts.

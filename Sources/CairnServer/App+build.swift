@@ -68,6 +68,8 @@ public func buildApplication(
         clock: clock,
         logger: logger
     )
+    // An admin asking for a regulation rings this node's regulation worker (others poll).
+    let regulationsRequested = WakeSignal()
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routes = RouteTable()
     router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
@@ -88,6 +90,11 @@ public func buildApplication(
             to: router,
             stores: stores,
             clock: clock,
+            regulations: RegulationsController(
+                regulations: stores.regulations,
+                clock: clock,
+                requested: regulationsRequested
+            ),
             channels: ChannelsController(
                 channels: stores.channels,
                 box: box,
@@ -138,6 +145,13 @@ public func buildApplication(
                 store: stores.eventLog,
                 window: configuration.ingest.messageIdWindow,
                 clock: clock,
+                logger: logger
+            ),
+            RegulationWorker(
+                store: stores.regulations,
+                profiles: stores.profiles,
+                clock: clock,
+                requested: regulationsRequested,
                 logger: logger
             )
         )

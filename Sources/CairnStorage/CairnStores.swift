@@ -10,6 +10,7 @@ public struct CairnStores: Sendable {
     public var assets: any AssetStore
     public var channels: any ChannelStore
     public var outbox: any OutboxStore
+    public var regulations: any RegulationStore
     /// The processor's unit of work.
     public var processing: any ProcessingStore
     /// Profiles, groups and timelines for the read APIs.
@@ -28,6 +29,7 @@ public struct CairnStores: Sendable {
         assets: any AssetStore,
         channels: any ChannelStore,
         outbox: any OutboxStore,
+        regulations: any RegulationStore,
         processing: any ProcessingStore,
         profiles: any ProfileReader,
         probe: any DatabaseProbe,
@@ -41,6 +43,7 @@ public struct CairnStores: Sendable {
         self.assets = assets
         self.channels = channels
         self.outbox = outbox
+        self.regulations = regulations
         self.processing = processing
         self.profiles = profiles
         self.probe = probe
@@ -66,6 +69,7 @@ public struct CairnStores: Sendable {
                 assets: SQLiteAssetStore(database: database),
                 channels: SQLiteChannelStore(database: database),
                 outbox: SQLiteOutboxStore(database: database),
+                regulations: SQLiteRegulationStore(database: database),
                 processing: SQLiteProcessingStore(database: database),
                 profiles: SQLiteProfileReader(database: database),
                 probe: database
@@ -81,6 +85,7 @@ public struct CairnStores: Sendable {
                 assets: PostgresAssetStore(database: database),
                 channels: PostgresChannelStore(database: database),
                 outbox: PostgresOutboxStore(database: database),
+                regulations: PostgresRegulationStore(database: database),
                 processing: PostgresProcessingStore(database: database),
                 profiles: PostgresProfileReader(database: database),
                 probe: database,

@@ -51,6 +51,18 @@ public struct BatchKeys: Sendable, Equatable {
         return FieldReader.nonEmptyString(body["assetId"])
     }
 
+    /// The suppression keys to look up for a batch: its ids, and the userIds and emails of the
+    /// profiles they found.
+    public func suppressionKeys(profiles: some Sequence<CustomerProfile>) -> Set<SuppressionKey> {
+        var keys: Set<SuppressionKey> = []
+        for key in userIds.union(anonymousIds) { keys.insert(.identity(key.id, tenant: key.tenant)) }
+        for profile in profiles {
+            if let userId = profile.userId { keys.insert(.identity(userId, tenant: profile.tenant)) }
+            if let email = profile.email { keys.insert(.email(email, tenant: profile.tenant)) }
+        }
+        return keys
+    }
+
     /// The brands whose channel providers a batch needs.
     public var sendTenants: Set<Tenant> { Set(assetIds.map(\.tenant)) }
 }

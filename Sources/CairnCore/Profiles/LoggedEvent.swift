@@ -42,11 +42,15 @@ public struct EventOutcome: Sendable, Hashable {
     public var status: EventStatus
     public var customerId: String?
     public var errors: [EventError]
+    /// Whether the event's payload and the ids in it are to be erased (an event about a
+    /// suppressed customer): only that it existed is kept.
+    public var erased: Bool
 
-    public init(sequence: Int64, status: EventStatus, customerId: String?, errors: [EventError]) {
+    public init(sequence: Int64, status: EventStatus, customerId: String?, errors: [EventError], erased: Bool = false) {
         self.sequence = sequence
         self.status = status
         self.customerId = customerId
         self.errors = errors
+        self.erased = erased
     }
 }

@@ -8,6 +8,7 @@ enum AdminRoutes {
         to router: Router<CairnRequestContext>,
         stores: CairnStores,
         clock: any CairnClock,
+        regulations: RegulationsController,
         channels: ChannelsController
     ) {
         let admin = router.group("admin/v1")
@@ -20,5 +21,6 @@ enum AdminRoutes {
         AssetPreviewController(assets: stores.assets, profiles: stores.profiles).addRoutes(to: brand)
         channels.addRoutes(to: brand)
         MessagesController(outbox: stores.outbox).addRoutes(to: brand)
+        regulations.addRoutes(to: brand)
     }
 }

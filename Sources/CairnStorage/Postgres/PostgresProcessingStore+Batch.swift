@@ -100,6 +100,11 @@ extension PostgresProcessingStore {
             anonymousIndex: anonymousIndex,
             groups: groups
         )
+        snapshot.suppressions = try await PostgresSuppressionRows.load(
+            keys.suppressionKeys(profiles: snapshot.profiles.values),
+            on: connection,
+            logger: database.logger
+        )
         for key in keys.assetIds {
             do {
                 snapshot.assets[key] = try await PostgresAssetStore.asset(
@@ -207,6 +212,13 @@ extension PostgresProcessingStore {
         ).collect()
         guard updated.count == outcomes.count else {
             throw StorageError.alreadyProcessed(count: outcomes.count - updated.count)
+        }
+        let erased = outcomes.filter(\.erased).map(\.sequence)
+        if !erased.isEmpty {
+            try await connection.query(
+                "UPDATE events SET \(unescaped: PostgresRegulationStore.erasedEvent) WHERE seq = ANY(\(erased))",
+                logger: database.logger
+            )
         }
     }
 

@@ -85,7 +85,7 @@ public struct PostgresProfileReader: ProfileReader {
     }
 
     /// Profiles with every anonymousId they are known by.
-    private func profiles(_ query: PostgresQuery) async throws -> [CustomerProfile] {
+    func profiles(_ query: PostgresQuery) async throws -> [CustomerProfile] {
         try await database.withConnection { connection in
             var found: [CustomerProfile] = []
             for try await row in try await connection.query(query, logger: database.logger) {

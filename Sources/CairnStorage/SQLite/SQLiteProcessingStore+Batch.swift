@@ -96,6 +96,10 @@ extension SQLiteProcessingStore {
             anonymousIndex: anonymousIndex,
             groups: groups
         )
+        snapshot.suppressions = try SQLiteSuppressionRows.load(
+            db,
+            keys: keys.suppressionKeys(profiles: snapshot.profiles.values)
+        )
         for key in keys.assetIds {
             snapshot.assets[key] = try SQLiteAssetStore.asset(key.tenant, key.id, db)
         }
@@ -163,6 +167,10 @@ extension SQLiteProcessingStore {
                     resultCode: .SQLITE_ABORT,
                     message: "event \(outcome.sequence) was already processed"
                 )
+            }
+            if outcome.erased {
+                try db.cachedStatement(sql: "UPDATE events SET \(SQLiteRegulationStore.erasedEvent) WHERE seq = ?")
+                    .execute(arguments: [outcome.sequence])
             }
         }
         // In the transaction that marks their events processed: an event is processed if and only if its messages exist.

@@ -1,0 +1,137 @@
+public import CairnCore
+public import CairnStorage
+public import Logging
+public import ServiceLifecycle
+
+/// Carries out data-protection requests in the background, oldest first. A regulation is held
+/// by a lease while it is worked on; its steps are idempotent, so one whose node died is taken
+/// up again from the start when the lease ends, by any node (claims skip rows others hold).
+public struct RegulationWorker: Service {
+    let store: any RegulationStore
+    let profiles: any ProfileReader
+    let clock: any CairnClock
+    /// Rung when a regulation is asked for on this node; other nodes' are found by polling.
+    let requested: WakeSignal
+    let lease: Duration
+    let pollInterval: Duration
+    let logger: Logger
+
+    /// Events erased per transaction: small enough not to hold the writer long.
+    static let eventSlice = 1000
+
+    public init(
+        store: any RegulationStore,
+        profiles: any ProfileReader,
+        clock: any CairnClock,
+        requested: WakeSignal,
+        lease: Duration = .seconds(30),
+        pollInterval: Duration = .seconds(2),
+        logger: Logger
+    ) {
+        self.store = store
+        self.profiles = profiles
+        self.clock = clock
+        self.requested = requested
+        self.lease = lease
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            var didWork = false
+            do {
+                didWork = try await performNext()
+            } catch {
+                logger.warning("a regulation step failed; it is retried", metadata: ["error": "\(error)"])
+            }
+            if !didWork {
+                try? await cancelWhenGracefulShutdown { await requested.wait(upTo: pollInterval) }
+            }
+        }
+    }
+
+    /// Claims and carries out the oldest waiting regulation; false when none waits.
+    @discardableResult
+    public func performNext() async throws -> Bool {
+        let now = clock.now()
+        guard var regulation = try await store.claim(at: now, leaseUntil: now.adding(lease)) else { return false }
+        var export: [UInt8]?
+        do {
+            (regulation.result, export) = try await perform(regulation)
+            regulation.status = .done
+        } catch let error as RegulationLost {
+            logger.info("regulation \(regulation.id) was taken over", metadata: ["reason": "\(error)"])
+            return true
+        }
+        regulation.completedAt = clock.now()
+        try await store.finish(regulation, export: export, eraseSubject: regulation.type.erases)
+        logger.info(
+            "regulation done",
+            metadata: [
+                "regulation": "\(regulation.id)", "type": "\(regulation.type.rawValue)",
+                "result": "\(regulation.result ?? [:])",
+            ]
+        )
+        return true
+    }
+
+    /// The steps of one regulation, in an order that a restart from the start can repeat: a
+    /// deletion erases events and messages first and the profile (by which it finds them) last.
+    func perform(_ regulation: Regulation) async throws -> (result: [String: Int], export: [UInt8]?) {
+        let tenant = regulation.tenant
+        let customers = try await store.customers(of: regulation.subject, tenant: tenant)
+        let ids = customers.map(\.customerId)
+        var result = ["customers": customers.count]
+        if let (kind, adds) = regulation.type.suppression {
+            var keys = customers.reduce(into: Set<SuppressionKey>()) { $0.formUnion($1.suppressionKeys) }
+            keys.insert(regulation.subject.key(in: tenant))
+            if adds {
+                result["suppressions"] = try await store.suppress(
+                    keys,
+                    kind: kind,
+                    regulationId: regulation.id,
+                    at: clock.now()
+                )
+                if kind == .suppress {
+                    result["messagesCancelled"] = try await store.failWaitingMessages(
+                        customerIds: ids,
+                        error: MessageError(code: "customer_suppressed", message: EventError.customerSuppressed.message),
+                        at: clock.now()
+                    )
+                }
+            } else {
+                result["suppressionsLifted"] = try await store.unsuppress(keys, kind: kind)
+            }
+        }
+        if regulation.type.erases {
+            var events = 0
+            while true {
+                let erased = try await store.eraseEvents(customerIds: ids, limit: Self.eventSlice)
+                events += erased
+                if erased < Self.eventSlice { break }
+                guard try await store.renew(id: regulation.id, leaseUntil: clock.now().adding(lease)) else {
+                    throw RegulationLost.noLongerPending
+                }
+            }
+            result["events"] = events
+            result["messages"] = try await store.eraseMessages(customerIds: ids, at: clock.now())
+            result["profiles"] = try await store.deleteCustomers(ids: ids)
+        }
+        guard regulation.type == .access else { return (result, nil) }
+        let export = try await RegulationExport.make(
+            regulation,
+            customers: customers,
+            events: { try await profiles.timeline(customerId: $0, tenant: tenant, from: 0, size: Int(Int32.max)) },
+            messages: try await store.messages(customerIds: ids),
+            at: clock.now()
+        )
+        result["events"] = export.events
+        result["messages"] = export.messages
+        return (result, export.bytes)
+    }
+
+    enum RegulationLost: Error {
+        case noLongerPending
+    }
+}

@@ -1,0 +1,143 @@
+import CairnCore
+import CairnPipeline
+import CairnStorage
+import Foundation
+import Hummingbird
+
+/// Data-protection requests under `/admin/v1/brands/{clientId}/{accountId}/{brandId}/regulations`:
+/// `POST` `{"type","subject":{"userId"|"email"|"anonymousId"}}` answers `202` with the pending
+/// regulation, which the regulation worker carries out; `GET` lists them (newest first), one,
+/// and an access regulation's export.
+struct RegulationsController: Sendable {
+    let regulations: any RegulationStore
+    let clock: any CairnClock
+    /// Rung when one is asked for, so this node's worker starts at once.
+    let requested: WakeSignal
+
+    func addRoutes(to group: RouterGroup<AdminContext>) {
+        group.post("regulations", use: self.create)
+        group.get("regulations", use: self.list)
+        group.get("regulations/:regulationId", use: self.show)
+        group.get("regulations/:regulationId/export", use: self.export)
+    }
+
+    @Sendable func create(request: Request, context: AdminContext) async throws -> Response {
+        let tenant = try context.pathTenant()
+        let body = try await AdminBody.read(request)
+        let types = RegulationType.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let typeText = try? body.string("type"), let type = RegulationType(rawValue: typeText)
+        else {
+            throw APIError(.badRequest, code: "invalid_regulation_type", message: "type must be one of \(types).")
+        }
+        let regulation = Regulation(
+            id: UUID().uuidString.lowercased(),
+            tenant: tenant,
+            type: type,
+            subject: try Self.subject(body),
+            requestedBy: context.adminToken.id,
+            requestedAt: clock.now()
+        )
+        try await regulations.create(regulation)
+        requested.ring()
+        return JSONResponse.make(
+            status: .accepted,
+            body: AdminJSON.success(["regulation": RegulationJSON.make(regulation)])
+        )
+    }
+
+    /// The subject: an object with exactly one of userId, email or anonymousId, a non-empty string.
+    static func subject(_ body: AdminBody) throws -> RegulationSubject {
+        let refusal = APIError(
+            .badRequest,
+            code: "invalid_subject",
+            message: "subject must be an object with exactly one of userId, email or anonymousId, a non-empty string."
+        )
+        guard case .object(let fields)? = body.fields["subject"], fields.count == 1,
+            let (name, value) = fields.first,
+            let kind = RegulationSubject.Kind(rawValue: name),
+            case .string(let text) = value, !text.isEmpty, text.utf8.count <= 1024
+        else { throw refusal }
+        return RegulationSubject(kind: kind, value: text)
+    }
+
+    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
+        let parameters = FormQuery(request.uri.query)
+        try QueryReader.refuseUnknown(parameters, allowed: ["before", "limit"])
+        var limit = 100
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...1000).contains(value) else {
+                throw APIError(.badRequest, code: "invalid_limit", message: "limit must be a whole number from 1 to 1000.")
+            }
+            limit = value
+        }
+        let before = parameters["before"].map(String.init)
+        if let before, UUID(uuidString: before) == nil {
+            throw APIError(
+                .badRequest,
+                code: "invalid_before",
+                message: "before must be the id of the last regulation of the previous page."
+            )
+        }
+        let found = try await regulations.regulations(tenant: try context.pathTenant(), limit: limit, before: before)
+        return JSONResponse.make(body: AdminJSON.success(["regulations": .array(found.map(RegulationJSON.make))]))
+    }
+
+    @Sendable func show(request: Request, context: AdminContext) async throws -> Response {
+        let regulation = try await find(context)
+        return JSONResponse.make(body: AdminJSON.success(["regulation": RegulationJSON.make(regulation)]))
+    }
+
+    @Sendable func export(request: Request, context: AdminContext) async throws -> Response {
+        let regulation = try await find(context)
+        guard regulation.type == .access else {
+            throw APIError(
+                .notFound,
+                code: "no_export",
+                message: "Only an access regulation has an export; this one is \(regulation.type.rawValue)."
+            )
+        }
+        guard regulation.status == .done,
+            let bytes = try await regulations.export(id: regulation.id, tenant: regulation.tenant)
+        else {
+            throw APIError(
+                .conflict,
+                code: "export_not_ready",
+                message: "The export is not ready: the regulation is \(regulation.status.rawValue)."
+            )
+        }
+        var response = JSONResponse.make(bytes: bytes)
+        response.headers[.contentDisposition] = "attachment; filename=\"cairn-access-\(regulation.id).json\""
+        return response
+    }
+
+    private func find(_ context: AdminContext) async throws -> Regulation {
+        let id = try context.parameters.require("regulationId")
+        guard UUID(uuidString: id) != nil,
+            let regulation = try await regulations.regulation(id: id, tenant: try context.pathTenant())
+        else {
+            throw APIError(.notFound, code: "regulation_not_found", message: "This brand has no regulation \(id).")
+        }
+        return regulation
+    }
+}
+
+/// How the admin API writes a regulation.
+enum RegulationJSON {
+    static func make(_ regulation: Regulation) -> JSONValue {
+        let tenant = regulation.tenant
+        let base = "/admin/v1/brands/\(tenant.clientId)/\(tenant.accountId)/\(tenant.brandId)/regulations/"
+        return [
+            "id": .string(regulation.id),
+            "type": .string(regulation.type.rawValue),
+            "subject": .object([regulation.subject.kind.rawValue: regulation.subject.value.map(JSONValue.string) ?? .null]),
+            "subjectHash": .string(regulation.subject.digest),
+            "status": .string(regulation.status.rawValue),
+            "requestedBy": regulation.requestedBy.map(JSONValue.string) ?? .null,
+            "requestedAt": .string(regulation.requestedAt.iso8601),
+            "completedAt": regulation.completedAt.map { .string($0.iso8601) } ?? .null,
+            "result": regulation.result.map { .object($0.mapValues { .number(String($0)) }) } ?? .null,
+            "error": regulation.error.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
+            "exportURL": regulation.type == .access && regulation.hasExport ? .string(base + regulation.id + "/export") : .null,
+        ]
+    }
+}

@@ -1,0 +1,131 @@
+public import CairnCore
+import PostgresNIO
+
+/// The steps that carry a regulation out in PostgreSQL, each in its own transaction.
+extension PostgresRegulationStore {
+    public func customers(of subject: RegulationSubject, tenant: Tenant) async throws -> [CustomerProfile] {
+        guard let value = subject.value else { return [] }
+        let (client, account, brand) = (tenant.clientId, tenant.accountId, tenant.brandId)
+        let reader = PostgresProfileReader(database: database)
+        switch subject.kind {
+        case .userId, .anonymousId:
+            let byUser = subject.kind == .userId
+            return try await reader.profiles(
+                """
+                SELECT \(unescaped: PostgresProfileRows.columns) FROM customers c
+                WHERE c.client_id = \(client) AND c.account_id = \(account) AND c.brand_id = \(brand)
+                    AND ((\(byUser) AND c.user_id = \(value)) OR c.id IN (
+                        SELECT a.customer_id FROM customer_aliases a
+                        WHERE a.anonymous_id = \(value) AND a.client_id = \(client) AND a.account_id = \(account)
+                            AND a.brand_id = \(brand)))
+                ORDER BY c.id
+                """
+            )
+        case .email:
+            return try await reader.profiles(email: value, tenant: tenant)
+        }
+    }
+
+    public func suppress(
+        _ keys: Set<SuppressionKey>,
+        kind: SuppressionKind,
+        regulationId: String,
+        at time: Timestamp
+    ) async throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let arrays = PostgresSuppressionRows.KeyArrays(keys)
+        return try await database.query(
+            """
+            INSERT INTO suppressions (client_id, account_id, brand_id, key_digest, kind, regulation_id, created_at)
+            SELECT cl, ac, br, digest, \(kind.rawValue), \(regulationId), \(time.millisecondsSinceEpoch)
+            FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                AS k(cl, ac, br, digest)
+            ON CONFLICT DO NOTHING
+            RETURNING key_digest
+            """
+        ).count
+    }
+
+    public func unsuppress(_ keys: Set<SuppressionKey>, kind: SuppressionKind) async throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let arrays = PostgresSuppressionRows.KeyArrays(keys)
+        return try await database.query(
+            """
+            DELETE FROM suppressions WHERE kind = \(kind.rawValue) AND regulation_id IN (
+                SELECT s.regulation_id FROM suppressions s
+                JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                    AS k(cl, ac, br, digest)
+                    ON s.client_id = k.cl AND s.account_id = k.ac AND s.brand_id = k.br AND s.key_digest = k.digest
+                WHERE s.kind = \(kind.rawValue))
+            RETURNING key_digest
+            """
+        ).count
+    }
+
+    public func failWaitingMessages(
+        customerIds: [String],
+        error: MessageError,
+        at time: Timestamp
+    ) async throws -> Int {
+        guard !customerIds.isEmpty else { return 0 }
+        return try await database.query(
+            """
+            UPDATE messages SET status = 'failed', error_code = \(error.code), error_message = \(error.message),
+                lease_until = NULL, updated_at = \(time.millisecondsSinceEpoch)
+            WHERE customer_id = ANY(\(customerIds)) AND status = 'queued'
+            RETURNING id
+            """
+        ).count
+    }
+
+    public func eraseEvents(customerIds: [String], limit: Int) async throws -> Int {
+        guard !customerIds.isEmpty else { return 0 }
+        return try await database.query(
+            """
+            UPDATE events SET \(unescaped: PostgresRegulationStore.erasedEvent)
+            WHERE seq IN (SELECT seq FROM events WHERE customer_id = ANY(\(customerIds)) LIMIT \(limit))
+            RETURNING seq
+            """
+        ).count
+    }
+
+    public func eraseMessages(customerIds: [String], at time: Timestamp) async throws -> Int {
+        guard !customerIds.isEmpty else { return 0 }
+        let (deleted, erased) = (RegulationRecord.customerDeleted, RegulationRecord.erasedRecipient)
+        return try await database.query(
+            """
+            UPDATE messages SET recipient = \(erased), content = '\\x7b7d'::bytea, user_id = NULL,
+                error_code = CASE WHEN status IN ('queued', 'sending') THEN \(deleted.code) ELSE error_code END,
+                error_message = CASE WHEN status IN ('queued', 'sending') THEN \(deleted.message) ELSE NULL END,
+                status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END,
+                lease_until = NULL, updated_at = \(time.millisecondsSinceEpoch)
+            WHERE customer_id = ANY(\(customerIds)) AND recipient <> \(erased)
+            RETURNING id
+            """
+        ).count
+    }
+
+    public func deleteCustomers(ids: [String]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await database.transaction { connection in
+            try await connection.query(
+                "DELETE FROM customer_aliases WHERE customer_id = ANY(\(ids))",
+                logger: database.logger
+            )
+            return try await connection.query(
+                "DELETE FROM customers WHERE id = ANY(\(ids)) RETURNING id",
+                logger: database.logger
+            ).collect().count
+        }
+    }
+
+    public func messages(customerIds: [String]) async throws -> [OutboxMessage] {
+        guard !customerIds.isEmpty else { return [] }
+        return try await database.query(
+            """
+            SELECT \(unescaped: PostgresMessageRows.columns) FROM messages
+            WHERE customer_id = ANY(\(customerIds)) ORDER BY created_at, id
+            """
+        ).map(PostgresMessageRows.decode)
+    }
+}

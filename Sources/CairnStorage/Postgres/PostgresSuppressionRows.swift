@@ -1,0 +1,51 @@
+import CairnCore
+import Logging
+import PostgresNIO
+
+/// How suppressions are read and written in PostgreSQL's `suppressions`.
+enum PostgresSuppressionRows {
+    /// The suppressions under any of `keys`, in one query.
+    static func load(
+        _ keys: Set<SuppressionKey>,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Suppressions {
+        guard !keys.isEmpty else { return Suppressions() }
+        let arrays = KeyArrays(keys)
+        let rows = try await connection.query(
+            """
+            SELECT s.client_id, s.account_id, s.brand_id, s.key_digest, s.kind FROM suppressions s
+            JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                AS k(cl, ac, br, digest)
+                ON s.client_id = k.cl AND s.account_id = k.ac AND s.brand_id = k.br AND s.key_digest = k.digest
+            """,
+            logger: logger
+        )
+        var entries: [(SuppressionKey, SuppressionKind)] = []
+        for try await (client, account, brand, digest, kindText) in rows.decode(
+            (String, String, String, String, String).self
+        ) {
+            guard let kind = SuppressionKind(rawValue: kindText) else { continue }
+            let tenant = Tenant(clientId: client, accountId: account, brandId: brand)
+            entries.append((SuppressionKey(tenant: tenant, digest: digest), kind))
+        }
+        return Suppressions(entries)
+    }
+
+    /// Arrays of a set of keys' parts, for `unnest`.
+    struct KeyArrays {
+        var clients: [String] = []
+        var accounts: [String] = []
+        var brands: [String] = []
+        var digests: [String] = []
+
+        init(_ keys: some Sequence<SuppressionKey>) {
+            for key in keys {
+                clients.append(key.tenant.clientId)
+                accounts.append(key.tenant.accountId)
+                brands.append(key.tenant.brandId)
+                digests.append(key.digest)
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+public import CairnCore
+
+/// Data-protection requests, the suppressions they make, and the steps that carry them out.
+/// Each step is idempotent, so a worker that dies part way leaves a regulation another (or the
+/// same node, restarted) can carry out again from the start once its lease has ended.
+public protocol RegulationStore: Sendable {
+    func create(_ regulation: Regulation) async throws
+    func regulation(id: String, tenant: Tenant) async throws -> Regulation?
+    /// A brand's regulations, newest first; `before` pages on from a regulation's id.
+    func regulations(tenant: Tenant, limit: Int, before: String?) async throws -> [Regulation]
+    /// The export an `access` regulation made (nil while there is none).
+    func export(id: String, tenant: Tenant) async throws -> [UInt8]?
+
+    /// Takes the oldest pending regulation whose lease has ended (or never began), holding it
+    /// until `leaseUntil`; with several nodes, each takes a different one.
+    func claim(at time: Timestamp, leaseUntil: Timestamp) async throws -> Regulation?
+    /// Extends the lease of a regulation still pending; false once it is not.
+    func renew(id: String, leaseUntil: Timestamp) async throws -> Bool
+    /// Records the end: `done` with what was done (and an access export), or `failed`. An
+    /// erasure's subject is erased with it, leaving its digest.
+    func finish(_ regulation: Regulation, export: [UInt8]?, eraseSubject: Bool) async throws
+
+    /// The customers a subject names in a brand, with all their anonymousIds: by userId (or an
+    /// alias), by anonymousId, or by email (any case; several customers may share one).
+    func customers(of subject: RegulationSubject, tenant: Tenant) async throws -> [CustomerProfile]
+    /// Adds `kind` under every key, made by `regulationId`; returns how many were new.
+    func suppress(
+        _ keys: Set<SuppressionKey>,
+        kind: SuppressionKind,
+        regulationId: String,
+        at time: Timestamp
+    ) async throws -> Int
+    /// Lifts `kind` from every key, and from every key the same regulation suppressed with them
+    /// (ids of a customer since deleted); returns how many were lifted.
+    func unsuppress(_ keys: Set<SuppressionKey>, kind: SuppressionKind) async throws -> Int
+    /// Fails the customers' messages still waiting to be sent; returns how many.
+    func failWaitingMessages(customerIds: [String], error: MessageError, at time: Timestamp) async throws -> Int
+    /// Erases the payloads and ids of up to `limit` of the customers' events, which stay as ids
+    /// and times; returns how many (fewer than `limit` when none are left).
+    func eraseEvents(customerIds: [String], limit: Int) async throws -> Int
+    /// Erases the customers' messages' recipients and content (failing those not yet sent);
+    /// returns how many.
+    func eraseMessages(customerIds: [String], at time: Timestamp) async throws -> Int
+    /// Deletes the customers' profiles, their ids and group memberships; returns how many.
+    func deleteCustomers(ids: [String]) async throws -> Int
+    /// The customers' messages, oldest first (for an access export).
+    func messages(customerIds: [String]) async throws -> [OutboxMessage]
+}
+

@@ -1,0 +1,139 @@
+public import CairnCore
+import Foundation
+import GRDB
+
+/// Regulations in SQLite: the `regulations` records. The steps that carry them out are in
+/// `SQLiteRegulationStore+Steps.swift`.
+public struct SQLiteRegulationStore: RegulationStore {
+    let database: SQLiteDatabase
+
+    /// What an erased event keeps (see `RegulationRecord.erasedEventAssignments`).
+    static let erasedEvent = RegulationRecord.erasedEventAssignments(emptyBody: "X'7B7D'")
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func create(_ regulation: Regulation) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO regulations (id, client_id, account_id, brand_id, type, subject_kind, subject_value,
+                        subject_digest, status, requested_by, requested_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    regulation.id, regulation.tenant.clientId, regulation.tenant.accountId,
+                    regulation.tenant.brandId, regulation.type.rawValue, regulation.subject.kind.rawValue,
+                    regulation.subject.value, regulation.subject.digest, regulation.status.rawValue,
+                    regulation.requestedBy, regulation.requestedAt.millisecondsSinceEpoch,
+                ]
+            )
+        }
+    }
+
+    public func regulation(id: String, tenant: Tenant) async throws -> Regulation? {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(RegulationRecord.columns) FROM regulations
+                    WHERE id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                    """,
+                arguments: [id, tenant.clientId, tenant.accountId, tenant.brandId]
+            ).map(Self.decode)
+        }
+    }
+
+    public func regulations(tenant: Tenant, limit: Int, before: String?) async throws -> [Regulation] {
+        try await database.pool.read { db in
+            var sql = "SELECT \(RegulationRecord.columns) FROM regulations WHERE client_id = ? AND account_id = ? AND brand_id = ?"
+            var arguments: StatementArguments = [tenant.clientId, tenant.accountId, tenant.brandId]
+            if let before {
+                sql += " AND (requested_at, id) < (SELECT requested_at, id FROM regulations WHERE id = ?)"
+                arguments += [before]
+            }
+            sql += " ORDER BY requested_at DESC, id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.decode)
+        }
+    }
+
+    public func export(id: String, tenant: Tenant) async throws -> [UInt8]? {
+        try await database.pool.read { db in
+            try Data.fetchOne(
+                db,
+                sql: """
+                    SELECT export FROM regulations
+                    WHERE id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                    """,
+                arguments: [id, tenant.clientId, tenant.accountId, tenant.brandId]
+            ).map { [UInt8]($0) }
+        }
+    }
+
+    public func claim(at time: Timestamp, leaseUntil: Timestamp) async throws -> Regulation? {
+        try await database.pool.write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE regulations SET lease_until = ?
+                    WHERE id = (SELECT id FROM regulations
+                                WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
+                                ORDER BY requested_at, id LIMIT 1)
+                    RETURNING \(RegulationRecord.columns)
+                    """,
+                arguments: [leaseUntil.millisecondsSinceEpoch, time.millisecondsSinceEpoch]
+            ).map(Self.decode)
+        }
+    }
+
+    public func renew(id: String, leaseUntil: Timestamp) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE regulations SET lease_until = ? WHERE id = ? AND status = 'pending'",
+                arguments: [leaseUntil.millisecondsSinceEpoch, id]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func finish(_ regulation: Regulation, export: [UInt8]?, eraseSubject: Bool) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE regulations SET status = ?, completed_at = ?, result = ?, error_code = ?, error_message = ?,
+                        export = ?, lease_until = NULL,
+                        subject_value = CASE WHEN ? THEN NULL ELSE subject_value END
+                    WHERE id = ? AND status = 'pending'
+                    """,
+                arguments: [
+                    regulation.status.rawValue, regulation.completedAt?.millisecondsSinceEpoch,
+                    regulation.result.map { Data(RegulationRecord.encode($0)) }, regulation.error?.code,
+                    regulation.error?.message, export.map { Data($0) }, eraseSubject, regulation.id,
+                ]
+            )
+        }
+    }
+
+    static func decode(_ row: Row) throws -> Regulation {
+        try RegulationRecord.decode(
+            RegulationRecord.Columns(
+                id: row[0],
+                tenant: Tenant(clientId: row[1], accountId: row[2], brandId: row[3]),
+                type: row[4],
+                subjectKind: row[5],
+                subjectValue: row[6],
+                subjectDigest: row[7],
+                status: row[8],
+                requestedBy: row[9],
+                requestedAt: row[10],
+                completedAt: row[11],
+                result: (row[12] as Data?).map { [UInt8]($0) },
+                errorCode: row[13],
+                errorMessage: row[14],
+                hasExport: row[15]
+            )
+        )
+    }
+}

@@ -1,0 +1,230 @@
+import CairnCore
+import CairnStorage
+import CairnTestFixtures
+import Testing
+
+/// Regulations on both backends: claims with leases (each pending regulation to one worker at
+/// a time), suppressions the processor honours, and the steps of an erasure.
+@Suite struct RegulationContractTests {
+    let time = EventFixtures.receivedAt
+    let tenant = EventFixtures.tenant
+
+    func later(_ milliseconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + milliseconds)
+    }
+
+    func regulation(_ type: RegulationType, _ subject: RegulationSubject, at offset: Int64 = 0) -> Regulation {
+        Regulation(
+            id: EventID.make(at: later(offset)).description,
+            tenant: tenant,
+            type: type,
+            subject: subject,
+            requestedBy: "admin-1",
+            requestedAt: later(offset)
+        )
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aClaimTakesTheOldestPendingRegulationUntilItsLeaseEnds(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let store = stores.regulations
+        let first = regulation(.delete, RegulationSubject(kind: .userId, value: "u1"))
+        let second = regulation(.access, RegulationSubject(kind: .email, value: "Ada@Example.com"), at: 1)
+        try await store.create(second)
+        try await store.create(first)
+        #expect(try await store.claim(at: later(10), leaseUntil: later(1000))?.id == first.id)
+        #expect(try await store.claim(at: later(10), leaseUntil: later(1000))?.id == second.id)
+        #expect(try await store.claim(at: later(20), leaseUntil: later(1000)) == nil)
+        // A worker that died: its lease ends and the regulation is taken again.
+        let retaken = try #require(try await store.claim(at: later(1000), leaseUntil: later(2000)))
+        #expect(retaken.id == first.id)
+        #expect(retaken.subject.value == "u1")
+        #expect(try await store.renew(id: first.id, leaseUntil: later(3000)))
+
+        var done = retaken
+        done.status = .done
+        done.completedAt = later(1500)
+        done.result = ["profiles": 1, "events": 3]
+        try await store.finish(done, export: nil, eraseSubject: true)
+        #expect(try await store.renew(id: first.id, leaseUntil: later(4000)) == false)
+        let read = try #require(try await store.regulation(id: first.id, tenant: tenant))
+        #expect(read.status == .done)
+        #expect(read.result == ["profiles": 1, "events": 3])
+        #expect(read.subject.value == nil)
+        #expect(read.subject.digest == first.subject.digest)
+        #expect(read.requestedBy == "admin-1")
+        #expect(read.completedAt == later(1500))
+        #expect(try await store.regulation(id: first.id, tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")) == nil)
+
+        var exported = try #require(try await store.claim(at: later(5000), leaseUntil: later(6000)))
+        #expect(exported.id == second.id)
+        exported.status = .done
+        try await store.finish(exported, export: Array(#"{"customers":[]}"#.utf8), eraseSubject: false)
+        #expect(try await store.export(id: second.id, tenant: tenant) == Array(#"{"customers":[]}"#.utf8))
+        #expect(try await store.regulation(id: second.id, tenant: tenant)?.hasExport == true)
+        #expect(try await store.regulation(id: second.id, tenant: tenant)?.subject.value == "Ada@Example.com")
+
+        let listed = try await store.regulations(tenant: tenant, limit: 10, before: nil)
+        #expect(listed.map(\.id) == [second.id, first.id])
+        #expect(try await store.regulations(tenant: tenant, limit: 10, before: second.id).map(\.id) == [first.id])
+        #expect(try await store.regulations(tenant: tenant, limit: 1, before: nil).map(\.id) == [second.id])
+    }
+
+    /// Many workers claiming at once (nodes on one PostgreSQL) never take the same regulation.
+    @Test(arguments: StoreBackend.allCases)
+    func workersClaimingTogetherEachTakeADifferentRegulation(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        for index in 0..<24 {
+            try await stores.regulations.create(
+                regulation(.suppress, RegulationSubject(kind: .userId, value: "u\(index)"), at: Int64(index))
+            )
+        }
+        let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    var mine: [String] = []
+                    while let taken = try await stores.regulations.claim(at: later(100), leaseUntil: later(60_000)) {
+                        mine.append(taken.id)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(claimed.count == 24)
+        #expect(Set(claimed).count == 24)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func theProcessorDropsEventsAboutASuppressedCustomerAndFailsTheirCommands(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: time)
+        let customer = try #require(try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).first)
+        #expect(customer.userId == "u1")
+        let added = try await stores.regulations.suppress(
+            customer.suppressionKeys,
+            kind: .suppress,
+            regulationId: "r-1",
+            at: later(1)
+        )
+        #expect(added == customer.suppressionKeys.count)
+        // Suppressing again adds nothing.
+        #expect(try await stores.regulations.suppress(customer.suppressionKeys, kind: .suppress, regulationId: "r-2", at: later(1)) == 0)
+        let cancelled = try await stores.regulations.failWaitingMessages(
+            customerIds: [customer.customerId],
+            error: MessageError(code: "customer_suppressed", message: "suppressed"),
+            at: later(2)
+        )
+        #expect(cancelled == 1)
+        #expect(try await stores.outbox.depth() == 0)
+
+        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
+        let track = EventFixtures.entry(token: token, name: "Viewed Page", userId: "u1", extra: ["properties": ["secret": "s3cr3t"]])
+        let send = EventFixtures.entry(token: token, name: "SEND_SMS", userId: "u1", extra: ["assetId": "welcome"])
+        let identify = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Changed"])
+        let stranger = EventFixtures.entry(.identify, token: token, userId: "u2", traits: ["firstName": "Bea"])
+        try await stores.eventLog.append([track, send, identify, stranger])
+        try await EventFixtures.processAll(stores, at: later(3), sends: SendFixtures.smsContext)
+
+        let storedTrack = try #require(try await stores.eventLog.event(id: track.id, tenant: tenant))
+        #expect(storedTrack.status == .processed)
+        #expect(storedTrack.entry.body == Array("{}".utf8))
+        #expect(storedTrack.entry.event.userId == nil)
+        #expect(storedTrack.customerId == nil)
+        let storedSend = try #require(try await stores.eventLog.event(id: send.id, tenant: tenant))
+        #expect(storedSend.status == .failed)
+        #expect(storedSend.errors == [.customerSuppressed])
+        #expect(try await stores.outbox.messages(eventId: send.id).isEmpty)
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant)?.traits["firstName"] == "Ada")
+        #expect(try await stores.profiles.profile(userId: "u2", tenant: tenant)?.traits["firstName"] == "Bea")
+
+        // Lifting it by one of the keys lifts every key the regulation suppressed.
+        let lifted = try await stores.regulations.unsuppress(
+            [SuppressionKey.identity("u1", tenant: tenant)],
+            kind: .suppress
+        )
+        #expect(lifted == customer.suppressionKeys.count)
+        let after = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Again"])
+        try await stores.eventLog.append([after])
+        try await EventFixtures.processAll(stores, at: later(4))
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant)?.traits["firstName"] == "Again")
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func noTrackDropsTrackingButKeepsIdentifyAndSends(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: time)
+        _ = try await stores.regulations.suppress(
+            [SuppressionKey.identity("u1", tenant: tenant)],
+            kind: .noTrack,
+            regulationId: "r-1",
+            at: later(1)
+        )
+        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
+        let track = EventFixtures.entry(token: token, name: "Viewed Page", userId: "u1")
+        let page = EventFixtures.entry(.page, token: token, name: "Home", userId: "u1")
+        let send = EventFixtures.entry(token: token, name: "SEND_SMS", userId: "u1", extra: ["assetId": "welcome"])
+        let identify = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Changed"])
+        try await stores.eventLog.append([track, page, send, identify])
+        try await EventFixtures.processAll(stores, at: later(3), sends: SendFixtures.smsContext)
+        for id in [track.id, page.id] {
+            let stored = try #require(try await stores.eventLog.event(id: id, tenant: tenant))
+            #expect(stored.entry.body == Array("{}".utf8))
+            #expect(stored.customerId == nil)
+        }
+        #expect(try await stores.outbox.messages(eventId: send.id).count == 1)
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant)?.traits["firstName"] == "Changed")
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anErasureLeavesEventsAndMessagesWithoutTheCustomer(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let commands = try await SendFixtures.queueSMS(in: stores, count: 3, at: time)
+        let customers = try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
+        let ids = customers.map(\.customerId)
+        #expect(ids.count == 1)
+        // Slices: 4 events (an identify and 3 commands), 3 at a time.
+        #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 3)
+        #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 1)
+        #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 0)
+        #expect(try await stores.regulations.eraseMessages(customerIds: ids, at: later(1)) == 3)
+        #expect(try await stores.regulations.eraseMessages(customerIds: ids, at: later(1)) == 0)
+        #expect(try await stores.regulations.deleteCustomers(ids: ids) == 1)
+
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
+        #expect(try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).isEmpty)
+        for id in commands {
+            let stored = try #require(try await stores.eventLog.event(id: id, tenant: tenant))
+            #expect(stored.entry.body == Array("{}".utf8))
+            #expect(stored.entry.event.userId == nil)
+            let message = try #require(try await stores.outbox.messages(eventId: id).first)
+            #expect(message.to == "erased")
+            #expect(message.content == .object([:]))
+            #expect(message.userId == nil)
+            #expect(message.status == .failed)
+            #expect(message.error?.code == "customer_deleted")
+        }
+        #expect(try await stores.outbox.depth() == 0)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aSubjectFindsItsCustomersByEveryIdTheyAreKnownBy(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
+        try await stores.eventLog.append([
+            EventFixtures.entry(.identify, token: token, userId: "u1", anonymousId: "anon-1", traits: ["email": "Ada@Example.com"]),
+            EventFixtures.entry(.identify, token: token, userId: "u2", traits: ["email": "ada@example.com"]),
+            EventFixtures.entry(.alias, token: token, userId: "u1", previousId: "old-id"),
+        ])
+        try await EventFixtures.processAll(stores, at: time)
+        let regulations = stores.regulations
+        let byUser = try await regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
+        #expect(byUser.map(\.userId) == ["u1"])
+        #expect(byUser.first?.anonymousIds == ["anon-1", "old-id"])
+        #expect(try await regulations.customers(of: .init(kind: .userId, value: "old-id"), tenant: tenant).map(\.userId) == ["u1"])
+        #expect(try await regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant).map(\.userId) == ["u1"])
+        let byEmail = try await regulations.customers(of: .init(kind: .email, value: "ADA@example.com"), tenant: tenant)
+        #expect(Set(byEmail.compactMap(\.userId)) == ["u1", "u2"])
+        #expect(try await regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")).isEmpty)
+    }
+}

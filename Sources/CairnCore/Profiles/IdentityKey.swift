@@ -51,9 +51,25 @@ public struct BatchKeys: Sendable, Equatable {
         return FieldReader.nonEmptyString(body["assetId"])
     }
 
-    /// The suppression keys to look up for a batch: its ids, and the userIds and emails of the
-    /// profiles they found.
-    public func suppressionKeys(profiles: some Sequence<CustomerProfile>) -> Set<SuppressionKey> {
+    /// The suppression keys to look up for a batch: its ids, the emails its identify calls
+    /// give, and the userIds and emails of the profiles they found. (Reading the emails parses
+    /// identify bodies: a store asks only when some suppression exists.)
+    public static func suppressionKeys(
+        of events: [LoggedEvent],
+        keys: BatchKeys,
+        profiles: some Sequence<CustomerProfile>
+    ) -> Set<SuppressionKey> {
+        var found = keys.suppressionKeys(profiles: profiles)
+        for logged in events where logged.entry.event.action == .identify {
+            guard case .object(let body)? = try? JSONParser.parse(logged.entry.body, maxDepth: 512),
+                let email = ProfileProcessor.identifyTraits(body)?["email"]?.stringValue
+            else { continue }
+            found.insert(.email(email, tenant: logged.entry.tenant))
+        }
+        return found
+    }
+
+    func suppressionKeys(profiles: some Sequence<CustomerProfile>) -> Set<SuppressionKey> {
         var keys: Set<SuppressionKey> = []
         for key in userIds.union(anonymousIds) { keys.insert(.identity(key.id, tenant: key.tenant)) }
         for profile in profiles {

@@ -99,7 +99,7 @@ public struct ProfileProcessor {
             updateGroup(event, body: body, tenant: tenant)
             return EventOutcome(sequence: logged.sequence, status: .processed, customerId: nil, errors: [])
         }
-        if !snapshot.suppressions.isEmpty, let outcome = suppressedOutcome(logged) { return outcome }
+        if !snapshot.suppressions.isEmpty, let outcome = suppressedOutcome(logged, body: body) { return outcome }
         let customerId = event.action == .alias ? resolveAlias(event, tenant: tenant) : resolve(event, tenant: tenant)
         guard var profile = snapshot.profiles[customerId] else {
             preconditionFailure("resolve always returns a profile in the snapshot")
@@ -154,10 +154,13 @@ public struct ProfileProcessor {
     /// erased: every event under `suppress` (a command fails with `customer_suppressed`), and
     /// tracking (track, page and screen events that are not commands) under `noTrack`. nil when
     /// no suppression applies.
-    private func suppressedOutcome(_ logged: LoggedEvent) -> EventOutcome? {
+    private func suppressedOutcome(_ logged: LoggedEvent, body: [String: JSONValue]) -> EventOutcome? {
         let (event, tenant) = (logged.entry.event, logged.entry.tenant)
         var keys = [event.userId, event.anonymousId, event.previousId].compactMap { id in
             id.map { SuppressionKey.identity($0, tenant: tenant) }
+        }
+        if event.action == .identify, let email = Self.identifyTraits(body)?["email"]?.stringValue {
+            keys.append(.email(email, tenant: tenant))
         }
         let known =
             snapshot.knownCustomer(userId: event.userId, tenant: tenant)

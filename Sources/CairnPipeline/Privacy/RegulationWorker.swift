@@ -17,7 +17,7 @@ public struct RegulationWorker: Service {
     let logger: Logger
 
     /// Events erased per transaction: small enough not to hold the writer long.
-    static let eventSlice = 1000
+    let eventSlice: Int
 
     public init(
         store: any RegulationStore,
@@ -26,8 +26,10 @@ public struct RegulationWorker: Service {
         requested: WakeSignal,
         lease: Duration = .seconds(30),
         pollInterval: Duration = .seconds(2),
+        eventSlice: Int = 1000,
         logger: Logger
     ) {
+        self.eventSlice = eventSlice
         self.store = store
         self.profiles = profiles
         self.clock = clock
@@ -107,9 +109,9 @@ public struct RegulationWorker: Service {
         if regulation.type.erases {
             var events = 0
             while true {
-                let erased = try await store.eraseEvents(customerIds: ids, limit: Self.eventSlice)
+                let erased = try await store.eraseEvents(customerIds: ids, limit: eventSlice)
                 events += erased
-                if erased < Self.eventSlice { break }
+                if erased < eventSlice { break }
                 guard try await store.renew(id: regulation.id, leaseUntil: clock.now().adding(lease)) else {
                     throw RegulationLost.noLongerPending
                 }

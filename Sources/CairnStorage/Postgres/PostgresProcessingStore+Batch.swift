@@ -26,6 +26,7 @@ extension PostgresProcessingStore {
 
     func snapshot(
         _ keys: BatchKeys,
+        events: [LoggedEvent] = [],
         withAllAnonymousIds: Bool,
         on connection: PostgresConnection
     ) async throws -> ProfileSnapshot {
@@ -100,11 +101,10 @@ extension PostgresProcessingStore {
             anonymousIndex: anonymousIndex,
             groups: groups
         )
-        snapshot.suppressions = try await PostgresSuppressionRows.load(
-            keys.suppressionKeys(profiles: snapshot.profiles.values),
-            on: connection,
-            logger: database.logger
-        )
+        snapshot.suppressions = try await PostgresSuppressionRows.load(on: connection, logger: database.logger) {
+            [snapshot] in
+            BatchKeys.suppressionKeys(of: events, keys: keys, profiles: snapshot.profiles.values)
+        }
         for key in keys.assetIds {
             do {
                 snapshot.assets[key] = try await PostgresAssetStore.asset(

@@ -102,7 +102,12 @@ extension PostgresProcessingStore {
         ).map { LoggedEvent(sequence: $0.sequence, entry: $0.stored.entry) }
         guard let first = events.first, let last = events.last else { return .noWork }
         do {
-            let snapshot = try await snapshot(BatchKeys(of: events), withAllAnonymousIds: true, on: connection)
+            let snapshot = try await snapshot(
+                BatchKeys(of: events),
+                events: events,
+                withAllAnonymousIds: true,
+                on: connection
+            )
             let barrier = PartitionBarrier(events, snapshot: snapshot)
             let waiting = try await waitingElsewhere(
                 touching: barrier.ids,

@@ -4,12 +4,17 @@ import PostgresNIO
 
 /// How suppressions are read and written in PostgreSQL's `suppressions`.
 enum PostgresSuppressionRows {
-    /// The suppressions under any of `keys`, in one query.
+    /// The suppressions under any of `keys`; neither worked out nor read when the table is
+    /// empty, as it mostly is.
     static func load(
-        _ keys: Set<SuppressionKey>,
         on connection: PostgresConnection,
-        logger: Logger
+        logger: Logger,
+        keys wanted: () -> Set<SuppressionKey>
     ) async throws -> Suppressions {
+        let any = try await connection.query("SELECT EXISTS (SELECT 1 FROM suppressions)", logger: logger)
+            .collect().first?.decode(Bool.self)
+        guard any == true else { return Suppressions() }
+        let keys = wanted()
         guard !keys.isEmpty else { return Suppressions() }
         let arrays = KeyArrays(keys)
         let rows = try await connection.query(

@@ -49,6 +49,7 @@ extension SQLiteProcessingStore {
     static func snapshot(
         _ db: Database,
         keys: BatchKeys,
+        events: [LoggedEvent] = [],
         withAllAnonymousIds: Bool = false
     ) throws -> ProfileSnapshot {
         let byUser = try db.cachedStatement(
@@ -96,10 +97,9 @@ extension SQLiteProcessingStore {
             anonymousIndex: anonymousIndex,
             groups: groups
         )
-        snapshot.suppressions = try SQLiteSuppressionRows.load(
-            db,
-            keys: keys.suppressionKeys(profiles: snapshot.profiles.values)
-        )
+        snapshot.suppressions = try SQLiteSuppressionRows.load(db) { [snapshot] in
+            BatchKeys.suppressionKeys(of: events, keys: keys, profiles: snapshot.profiles.values)
+        }
         for key in keys.assetIds {
             snapshot.assets[key] = try SQLiteAssetStore.asset(key.tenant, key.id, db)
         }

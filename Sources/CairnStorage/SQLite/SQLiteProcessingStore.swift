@@ -22,7 +22,7 @@ public struct SQLiteProcessingStore: ProcessingStore {
             let events = try Self.pendingEvents(db, limit: limit)
             guard let first = events.first else { return 0 }
             do {
-                let snapshot = try Self.snapshot(db, keys: BatchKeys(of: events))
+                let snapshot = try Self.snapshot(db, keys: BatchKeys(of: events), events: events)
                 try Self.commit(db, apply(events, snapshot), processedAt: processedAt)
             } catch  where Self.isRefusedData(error) {
                 throw EventsRefused(sequence: first.sequence, reason: "\(error)")

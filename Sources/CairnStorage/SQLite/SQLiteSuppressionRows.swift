@@ -3,11 +3,12 @@ import GRDB
 
 /// How suppressions are read and written in SQLite's `suppressions`.
 enum SQLiteSuppressionRows {
-    /// The suppressions under any of `keys` (none read when the table is empty, as it mostly is).
-    static func load(_ db: Database, keys: Set<SuppressionKey>) throws -> Suppressions {
-        guard !keys.isEmpty,
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM suppressions)")) == true
+    /// The suppressions under any of `keys`; neither worked out nor read when the table is
+    /// empty, as it mostly is.
+    static func load(_ db: Database, keys wanted: () -> Set<SuppressionKey>) throws -> Suppressions {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM suppressions)")) == true
         else { return Suppressions() }
+        let keys = wanted()
         let statement = try db.cachedStatement(
             sql: """
                 SELECT kind FROM suppressions

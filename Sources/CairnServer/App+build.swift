@@ -152,6 +152,7 @@ public func buildApplication(
                 profiles: stores.profiles,
                 clock: clock,
                 requested: regulationsRequested,
+                lease: configuration.regulations.lease,
                 logger: logger
             )
         )

@@ -43,6 +43,9 @@ public protocol RegulationStore: Sendable {
     func eraseMessages(customerIds: [String], at time: Timestamp) async throws -> Int
     /// Deletes the customers' profiles, their ids and group memberships; returns how many.
     func deleteCustomers(ids: [String]) async throws -> Int
+    /// Erases what finished regulations about these keys kept of the customer: their subjects
+    /// (the digests stay) and access exports. Pending ones keep theirs, to find the customer by.
+    func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int
     /// The customers' messages, oldest first (for an access export).
     func messages(customerIds: [String]) async throws -> [OutboxMessage]
 }

@@ -46,14 +46,23 @@ import Testing
         let stores = try await backend.makeStores()
         let clock = ManualClock(start: EventFixtures.receivedAt)
         let commands = try await SendFixtures.queueSMS(in: stores, count: 2, at: clock.now())
-        let id = try await ask(.delete, .init(kind: .userId, value: "u1"), in: stores, clock: clock)
+        let access = try await ask(.access, .init(kind: .userId, value: "u1"), in: stores, clock: clock)
         let worker = worker(stores, clock: clock, eventSlice: 2)
         #expect(try await worker.performNext())
+        #expect(try await stores.regulations.export(id: access, tenant: tenant) != nil)
+        clock.advance(by: .seconds(1))
+        let id = try await ask(.delete, .init(kind: .userId, value: "u1"), in: stores, clock: clock)
+        #expect(try await worker.performNext())
         #expect(try await worker.performNext() == false)
+        // The earlier access request keeps neither its subject nor its export.
+        let earlier = try #require(try await stores.regulations.regulation(id: access, tenant: tenant))
+        #expect(earlier.subject.value == nil)
+        #expect(earlier.hasExport == false)
+        #expect(try await stores.regulations.export(id: access, tenant: tenant) == nil)
 
         let done = try #require(try await stores.regulations.regulation(id: id, tenant: tenant))
         #expect(done.status == .done)
-        #expect(done.result == ["customers": 1, "events": 3, "messages": 2, "profiles": 1])
+        #expect(done.result == ["customers": 1, "events": 3, "messages": 2, "earlierRegulations": 1, "profiles": 1])
         #expect(done.subject.value == nil)
         #expect(done.subject.digest == RegulationSubject(kind: .userId, value: "u1").digest)
         #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
@@ -155,7 +164,7 @@ import Testing
         #expect(try await worker(stores, clock: clock).performNext())
         let done = try #require(try await stores.regulations.regulation(id: id, tenant: tenant))
         #expect(done.status == .done)
-        #expect(done.result == ["customers": 0, "events": 0, "messages": 0, "profiles": 0])
+        #expect(done.result == ["customers": 0, "events": 0, "messages": 0, "earlierRegulations": 0, "profiles": 0])
     }
 
     /// A worker that waits (polling only every ten minutes here) starts when rung.

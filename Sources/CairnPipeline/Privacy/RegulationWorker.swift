@@ -85,9 +85,9 @@ public struct RegulationWorker: Service {
         let customers = try await store.customers(of: regulation.subject, tenant: tenant)
         let ids = customers.map(\.customerId)
         var result = ["customers": customers.count]
+        var keys = customers.reduce(into: Set<SuppressionKey>()) { $0.formUnion($1.suppressionKeys) }
+        keys.insert(regulation.subject.key(in: tenant))
         if let (kind, adds) = regulation.type.suppression {
-            var keys = customers.reduce(into: Set<SuppressionKey>()) { $0.formUnion($1.suppressionKeys) }
-            keys.insert(regulation.subject.key(in: tenant))
             if adds {
                 result["suppressions"] = try await store.suppress(
                     keys,
@@ -111,13 +111,13 @@ public struct RegulationWorker: Service {
             while true {
                 let erased = try await store.eraseEvents(customerIds: ids, limit: eventSlice)
                 events += erased
+                try await hold(regulation)
                 if erased < eventSlice { break }
-                guard try await store.renew(id: regulation.id, leaseUntil: clock.now().adding(lease)) else {
-                    throw RegulationLost.noLongerPending
-                }
             }
             result["events"] = events
             result["messages"] = try await store.eraseMessages(customerIds: ids, at: clock.now())
+            result["earlierRegulations"] = try await store.eraseFinishedRecords(of: keys)
+            try await hold(regulation)
             result["profiles"] = try await store.deleteCustomers(ids: ids)
         }
         guard regulation.type == .access else { return (result, nil) }
@@ -131,6 +131,13 @@ public struct RegulationWorker: Service {
         result["events"] = export.events
         result["messages"] = export.messages
         return (result, export.bytes)
+    }
+
+    /// Renews the lease between steps; throws when the regulation is no longer this worker's.
+    private func hold(_ regulation: Regulation) async throws {
+        guard try await store.renew(id: regulation.id, leaseUntil: clock.now().adding(lease)) else {
+            throw RegulationLost.noLongerPending
+        }
     }
 
     enum RegulationLost: Error {

@@ -11,6 +11,7 @@ public struct AppConfiguration: Sendable {
     public var storage = StorageSettings()
     public var processor = ProcessorSettings()
     public var sending = SendingSettings()
+    public var regulations = RegulationSettings()
     /// What this node runs: the HTTP surfaces, the background workers, or both.
     public var role = NodeRole.all
     public var logLevel = Logger.Level.info
@@ -79,6 +80,13 @@ public struct ProcessorSettings: Sendable {
     /// Batches this node's processor runs side by side; nil: 1 on SQLite (one writer), 2 on
     /// PostgreSQL (each claims its own partition).
     public var workers: Int?
+
+    public init() {}
+}
+
+public struct RegulationSettings: Sendable {
+    /// How long a node holds a data-protection request it works on unless it renews the hold.
+    public var lease: Duration = .seconds(30)
 
     public init() {}
 }

@@ -119,6 +119,21 @@ extension PostgresRegulationStore {
         }
     }
 
+    public func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let arrays = PostgresSuppressionRows.KeyArrays(keys)
+        return try await database.query(
+            """
+            UPDATE regulations r SET subject_value = NULL, export = NULL
+            FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                AS k(cl, ac, br, digest)
+            WHERE r.client_id = k.cl AND r.account_id = k.ac AND r.brand_id = k.br AND r.subject_digest = k.digest
+                AND r.status <> 'pending' AND (r.subject_value IS NOT NULL OR r.export IS NOT NULL)
+            RETURNING r.id
+            """
+        ).count
+    }
+
     public func messages(customerIds: [String]) async throws -> [OutboxMessage] {
         guard !customerIds.isEmpty else { return [] }
         return try await database.query(

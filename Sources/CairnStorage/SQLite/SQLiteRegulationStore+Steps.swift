@@ -142,6 +142,24 @@ extension SQLiteRegulationStore {
         }
     }
 
+    public func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int {
+        try await database.pool.write { db in
+            let erase = try db.cachedStatement(
+                sql: """
+                    UPDATE regulations SET subject_value = NULL, export = NULL
+                    WHERE client_id = ? AND account_id = ? AND brand_id = ? AND subject_digest = ?
+                        AND status <> 'pending' AND (subject_value IS NOT NULL OR export IS NOT NULL)
+                    """
+            )
+            var erased = 0
+            for key in keys {
+                try erase.execute(arguments: [key.tenant.clientId, key.tenant.accountId, key.tenant.brandId, key.digest])
+                erased += db.changesCount
+            }
+            return erased
+        }
+    }
+
     public func messages(customerIds: [String]) async throws -> [OutboxMessage] {
         try await database.pool.read { db in
             try customerIds.flatMap { id in

@@ -108,13 +108,22 @@ enum Settings {
         help: "Event batches this node processes side by side.",
         defaultText: "1 on SQLite, 2 on PostgreSQL"
     )
+    static let regulationLease = Setting(
+        key: "regulations.leaseSeconds",
+        flag: "regulation-lease",
+        environment: "CAIRN_REGULATION_LEASE",
+        valueName: "seconds",
+        help: "How long a node's claim on a data-protection request lasts unless renewed: one caught part way by "
+            + "a crash is carried out again (from the start) after this.",
+        defaultText: "30"
+    )
     static let role = Setting(
         key: "role",
         flag: "role",
         environment: "CAIRN_ROLE",
         valueName: "all|api|worker",
-        help: "What this node runs: the HTTP surfaces (api), the background workers (worker: processor and "
-            + "messageId pruner, with only /health and /ready over HTTP), or both.",
+        help: "What this node runs: the HTTP surfaces (api), the background workers (worker: processor, outbox, "
+            + "regulations and messageId pruner, with only /health and /ready over HTTP), or both.",
         defaultText: "all"
     )
     static let metricsToken = Setting(
@@ -141,7 +150,7 @@ enum Settings {
     static let serve =
         [
             host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
-            processorWorkers, metricsToken, logLevel,
+            processorWorkers, regulationLease, metricsToken, logLevel,
         ] + sending
     static let all = [config] + storage + serve
 

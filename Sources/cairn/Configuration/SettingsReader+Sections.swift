@@ -61,6 +61,12 @@ extension SettingsReader {
             guard (1...64).contains(workers) else { throw CLIError("The processor workers must be between 1 and 64.") }
             configuration.processor.workers = workers
         }
+        if let lease = try await int(Settings.regulationLease) {
+            guard (1...86_400).contains(lease) else {
+                throw CLIError("The regulation lease must be between 1 second and a day (86400).")
+            }
+            configuration.regulations.lease = .seconds(lease)
+        }
         if let text = try await string(Settings.role) {
             guard let role = NodeRole(rawValue: text.lowercased()) else {
                 throw CLIError("Unknown role \"\(text)\" (\(source(of: Settings.role))); use all, api or worker.")

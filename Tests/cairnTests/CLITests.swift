@@ -67,7 +67,7 @@ import Testing
             "tokens", "create", "--client", "c", "--account", "a", "--rate", "0", "--database", try database(),
         ])
         #expect(badRate.status != 0)
-        #expect(badRate.stderr.contains("--rate must be a positive number"))
+        #expect(badRate.stderr.contains("--rate must be a number of requests a second from 0.001 to 1000000."))
     }
 
     @Test func migrateCreatesTheSchema() async throws {
@@ -83,9 +83,13 @@ import Testing
         (["--client", "a\tb", "--account", "a"], "--client must be a non-empty id without '/' or control characters."),
         (
             ["--client", "a", "--account", "a", "--rate", "-1"],
-            "--rate must be a positive number of requests a second."
+            "--rate must be a number of requests a second from 0.001 to 1000000."
         ),
-        (["--client", "a", "--account", "a", "--burst", "0"], "--burst must be a positive whole number."),
+        (["--client", "a", "--account", "a", "--burst", "0"], "--burst must be a whole number from 1 to 1000000."),
+        (
+            ["--client", "a", "--account", "a", "--rate", "1e-300"],
+            "--rate must be a number of requests a second from 0.001 to 1000000."
+        ),
     ])
     func tokensCreateSaysWhatIsWrong(_ arguments: [String], _ sentence: String) async throws {
         let output = try await CairnBinary.run(

@@ -35,4 +35,7 @@ public struct TokenRecord: Sendable, Hashable {
 public enum TokenDefaults {
     public static let rate: Double = 100
     public static let burst = 500
+    /// The rates a token may be given, in requests a second: slower than one request in about
+    /// 17 minutes is no use, and the bounds keep every rate-limit header a small whole number.
+    public static let rates: ClosedRange<Double> = 0.001...1_000_000
 }

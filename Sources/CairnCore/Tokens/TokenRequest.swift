@@ -21,8 +21,10 @@ public struct TokenRequest: Sendable, Hashable {
                 return (field, "\(field) must be a non-empty id without '/' or control characters.")
             }
         }
-        guard rate > 0, rate.isFinite else { return ("rate", "rate must be a positive number of requests a second.") }
-        guard burst > 0 else { return ("burst", "burst must be a positive whole number.") }
+        guard rate.isFinite, (TokenDefaults.rates).contains(rate) else {
+            return ("rate", "rate must be a number of requests a second from 0.001 to 1000000.")
+        }
+        guard burst > 0, burst <= 1_000_000 else { return ("burst", "burst must be a whole number from 1 to 1000000.") }
         return nil
     }
 }

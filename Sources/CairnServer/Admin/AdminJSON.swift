@@ -8,7 +8,7 @@ enum AdminJSON {
             "client": .string(token.scope.clientId),
             "account": .string(token.scope.accountId),
             "brand": token.scope.brandId.map(JSONValue.string) ?? .null,
-            "rate": .number(number(token.rate)),
+            "rate": .number(NumberText.of(token.rate)),
             "burst": .number(String(token.burst)),
             "createdAt": .string(token.createdAt.iso8601),
             "revokedAt": token.revokedAt.map { .string($0.iso8601) } ?? .null,
@@ -67,9 +67,5 @@ enum AdminJSON {
         var fields = fields
         fields["success"] = true
         return .object(fields)
-    }
-
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

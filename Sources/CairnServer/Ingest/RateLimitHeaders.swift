@@ -8,17 +8,24 @@ enum RateLimitHeaders {
     static let state = HTTPField.Name("RateLimit")!
 
     static func fields(for token: TokenRecord, decision: TokenBucket.Decision) -> HTTPFields {
-        let window = Int(max(1, TokenBucket.window(rate: token.rate, burst: token.burst).rounded(.up)))
+        let window = wholeSeconds(TokenBucket.window(rate: token.rate, burst: token.burst))
         var fields: HTTPFields = [policy: "\"token\";q=\(token.burst);w=\(window)"]
         switch decision {
         case .allowed(let remaining):
-            let reset = remaining > 0 ? 0 : Int(max(1, (1 / token.rate).rounded(.up)))
+            let reset = remaining > 0 ? 0 : wholeSeconds(1 / token.rate)
             fields[state] = "\"token\";r=\(remaining);t=\(reset)"
         case .limited(let retryAfter):
-            let seconds = Int(max(1, retryAfter.rounded(.up)))
+            let seconds = wholeSeconds(retryAfter)
             fields[state] = "\"token\";r=0;t=\(seconds)"
             fields[.retryAfter] = String(seconds)
         }
         return fields
+    }
+
+    /// Seconds rounded up, from 1 to a year: a token stored before rates were bounded (or any
+    /// odd value) cannot make a header overflow.
+    static func wholeSeconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds < 31_536_000 else { return 31_536_000 }
+        return Int(max(1, seconds.rounded(.up)))
     }
 }

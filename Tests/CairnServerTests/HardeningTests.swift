@@ -31,6 +31,18 @@ import Testing
         #expect(answers[3].headers[.allow] == "GET, HEAD")
     }
 
+    /// `events` is a literal beside the Track API's `:action`: a POST there never reaches `:action`,
+    /// so the `Allow` it is told must not offer POST.
+    @Test func aWrongMethodOnALiteralBesideAParameterIsToldOnlyTheLiteralsMethods() async throws {
+        let app = try await TestApp()
+        let token = try await app.token()
+        let answer = try await app.test { client in
+            try await client.post("\(TestApp.base)/events", token: token, body: "{}")
+        }
+        #expect(answer.status == .methodNotAllowed)
+        #expect(answer.headers[.allow] == "GET, HEAD")
+    }
+
     @Test(arguments: [
         [UInt8](#"{"userId":"x"#.utf8) + [0xFF, 0xFE] + [UInt8](#"","event":"e"}"#.utf8),
         [UInt8](#"{"userId":"x"#.utf8) + [0xC0, 0xAF] + [UInt8](#"","event":"e"}"#.utf8),

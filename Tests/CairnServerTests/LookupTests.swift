@@ -32,6 +32,25 @@ import Testing
         }
         #expect(answers.map(\.status) == [.ok, .ok, .ok])
         #expect(answers.map { $0.json["groupId"] } == ["Acme Inc/EU", "100%", "ü"])
+        #expect(answers.allSatisfy { $0.json["success"] == true })
+    }
+
+    /// `encodeURIComponent("userId:ABC/123")` encodes the colon too.
+    @Test func aLookupWithAnEncodedColonIsReadAsOneWithout() async throws {
+        let (app, key) = try await app()
+        let answers = try await app.test { client in
+            _ = try await client.post("\(base)/identify", token: key, body: #"{"userId":"ABC/123:x","traits":{"a":1}}"#)
+            try await app.processAll()
+            return [
+                try await client.get("\(base)/profiles/userId%3AABC%2F123%3Ax/meta", token: key),
+                try await client.get("\(base)/profiles/userId%3aABC%2F123%3Ax/meta", token: key),
+                try await client.get("\(base)/profiles/userId:ABC%2F123:x/meta", token: key),
+                try await client.get("\(base)/profiles/phone%3A123/meta", token: key),
+            ]
+        }
+        #expect(answers.map(\.status) == [.ok, .ok, .ok, .badRequest])
+        #expect(answers.prefix(3).allSatisfy { $0.json["userId"] == "ABC/123:x" })
+        #expect(answers[3].code == "invalid_profile_lookup")
     }
 
     @Test func aFormerUserIdFindsTheCustomerItWasMergedInto() async throws {

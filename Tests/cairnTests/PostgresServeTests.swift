@@ -1,5 +1,6 @@
 import CairnCore
 import Foundation
+import NIOCore
 import HTTPTypes
 import HummingbirdTesting
 import Testing
@@ -85,13 +86,16 @@ import Testing
         let during = try await server.withClient { client in
             (
                 try await client.send(track, token: token, body: body),
-                try await client.get("/ready").status,
+                try await client.get("/ready"),
                 try await client.get("/health").status
             )
         }
         #expect(during.0.0 == .serviceUnavailable)
         #expect(during.0.1["code"] == "unavailable")
-        #expect(during.1 == .serviceUnavailable)
+        #expect(during.1.status == .serviceUnavailable)
+        let ready = try JSONParser.parse(Array((during.1.body ?? ByteBuffer()).readableBytesView))
+        #expect(ready["success"] == false)
+        #expect(ready["code"] == "database_unavailable")
         #expect(during.2 == .ok)
 
         try await postgres.start()

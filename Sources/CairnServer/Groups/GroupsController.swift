@@ -26,6 +26,7 @@ struct GroupsController: Sendable {
             )
         }
         return JSONResponse.make(body: [
+            "success": true,
             "groupId": .string(found.groupId),
             "traits": .object(found.traits),
             "firstSeen": .string(found.firstSeen.iso8601),

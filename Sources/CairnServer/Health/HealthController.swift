@@ -23,6 +23,7 @@ struct HealthController: Sendable {
                 return JSONResponse.make(
                     status: .serviceUnavailable,
                     body: [
+                        "success": false,
                         "status": "unavailable",
                         "code": "database_unavailable",
                         "message": "The database is not answering; events cannot be stored until it is back.",

@@ -12,9 +12,15 @@ struct ProfileLookup: Sendable, Hashable {
     var key: Key
     var value: String
 
+    /// The key ends at the first `:`, sent as it is or percent-encoded (`%3A`, as
+    /// `encodeURIComponent` sends it); the value is percent-decoded.
     init(parsing component: String) throws {
-        guard let colon = component.firstIndex(of: ":"),
-            let key = Key(rawValue: String(component[..<colon]))
+        let separators = [":", "%3A", "%3a"]
+        guard
+            let (key, separator) = separators.lazy.compactMap({ separator -> (Key, String)? in
+                guard let range = component.range(of: separator) else { return nil }
+                return Key(rawValue: String(component[..<range.lowerBound])).map { ($0, separator) }
+            }).first
         else {
             throw APIError(
                 .badRequest,
@@ -22,7 +28,7 @@ struct ProfileLookup: Sendable, Hashable {
                 message: "Look a profile up as userId:VALUE, email:VALUE or id:VALUE, with VALUE URL-encoded."
             )
         }
-        let raw = String(component[component.index(after: colon)...])
+        let raw = String(component.dropFirst(key.rawValue.count + separator.count))
         guard let value = raw.removingPercentEncoding, !value.isEmpty else {
             throw APIError(
                 .badRequest,

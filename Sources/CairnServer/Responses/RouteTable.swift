@@ -15,24 +15,33 @@ final class RouteTable: Sendable {
         routes.withLock { $0 = entries }
     }
 
-    /// The methods Cairn answers on `path`; empty when it serves no such path.
+    /// The methods Cairn answers on `path`; empty when it serves no such path. As in the
+    /// router, a segment that matches a route's literal never reaches another's parameter there
+    /// (`POST …/v1/events` is not the Track API's `:action`).
     func methods(for path: String) -> [HTTPRequest.Method] {
         let wanted = Self.segments(path)
         return routes.withLock { routes in
+            var matching = routes.filter { route in
+                route.segments.count == wanted.count
+                    && zip(route.segments, wanted).allSatisfy { template, segment in
+                        Self.isParameter(template) || template == segment
+                    }
+            }
+            for index in wanted.indices where matching.contains(where: { $0.segments[index] == wanted[index] }) {
+                matching.removeAll { Self.isParameter($0.segments[index]) }
+            }
             var methods: [HTTPRequest.Method] = []
-            for route in routes where route.segments.count == wanted.count && !methods.contains(route.method) {
-                let matches = zip(route.segments, wanted).allSatisfy { template, segment in
-                    template.hasPrefix(":") || (template.hasPrefix("{") && template.hasSuffix("}")) || template == "*"
-                        || template == segment
-                }
-                if matches {
-                    methods.append(route.method)
-                    // The router answers HEAD wherever it answers GET.
-                    if route.method == .get, !methods.contains(.head) { methods.append(.head) }
-                }
+            for route in matching where !methods.contains(route.method) {
+                methods.append(route.method)
+                // The router answers HEAD wherever it answers GET.
+                if route.method == .get, !methods.contains(.head) { methods.append(.head) }
             }
             return methods
         }
+    }
+
+    private static func isParameter(_ template: Substring) -> Bool {
+        template.hasPrefix(":") || (template.hasPrefix("{") && template.hasSuffix("}")) || template == "*"
     }
 
     private static func segments(_ path: String) -> [Substring] {

@@ -21,11 +21,12 @@ echo "==> test dependencies"
 if [ ! -e /usr/include/zlib.h ]; then
     as_root apt-get install -y zlib1g-dev
 fi
-# The official Segment and RudderStack Python SDKs, prometheus_client's parser and aiosmtpd (the
-# real SMTP server the email tests send to) from PyPI, in a virtual environment of our own.
+# The official Segment and RudderStack Python SDKs, prometheus_client's parser, aiosmtpd (the
+# real SMTP server the email tests send to), openapi-spec-validator and schemathesis (which check
+# the OpenAPI document against a live server) from PyPI, in a virtual environment of our own.
 sdk_venv=.build/test-python
-sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0 aiosmtpd==1.4.6)
-if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client, aiosmtpd" >/dev/null 2>&1; then
+sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0 aiosmtpd==1.4.6 openapi-spec-validator==0.9.0 schemathesis==4.32.5)
+if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client, aiosmtpd, openapi_spec_validator, schemathesis" >/dev/null 2>&1; then
     rm -rf "$sdk_venv"
     if ! python3 -m venv "$sdk_venv" >/dev/null 2>&1; then
         as_root apt-get install -y python3-venv
@@ -89,8 +90,11 @@ set +e
 swift test --skip-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-if [ "$status" -eq 0 ]; then
-    count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
-    echo "${count:-0} passed, 0 failed"
-fi
-exit "$status"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
+
+# The OpenAPI document, validated and checked against a live server by schemathesis.
+echo "==> OpenAPI: openapi-spec-validator and schemathesis"
+scripts/check-openapi.sh "$(swift build --show-bin-path)/cairn"
+
+echo "${count:-0} passed, 0 failed"

@@ -13,6 +13,9 @@ public struct AppDependencies: Sendable {
     public var clock: any CairnClock
     /// Where the metrics are kept, for `/metrics`.
     public var metrics: PrometheusCollectorRegistry
+    /// The routes the application registers, filled in when it is built (for tests that check
+    /// the OpenAPI document against them).
+    package let routes = RouteTable()
 
     public init(
         stores: CairnStores,
@@ -71,11 +74,12 @@ public func buildApplication(
     // An admin asking for a regulation rings this node's regulation worker (others poll).
     let regulationsRequested = WakeSignal()
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
-    let routes = RouteTable()
+    let routes = dependencies.routes
     router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(routes: routes))
     HealthController(probe: stores.probe).addRoutes(to: router)
     MetricsController(registry: dependencies.metrics, token: configuration.metricsToken).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     if configuration.role.servesAPI {
         addIngestRoutes(
             to: router,

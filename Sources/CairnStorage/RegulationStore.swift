@@ -49,4 +49,3 @@ public protocol RegulationStore: Sendable {
     /// The customers' messages, oldest first (for an access export).
     func messages(customerIds: [String]) async throws -> [OutboxMessage]
 }
-

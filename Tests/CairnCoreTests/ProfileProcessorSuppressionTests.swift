@@ -7,7 +7,11 @@ import Testing
     let tenant = Tenant(clientId: "c", accountId: "a", brandId: "B")
     let base = ProfileProcessorTests()
 
-    func process(_ events: [LoggedEvent], profiles: [CustomerProfile], suppressions: Suppressions)
+    func process(
+        _ events: [LoggedEvent],
+        profiles: [CustomerProfile],
+        suppressions: Suppressions
+    )
         -> ProfileProcessor.Result
     {
         var snapshot = ProfileSnapshot(profiles)

@@ -10,7 +10,12 @@ import Testing
 @Suite struct RegulationWorkerTests {
     let tenant = EventFixtures.tenant
 
-    func worker(_ stores: CairnStores, clock: ManualClock, signal: WakeSignal = WakeSignal(), eventSlice: Int = 1000)
+    func worker(
+        _ stores: CairnStores,
+        clock: ManualClock,
+        signal: WakeSignal = WakeSignal(),
+        eventSlice: Int = 1000
+    )
         -> RegulationWorker
     {
         RegulationWorker(
@@ -24,7 +29,12 @@ import Testing
         )
     }
 
-    func ask(_ type: RegulationType, _ subject: RegulationSubject, in stores: CairnStores, clock: ManualClock)
+    func ask(
+        _ type: RegulationType,
+        _ subject: RegulationSubject,
+        in stores: CairnStores,
+        clock: ManualClock
+    )
         async throws -> String
     {
         let id = EventID.make(at: clock.now()).description
@@ -82,7 +92,13 @@ import Testing
         try await SendFixtures.queueSMS(in: stores, at: clock.now())
         let token = try await EventFixtures.token(in: stores, tenant: tenant, at: clock.now())
         try await stores.eventLog.append([
-            EventFixtures.entry(.identify, token: token, userId: "u1", anonymousId: "anon-1", traits: ["email": "ada@example.com"])
+            EventFixtures.entry(
+                .identify,
+                token: token,
+                userId: "u1",
+                anonymousId: "anon-1",
+                traits: ["email": "ada@example.com"]
+            )
         ])
         try await EventFixtures.processAll(stores, at: clock.now())
         let id = try await ask(.suppressWithDelete, .init(kind: .userId, value: "u1"), in: stores, clock: clock)
@@ -99,7 +115,10 @@ import Testing
         #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
         #expect(try await stores.eventLog.event(id: later.id, tenant: tenant)?.entry.body == Array("{}".utf8))
         #expect(try await stores.eventLog.event(id: byDevice.id, tenant: tenant)?.entry.body == Array("{}".utf8))
-        #expect(try await stores.regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant).isEmpty)
+        #expect(
+            try await stores.regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant)
+                .isEmpty
+        )
         #expect(try await stores.eventLog.event(id: byEmail.id, tenant: tenant)?.entry.body == Array("{}".utf8))
         #expect(try await stores.profiles.profile(userId: "u9", tenant: tenant) == nil)
 

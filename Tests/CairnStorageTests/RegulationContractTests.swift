@@ -54,7 +54,10 @@ import Testing
         #expect(read.subject.digest == first.subject.digest)
         #expect(read.requestedBy == "admin-1")
         #expect(read.completedAt == later(1500))
-        #expect(try await store.regulation(id: first.id, tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")) == nil)
+        #expect(
+            try await store.regulation(id: first.id, tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other"))
+                == nil
+        )
 
         var exported = try #require(try await store.claim(at: later(5000), leaseUntil: later(6000)))
         #expect(exported.id == second.id)
@@ -99,7 +102,9 @@ import Testing
     func theProcessorDropsEventsAboutASuppressedCustomerAndFailsTheirCommands(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         try await SendFixtures.queueSMS(in: stores, at: time)
-        let customer = try #require(try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).first)
+        let customer = try #require(
+            try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).first
+        )
         #expect(customer.userId == "u1")
         let added = try await stores.regulations.suppress(
             customer.suppressionKeys,
@@ -109,7 +114,14 @@ import Testing
         )
         #expect(added == customer.suppressionKeys.count)
         // Suppressing again adds nothing.
-        #expect(try await stores.regulations.suppress(customer.suppressionKeys, kind: .suppress, regulationId: "r-2", at: later(1)) == 0)
+        #expect(
+            try await stores.regulations.suppress(
+                customer.suppressionKeys,
+                kind: .suppress,
+                regulationId: "r-2",
+                at: later(1)
+            ) == 0
+        )
         let cancelled = try await stores.regulations.failWaitingMessages(
             customerIds: [customer.customerId],
             error: MessageError(code: "customer_suppressed", message: "suppressed"),
@@ -119,7 +131,12 @@ import Testing
         #expect(try await stores.outbox.depth() == 0)
 
         let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
-        let track = EventFixtures.entry(token: token, name: "Viewed Page", userId: "u1", extra: ["properties": ["secret": "s3cr3t"]])
+        let track = EventFixtures.entry(
+            token: token,
+            name: "Viewed Page",
+            userId: "u1",
+            extra: ["properties": ["secret": "s3cr3t"]]
+        )
         let send = EventFixtures.entry(token: token, name: "SEND_SMS", userId: "u1", extra: ["assetId": "welcome"])
         let identify = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Changed"])
         let stranger = EventFixtures.entry(.identify, token: token, userId: "u2", traits: ["firstName": "Bea"])
@@ -212,7 +229,13 @@ import Testing
         let stores = try await backend.makeStores()
         let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
         try await stores.eventLog.append([
-            EventFixtures.entry(.identify, token: token, userId: "u1", anonymousId: "anon-1", traits: ["email": "Ada@Example.com"]),
+            EventFixtures.entry(
+                .identify,
+                token: token,
+                userId: "u1",
+                anonymousId: "anon-1",
+                traits: ["email": "Ada@Example.com"]
+            ),
             EventFixtures.entry(.identify, token: token, userId: "u2", traits: ["email": "ada@example.com"]),
             EventFixtures.entry(.alias, token: token, userId: "u1", previousId: "old-id"),
         ])
@@ -221,10 +244,22 @@ import Testing
         let byUser = try await regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
         #expect(byUser.map(\.userId) == ["u1"])
         #expect(byUser.first?.anonymousIds == ["anon-1", "old-id"])
-        #expect(try await regulations.customers(of: .init(kind: .userId, value: "old-id"), tenant: tenant).map(\.userId) == ["u1"])
-        #expect(try await regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant).map(\.userId) == ["u1"])
+        #expect(
+            try await regulations.customers(of: .init(kind: .userId, value: "old-id"), tenant: tenant).map(\.userId)
+                == ["u1"]
+        )
+        #expect(
+            try await regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant).map(
+                \.userId
+            ) == ["u1"]
+        )
         let byEmail = try await regulations.customers(of: .init(kind: .email, value: "ADA@example.com"), tenant: tenant)
         #expect(Set(byEmail.compactMap(\.userId)) == ["u1", "u2"])
-        #expect(try await regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")).isEmpty)
+        #expect(
+            try await regulations.customers(
+                of: .init(kind: .userId, value: "u1"),
+                tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")
+            ).isEmpty
+        )
     }
 }

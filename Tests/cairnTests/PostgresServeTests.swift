@@ -1,8 +1,8 @@
 import CairnCore
 import Foundation
-import NIOCore
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The real binary on PostgreSQL: the CLI and `serve` take a `postgres://` URL and behave as on SQLite.

@@ -141,7 +141,10 @@ enum DatabaseShell {
             ? try await CairnBinary.runTool("sqlite3", [String(database.dropFirst("sqlite:".count))], input: sql)
             : try await CairnBinary.runTool(
                 "psql",
-                ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", database.replacingOccurrences(of: "?sslmode=disable", with: "")],
+                [
+                    "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                    database.replacingOccurrences(of: "?sslmode=disable", with: ""),
+                ],
                 input: sql
             )
         try #require(output.status == 0, "\(sql): \(output.stderr)")
@@ -283,7 +286,8 @@ enum DatabaseDump {
             run.removeAll(keepingCapacity: true)
         }
         for byte in dump.utf8 {
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
                 || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
             {
                 run.append(byte)

@@ -181,7 +181,13 @@ public struct ProfileProcessor {
             )
         }
         if kinds.contains(.noTrack), [.track, .page, .screen].contains(event.action), !isCommand {
-            return EventOutcome(sequence: logged.sequence, status: .processed, customerId: nil, errors: [], erased: true)
+            return EventOutcome(
+                sequence: logged.sequence,
+                status: .processed,
+                customerId: nil,
+                errors: [],
+                erased: true
+            )
         }
         return nil
     }

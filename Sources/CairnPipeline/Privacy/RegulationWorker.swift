@@ -98,7 +98,10 @@ public struct RegulationWorker: Service {
                 if kind == .suppress {
                     result["messagesCancelled"] = try await store.failWaitingMessages(
                         customerIds: ids,
-                        error: MessageError(code: "customer_suppressed", message: EventError.customerSuppressed.message),
+                        error: MessageError(
+                            code: "customer_suppressed",
+                            message: EventError.customerSuppressed.message
+                        ),
                         at: clock.now()
                     )
                 }

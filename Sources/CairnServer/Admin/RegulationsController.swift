@@ -66,7 +66,11 @@ struct RegulationsController: Sendable {
         var limit = 100
         if let text = parameters["limit"] {
             guard let value = Int(text), (1...1000).contains(value) else {
-                throw APIError(.badRequest, code: "invalid_limit", message: "limit must be a whole number from 1 to 1000.")
+                throw APIError(
+                    .badRequest,
+                    code: "invalid_limit",
+                    message: "limit must be a whole number from 1 to 1000."
+                )
             }
             limit = value
         }
@@ -129,7 +133,9 @@ enum RegulationJSON {
         return [
             "id": .string(regulation.id),
             "type": .string(regulation.type.rawValue),
-            "subject": .object([regulation.subject.kind.rawValue: regulation.subject.value.map(JSONValue.string) ?? .null]),
+            "subject": .object([
+                regulation.subject.kind.rawValue: regulation.subject.value.map(JSONValue.string) ?? .null
+            ]),
             "subjectHash": .string(regulation.subject.digest),
             "status": .string(regulation.status.rawValue),
             "requestedBy": regulation.requestedBy.map(JSONValue.string) ?? .null,
@@ -137,7 +143,8 @@ enum RegulationJSON {
             "completedAt": regulation.completedAt.map { .string($0.iso8601) } ?? .null,
             "result": regulation.result.map { .object($0.mapValues { .number(String($0)) }) } ?? .null,
             "error": regulation.error.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
-            "exportURL": regulation.type == .access && regulation.hasExport ? .string(base + regulation.id + "/export") : .null,
+            "exportURL": regulation.type == .access && regulation.hasExport
+                ? .string(base + regulation.id + "/export") : .null,
         ]
     }
 }

@@ -116,7 +116,8 @@ enum IngestSurface: Sendable, Hashable {
         APIError(
             .tooManyRequests,
             code: "rate_limit_exceeded",
-            message: "Rate limit exceeded: this \(self == .track ? "token" : "key") may make \(NumberText.of(token.rate)) "
+            message:
+                "Rate limit exceeded: this \(self == .track ? "token" : "key") may make \(NumberText.of(token.rate)) "
                 + "requests a second with bursts of \(token.burst). Retry after the Retry-After seconds."
         )
     }

@@ -4,7 +4,7 @@ import Synchronization
 /// The routes the server answers, by path template and method, so that a request that found
 /// no route can be told apart: a path Cairn serves with another method (405, with `Allow`), or
 /// no such path at all (404).
-final class RouteTable: Sendable {
+package final class RouteTable: Sendable {
     private let routes = Mutex<[(segments: [Substring], method: HTTPRequest.Method)]>([])
 
     /// Takes the router's routes, once they are all added.
@@ -13,6 +13,11 @@ final class RouteTable: Sendable {
             (segments: Self.segments(description.path.description), method: description.method)
         }
         routes.withLock { $0 = entries }
+    }
+
+    /// Every route as method and path template (`GET /track/:clientId/…`).
+    package var templates: [(method: String, path: String)] {
+        routes.withLock { routes in routes.map { ($0.method.rawValue, "/" + $0.segments.joined(separator: "/")) } }
     }
 
     /// The methods Cairn answers on `path`; empty when it serves no such path. As in the

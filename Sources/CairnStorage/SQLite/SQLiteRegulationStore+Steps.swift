@@ -153,7 +153,9 @@ extension SQLiteRegulationStore {
             )
             var erased = 0
             for key in keys {
-                try erase.execute(arguments: [key.tenant.clientId, key.tenant.accountId, key.tenant.brandId, key.digest])
+                try erase.execute(arguments: [
+                    key.tenant.clientId, key.tenant.accountId, key.tenant.brandId, key.digest,
+                ])
                 erased += db.changesCount
             }
             return erased
@@ -165,7 +167,8 @@ extension SQLiteRegulationStore {
             try customerIds.flatMap { id in
                 try Row.fetchAll(
                     db,
-                    sql: "SELECT \(SQLiteMessageRows.columns) FROM messages WHERE customer_id = ? ORDER BY created_at, id",
+                    sql:
+                        "SELECT \(SQLiteMessageRows.columns) FROM messages WHERE customer_id = ? ORDER BY created_at, id",
                     arguments: [id]
                 ).map(SQLiteMessageRows.decode)
             }

@@ -47,7 +47,8 @@ public struct SQLiteRegulationStore: RegulationStore {
 
     public func regulations(tenant: Tenant, limit: Int, before: String?) async throws -> [Regulation] {
         try await database.pool.read { db in
-            var sql = "SELECT \(RegulationRecord.columns) FROM regulations WHERE client_id = ? AND account_id = ? AND brand_id = ?"
+            var sql =
+                "SELECT \(RegulationRecord.columns) FROM regulations WHERE client_id = ? AND account_id = ? AND brand_id = ?"
             var arguments: StatementArguments = [tenant.clientId, tenant.accountId, tenant.brandId]
             if let before {
                 sql += " AND (requested_at, id) < (SELECT requested_at, id FROM regulations WHERE id = ?)"

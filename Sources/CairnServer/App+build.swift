@@ -134,6 +134,7 @@ public func buildApplication(
         logger: logger
     )
     app.addServices(stores.services)
+    if stores.probe.poolUsage != nil { app.addServices(PoolSampler(probe: stores.probe, metrics: metrics)) }
     if configuration.role.servesAPI {
         app.addServices(writer)
         if let ledger = stores.rateLimits {

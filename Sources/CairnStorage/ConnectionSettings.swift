@@ -15,4 +15,10 @@ public struct ConnectionSettings: Sendable, Hashable {
 public protocol DatabaseProbe: Sendable {
     /// Returns once the database answered a trivial query; throws if it did not within `timeout`.
     func ping(timeout: Duration) async throws
+    /// How the connection pool is used; nil for a database without one (SQLite's single file).
+    var poolUsage: PoolUsage? { get }
+}
+
+extension DatabaseProbe {
+    public var poolUsage: PoolUsage? { nil }
 }

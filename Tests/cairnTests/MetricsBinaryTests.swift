@@ -101,4 +101,43 @@ import Testing
         #expect(samples["cairn_outbox_depth{}"] == 0)
         #expect(await server.stop() == 0)
     }
+
+    @Test(
+        .enabled(
+            if: (python != nil && PostgresServeTests.server != nil) || TestEnvironment.isCI,
+            "CAIRN_TEST_PYTHON or CAIRN_TEST_POSTGRES is not set"
+        )
+    )
+    func thePostgreSQLPoolsUseIsExported() async throws {
+        let python = try #require(Self.python, "scripts/test.sh sets CAIRN_TEST_PYTHON")
+        let database = try await PostgresServeTests.freshDatabase()
+        let key = try await CairnBinary.createToken(database: database)
+        let server = try await RunningServer.start(database: database, extraArguments: ["--db-pool-size", "7"])
+        let text = try await server.withClient { client in
+            for index in 0..<5 {
+                let (status, _) = try await client.send(
+                    "/track/hea/hea/HEA/v1/identify",
+                    token: key,
+                    body: #"{"userId":"u\#(index)","traits":{}}"#
+                )
+                try #require(status == .ok)
+            }
+            // The pool is read every 5 s: wait for a reading that counts the five appends.
+            var text = ""
+            for _ in 0..<800 {
+                text = try await client.get("/metrics").body.map { String(buffer: $0) } ?? ""
+                let samples = try await Self.parse(text, python: python)
+                if (samples["cairn_db_pool_acquisitions_total{}"] ?? 0) >= 5 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            return text
+        }
+        let samples = try await Self.parse(text, python: python)
+        #expect(samples["cairn_db_pool_size{}"] == 7)
+        #expect((samples["cairn_db_pool_acquisitions_total{}"] ?? 0) >= 5)
+        #expect(samples["cairn_db_pool_wait_seconds_total{}"] != nil)
+        #expect((samples["cairn_db_pool_in_use{}"] ?? -1) >= 0)
+        #expect(samples["cairn_db_pool_waiting{}"] != nil)
+        #expect(await server.stop() == 0)
+    }
 }

@@ -1,3 +1,4 @@
+public import CairnStorage
 public import CoreMetrics
 import Synchronization
 
@@ -117,5 +118,21 @@ public struct CairnMetrics: Sendable {
     /// Messages waiting in the outbox (queued or being sent).
     public func outboxDepth(_ count: Int) {
         Gauge(label: "cairn_outbox_depth", factory: factory).record(count)
+    }
+
+    /// The database's connection pool: its size, connections in use, callers waiting, and since
+    /// `previous` (the last sample) the connections lent and the seconds callers waited for them.
+    public func pool(_ usage: PoolUsage, previous: PoolUsage?) {
+        Gauge(label: "cairn_db_pool_size", factory: factory).record(usage.size)
+        Gauge(label: "cairn_db_pool_in_use", factory: factory).record(usage.inUse)
+        Gauge(label: "cairn_db_pool_waiting", factory: factory).record(usage.waiting)
+        let acquired = usage.acquisitions - (previous?.acquisitions ?? 0)
+        if acquired > 0 {
+            Counter(label: "cairn_db_pool_acquisitions_total", factory: factory).increment(by: acquired)
+        }
+        let waited = usage.waitSeconds - (previous?.waitSeconds ?? 0)
+        if waited > 0 {
+            FloatingPointCounter(label: "cairn_db_pool_wait_seconds_total", factory: factory).increment(by: waited)
+        }
     }
 }

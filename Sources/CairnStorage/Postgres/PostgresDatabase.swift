@@ -12,6 +12,8 @@ public final class PostgresDatabase: Service, Sendable {
     let logger: Logger
     let settings: ConnectionSettings
     public let location: PostgresLocation
+    /// Connections lent and callers waiting, for the metrics.
+    let usageCounter: PoolUsageCounter
     /// A pool runs once: set by the first `run` or `whileRunning`.
     private let started = Atomic(false)
 
@@ -54,7 +56,11 @@ public final class PostgresDatabase: Service, Sendable {
         self.logger = logger
         self.settings = settings
         self.location = location
+        self.usageCounter = PoolUsageCounter(size: settings.poolSize)
     }
+
+    /// How the pool is used now (and since start).
+    public var poolUsage: PoolUsage? { usageCounter.usage }
 
     /// Runs the pool until the service group shuts down (or the task is cancelled).
     public func run() async throws {
@@ -247,9 +253,14 @@ public final class PostgresDatabase: Service, Sendable {
     func transaction<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await Self.within(settings.statementTimeout) { [client, logger] in
+        let loan = usageCounter.begin()
+        defer { usageCounter.end(loan) }
+        return try await Self.within(settings.statementTimeout) { [client, logger, usageCounter] in
             do {
-                return try await client.withTransaction(logger: logger) { try await body($0) }
+                return try await client.withTransaction(logger: logger) { connection in
+                    usageCounter.start(loan)
+                    return try await body(connection)
+                }
             } catch let error as PostgresTransactionError {
                 throw error.closureError ?? error.beginError ?? error.commitError ?? error
             }
@@ -260,8 +271,13 @@ public final class PostgresDatabase: Service, Sendable {
     func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await Self.within(settings.statementTimeout) { [client] in
-            try await client.withConnection { try await body($0) }
+        let loan = usageCounter.begin()
+        defer { usageCounter.end(loan) }
+        return try await Self.within(settings.statementTimeout) { [client, usageCounter] in
+            try await client.withConnection { connection in
+                usageCounter.start(loan)
+                return try await body(connection)
+            }
         }
     }
 

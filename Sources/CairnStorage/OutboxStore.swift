@@ -61,10 +61,13 @@ public struct ClaimedMessage: Sendable {
     public var message: OutboxMessage
     /// The customer's consent now (nil when the customer no longer exists).
     public var consent: [String: ChannelConsent]?
+    /// Whether a data-protection request has suppressed the customer since the message was made.
+    public var suppressed: Bool
 
-    public init(message: OutboxMessage, consent: [String: ChannelConsent]?) {
+    public init(message: OutboxMessage, consent: [String: ChannelConsent]?, suppressed: Bool = false) {
         self.message = message
         self.consent = consent
+        self.suppressed = suppressed
     }
 }
 

@@ -23,16 +23,20 @@ public protocol RegulationStore: Sendable {
     /// The customers a subject names in a brand, with all their anonymousIds: by userId (or an
     /// alias), by anonymousId, or by email (any case; several customers may share one).
     func customers(of subject: RegulationSubject, tenant: Tenant) async throws -> [CustomerProfile]
-    /// Adds `kind` under every key, made by `regulationId`; returns how many were new.
+    /// Adds `kind` under every key, made by `regulationId`, and for `suppress` marks the
+    /// customers suppressed (what an outbox claim reads), in one transaction; returns how many
+    /// keys were new.
     func suppress(
         _ keys: Set<SuppressionKey>,
         kind: SuppressionKind,
+        customerIds: [String],
         regulationId: String,
         at time: Timestamp
     ) async throws -> Int
     /// Lifts `kind` from every key, and from every key the same regulation suppressed with them
-    /// (ids of a customer since deleted); returns how many were lifted.
-    func unsuppress(_ keys: Set<SuppressionKey>, kind: SuppressionKind) async throws -> Int
+    /// (ids of a customer since deleted), and for `suppress` unmarks the customers, in one
+    /// transaction; returns how many keys were lifted.
+    func unsuppress(_ keys: Set<SuppressionKey>, kind: SuppressionKind, customerIds: [String]) async throws -> Int
     /// Fails the customers' messages still waiting to be sent; returns how many.
     func failWaitingMessages(customerIds: [String], error: MessageError, at time: Timestamp) async throws -> Int
     /// Erases the payloads and ids of up to `limit` of the customers' events, which stay as ids

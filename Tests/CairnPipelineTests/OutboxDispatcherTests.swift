@@ -139,6 +139,26 @@ import Testing
         #expect(sender.attempts.isEmpty, "the provider never saw it")
     }
 
+    /// A message made before (or while) its customer was suppressed is not sent.
+    @Test func aCustomerSuppressedSinceTheMessageWasMadeStopsIt() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let customer = try #require(try await stores.profiles.profile(userId: "u1", tenant: EventFixtures.tenant))
+        _ = try await stores.regulations.suppress(
+            [],
+            kind: .suppress,
+            customerIds: [customer.customerId],
+            regulationId: "r-1",
+            at: clock.now()
+        )
+        let sender = ScriptedSender([.sent(providerMessageId: "SM1")])
+        try await deliverDue(dispatcher(stores, sender), stores)
+        let stopped = try await onlyMessage(stores)
+        #expect(stopped.status == .failed)
+        #expect(stopped.error == .customerSuppressed)
+        #expect(sender.attempts.isEmpty, "the provider never saw it")
+    }
+
     @Test func aProvidersOptOutWithdrawsTheCustomersConsent() async throws {
         let stores = try await StoreBackend.sqlite.makeStores()
         try await SendFixtures.queueSMS(in: stores, count: 2, at: clock.now())

@@ -101,14 +101,17 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func theProcessorDropsEventsAboutASuppressedCustomerAndFailsTheirCommands(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        try await SendFixtures.queueSMS(in: stores, at: time)
+        try await SendFixtures.queueSMS(in: stores, count: 2, at: time)
         let customer = try #require(
             try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).first
         )
         #expect(customer.userId == "u1")
+        let before = try await stores.outbox.claim(limit: 1, now: later(1), leaseUntil: later(2), skipping: [])
+        #expect(before.map(\.suppressed) == [false])
         let added = try await stores.regulations.suppress(
             customer.suppressionKeys,
             kind: .suppress,
+            customerIds: [customer.customerId],
             regulationId: "r-1",
             at: later(1)
         )
@@ -118,17 +121,21 @@ import Testing
             try await stores.regulations.suppress(
                 customer.suppressionKeys,
                 kind: .suppress,
+                customerIds: [customer.customerId],
                 regulationId: "r-2",
                 at: later(1)
             ) == 0
         )
+        // A message already made (as one a processor queued while the suppression was made) is
+        // claimed with the customer suppressed, so that the dispatcher does not send it.
+        let after = try await stores.outbox.claim(limit: 1, now: later(3), leaseUntil: later(4), skipping: [])
+        #expect(after.map(\.suppressed) == [true])
         let cancelled = try await stores.regulations.failWaitingMessages(
             customerIds: [customer.customerId],
-            error: MessageError(code: "customer_suppressed", message: "suppressed"),
+            error: .customerSuppressed,
             at: later(2)
         )
         #expect(cancelled == 1)
-        #expect(try await stores.outbox.depth() == 0)
 
         let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
         let track = EventFixtures.entry(
@@ -158,11 +165,14 @@ import Testing
         // Lifting it by one of the keys lifts every key the regulation suppressed.
         let lifted = try await stores.regulations.unsuppress(
             [SuppressionKey.identity("u1", tenant: tenant)],
-            kind: .suppress
+            kind: .suppress,
+            customerIds: [customer.customerId]
         )
         #expect(lifted == customer.suppressionKeys.count)
-        let after = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Again"])
-        try await stores.eventLog.append([after])
+        let again = try await stores.outbox.claim(limit: 1, now: later(10), leaseUntil: later(20), skipping: [])
+        #expect(again.map(\.suppressed) == [false])
+        let identifyAgain = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Again"])
+        try await stores.eventLog.append([identifyAgain])
         try await EventFixtures.processAll(stores, at: later(4))
         #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant)?.traits["firstName"] == "Again")
     }
@@ -174,6 +184,7 @@ import Testing
         _ = try await stores.regulations.suppress(
             [SuppressionKey.identity("u1", tenant: tenant)],
             kind: .noTrack,
+            customerIds: [],
             regulationId: "r-1",
             at: later(1)
         )

@@ -10,7 +10,7 @@ import Testing
         #expect(
             try await database.appliedMigrations() == [
                 "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
-                "0006_admin_and_assets", "0007_lookups", "0008_outbox",
+                "0006_admin_and_assets", "0007_lookups", "0008_outbox", "0009_regulations",
             ]
         )
     }

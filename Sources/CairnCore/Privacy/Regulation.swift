@@ -114,3 +114,10 @@ extension EventError {
         message: "The customer is suppressed by a data-protection request: nothing is sent to them."
     )
 }
+
+extension MessageError {
+    public static let customerSuppressed = MessageError(
+        code: "customer_suppressed",
+        message: "The customer was suppressed by a data-protection request before the message left."
+    )
+}

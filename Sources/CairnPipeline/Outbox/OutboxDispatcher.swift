@@ -141,9 +141,11 @@ public final class OutboxDispatcher: Service, Sendable {
         if case .permanent(_, withdrawsConsent: true) = outcome { await withdrawConsent(message) }
     }
 
-    /// One attempt: consent checked again for marketing, then the brand's sender.
+    /// One attempt: the customer not suppressed since, consent checked again for marketing, then
+    /// the brand's sender.
     private func attempt(_ claimed: ClaimedMessage) async -> SendOutcome {
         let message = claimed.message
+        if claimed.suppressed { return .permanent(.customerSuppressed, withdrawsConsent: false) }
         if message.purpose == .marketing,
             !(claimed.consent.map { ConsentRules.isSubscribed($0, channel: message.channel.rawValue) } ?? false)
         {

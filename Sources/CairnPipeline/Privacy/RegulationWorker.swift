@@ -92,6 +92,7 @@ public struct RegulationWorker: Service {
                 result["suppressions"] = try await store.suppress(
                     keys,
                     kind: kind,
+                    customerIds: ids,
                     regulationId: regulation.id,
                     at: clock.now()
                 )
@@ -106,7 +107,7 @@ public struct RegulationWorker: Service {
                     )
                 }
             } else {
-                result["suppressionsLifted"] = try await store.unsuppress(keys, kind: kind)
+                result["suppressionsLifted"] = try await store.unsuppress(keys, kind: kind, customerIds: ids)
             }
         }
         if regulation.type.erases {

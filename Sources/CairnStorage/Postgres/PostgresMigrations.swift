@@ -345,6 +345,9 @@ enum PostgresMigrations {
                 )
                 """,
                 "CREATE INDEX suppressions_by_regulation ON suppressions (regulation_id)",
+                // Set with the suppression in one transaction; an outbox claim reads it, so that a
+                // message a processor queued while the suppression was being made is not sent either.
+                "ALTER TABLE customers ADD COLUMN suppressed BOOLEAN NOT NULL DEFAULT false",
             ]
         ),
     ]

@@ -58,14 +58,22 @@ public struct PostgresOutboxStore: OutboxStore {
             guard !messages.isEmpty else { return [] }
             let customerIds = Array(Set(messages.map(\.customerId)))
             var consent: [String: [String: ChannelConsent]] = [:]
+            var suppressed: Set<String> = []
             for row in try await connection.query(
-                "SELECT id, consent FROM customers WHERE id = ANY(\(customerIds))",
+                "SELECT id, consent, suppressed FROM customers WHERE id = ANY(\(customerIds))",
                 logger: logger
             ).collect() {
-                let (id, bytes) = try row.decode((String, ByteBuffer).self)
+                let (id, bytes, isSuppressed) = try row.decode((String, ByteBuffer, Bool).self)
                 consent[id] = StoredJSON.consent(from: Array(bytes.readableBytesView))
+                if isSuppressed { suppressed.insert(id) }
             }
-            return messages.map { ClaimedMessage(message: $0, consent: consent[$0.customerId]) }
+            return messages.map {
+                ClaimedMessage(
+                    message: $0,
+                    consent: consent[$0.customerId],
+                    suppressed: suppressed.contains($0.customerId)
+                )
+            }
         }
     }
 

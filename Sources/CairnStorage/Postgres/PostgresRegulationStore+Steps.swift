@@ -29,37 +29,58 @@ extension PostgresRegulationStore {
     public func suppress(
         _ keys: Set<SuppressionKey>,
         kind: SuppressionKind,
+        customerIds: [String],
         regulationId: String,
         at time: Timestamp
     ) async throws -> Int {
-        guard !keys.isEmpty else { return 0 }
         let arrays = PostgresSuppressionRows.KeyArrays(keys)
-        return try await database.query(
-            """
-            INSERT INTO suppressions (client_id, account_id, brand_id, key_digest, kind, regulation_id, created_at)
-            SELECT cl, ac, br, digest, \(kind.rawValue), \(regulationId), \(time.millisecondsSinceEpoch)
-            FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
-                AS k(cl, ac, br, digest)
-            ON CONFLICT DO NOTHING
-            RETURNING key_digest
-            """
-        ).count
+        return try await database.transaction { connection in
+            if kind == .suppress {
+                try await connection.query(
+                    "UPDATE customers SET suppressed = true WHERE id = ANY(\(customerIds))",
+                    logger: database.logger
+                )
+            }
+            return try await connection.query(
+                """
+                INSERT INTO suppressions (client_id, account_id, brand_id, key_digest, kind, regulation_id, created_at)
+                SELECT cl, ac, br, digest, \(kind.rawValue), \(regulationId), \(time.millisecondsSinceEpoch)
+                FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                    AS k(cl, ac, br, digest)
+                ON CONFLICT DO NOTHING
+                RETURNING key_digest
+                """,
+                logger: database.logger
+            ).collect().count
+        }
     }
 
-    public func unsuppress(_ keys: Set<SuppressionKey>, kind: SuppressionKind) async throws -> Int {
-        guard !keys.isEmpty else { return 0 }
+    public func unsuppress(
+        _ keys: Set<SuppressionKey>,
+        kind: SuppressionKind,
+        customerIds: [String]
+    ) async throws -> Int {
         let arrays = PostgresSuppressionRows.KeyArrays(keys)
-        return try await database.query(
-            """
-            DELETE FROM suppressions WHERE kind = \(kind.rawValue) AND regulation_id IN (
-                SELECT s.regulation_id FROM suppressions s
-                JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
-                    AS k(cl, ac, br, digest)
-                    ON s.client_id = k.cl AND s.account_id = k.ac AND s.brand_id = k.br AND s.key_digest = k.digest
-                WHERE s.kind = \(kind.rawValue))
-            RETURNING key_digest
-            """
-        ).count
+        return try await database.transaction { connection in
+            if kind == .suppress {
+                try await connection.query(
+                    "UPDATE customers SET suppressed = false WHERE id = ANY(\(customerIds))",
+                    logger: database.logger
+                )
+            }
+            return try await connection.query(
+                """
+                DELETE FROM suppressions WHERE kind = \(kind.rawValue) AND regulation_id IN (
+                    SELECT s.regulation_id FROM suppressions s
+                    JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                        AS k(cl, ac, br, digest)
+                        ON s.client_id = k.cl AND s.account_id = k.ac AND s.brand_id = k.br AND s.key_digest = k.digest
+                    WHERE s.kind = \(kind.rawValue))
+                RETURNING key_digest
+                """,
+                logger: database.logger
+            ).collect().count
+        }
     }
 
     public func failWaitingMessages(

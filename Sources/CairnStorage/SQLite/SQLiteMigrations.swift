@@ -325,5 +325,8 @@ enum SQLiteMigrations {
             PRIMARY KEY (client_id, account_id, brand_id, key_digest, kind)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX suppressions_by_regulation ON suppressions (regulation_id);
+        -- Set with the suppression in one transaction; an outbox claim reads it, so that a message
+        -- a processor queued while the suppression was being made is not sent either.
+        ALTER TABLE customers ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0 CHECK (suppressed IN (0, 1));
         """
 }

@@ -44,12 +44,14 @@ public struct SQLiteOutboxStore: OutboxStore {
                 )
             }
             let messages = try rows.map(SQLiteMessageRows.decode).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
-            let consentQuery = try db.cachedStatement(sql: "SELECT consent FROM customers WHERE id = ?")
+            let customerQuery = try db.cachedStatement(sql: "SELECT consent, suppressed FROM customers WHERE id = ?")
             return try messages.map { message in
-                let consent = try Row.fetchOne(consentQuery, arguments: [message.customerId]).map {
-                    StoredJSON.consent(from: [UInt8]($0[0] as Data))
-                }
-                return ClaimedMessage(message: message, consent: consent)
+                let customer = try Row.fetchOne(customerQuery, arguments: [message.customerId])
+                return ClaimedMessage(
+                    message: message,
+                    consent: customer.map { StoredJSON.consent(from: [UInt8]($0[0] as Data)) },
+                    suppressed: customer.map { $0[1] as Bool } ?? false
+                )
             }
         }
     }

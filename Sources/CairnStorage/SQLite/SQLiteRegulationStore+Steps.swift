@@ -30,10 +30,12 @@ extension SQLiteRegulationStore {
     public func suppress(
         _ keys: Set<SuppressionKey>,
         kind: SuppressionKind,
+        customerIds: [String],
         regulationId: String,
         at time: Timestamp
     ) async throws -> Int {
         try await database.pool.write { db in
+            if kind == .suppress { try Self.mark(customerIds, suppressed: true, db) }
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO suppressions (client_id, account_id, brand_id, key_digest, kind, regulation_id, created_at)
@@ -52,8 +54,13 @@ extension SQLiteRegulationStore {
         }
     }
 
-    public func unsuppress(_ keys: Set<SuppressionKey>, kind: SuppressionKind) async throws -> Int {
+    public func unsuppress(
+        _ keys: Set<SuppressionKey>,
+        kind: SuppressionKind,
+        customerIds: [String]
+    ) async throws -> Int {
         try await database.pool.write { db in
+            if kind == .suppress { try Self.mark(customerIds, suppressed: false, db) }
             let find = try db.cachedStatement(
                 sql: """
                     SELECT regulation_id FROM suppressions
@@ -173,6 +180,11 @@ extension SQLiteRegulationStore {
                 ).map(SQLiteMessageRows.decode)
             }
         }
+    }
+
+    static func mark(_ customerIds: [String], suppressed: Bool, _ db: Database) throws {
+        let mark = try db.cachedStatement(sql: "UPDATE customers SET suppressed = ? WHERE id = ?")
+        for id in customerIds { try mark.execute(arguments: [suppressed, id]) }
     }
 
     /// Runs `change` for each customer in one transaction; returns the rows it changed.

@@ -158,6 +158,7 @@ public func buildApplication(
                 clock: clock,
                 requested: regulationsRequested,
                 lease: configuration.regulations.lease,
+                metrics: metrics,
                 logger: logger
             )
         )

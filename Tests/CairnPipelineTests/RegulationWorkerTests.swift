@@ -3,6 +3,7 @@ import CairnPipeline
 import CairnStorage
 import CairnTestFixtures
 import Logging
+import MetricsTestKit
 import Testing
 
 /// The regulation worker on both backends: each type carried out through the stores, what it
@@ -14,10 +15,9 @@ import Testing
         _ stores: CairnStores,
         clock: ManualClock,
         signal: WakeSignal = WakeSignal(),
-        eventSlice: Int = 1000
-    )
-        -> RegulationWorker
-    {
+        eventSlice: Int = 1000,
+        metrics: CairnMetrics = .none
+    ) -> RegulationWorker {
         RegulationWorker(
             store: stores.regulations,
             profiles: stores.profiles,
@@ -25,6 +25,7 @@ import Testing
             requested: signal,
             pollInterval: .seconds(600),
             eventSlice: eventSlice,
+            metrics: metrics,
             logger: Logger(label: "test")
         )
     }
@@ -137,7 +138,14 @@ import Testing
         let clock = ManualClock(start: EventFixtures.receivedAt)
         let commands = try await SendFixtures.queueSMS(in: stores, count: 2, at: clock.now())
         let id = try await ask(.suppress, .init(kind: .userId, value: "u1"), in: stores, clock: clock)
-        #expect(try await worker(stores, clock: clock).performNext())
+        clock.advance(by: .seconds(3))
+        let metrics = TestMetrics()
+        #expect(try await worker(stores, clock: clock, metrics: CairnMetrics(factory: metrics)).performNext())
+        #expect(try metrics.expectCounter("cairn_regulations_done_total", [("type", "suppress")]).totalValue == 1)
+        #expect(
+            try metrics.expectTimer("cairn_regulation_duration_seconds", [("type", "suppress")]).lastValue
+                == 3_000_000_000
+        )
         #expect(try await stores.regulations.regulation(id: id, tenant: tenant)?.result?["messagesCancelled"] == 2)
         let message = try #require(try await stores.outbox.messages(eventId: commands[0]).first)
         #expect(message.status == .failed)

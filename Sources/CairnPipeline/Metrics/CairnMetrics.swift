@@ -120,6 +120,13 @@ public struct CairnMetrics: Sendable {
         Gauge(label: "cairn_outbox_depth", factory: factory).record(count)
     }
 
+    /// A regulation carried out, by type, and how long it waited from request to done.
+    public func regulationDone(type: String, seconds: Double) {
+        Counter(label: "cairn_regulations_done_total", dimensions: [("type", type)], factory: factory).increment()
+        Timer(label: "cairn_regulation_duration_seconds", dimensions: [("type", type)], factory: factory)
+            .recordSeconds(seconds)
+    }
+
     /// The database's connection pool: its size, connections in use, callers waiting, and since
     /// `previous` (the last sample) the connections lent and the seconds callers waited for them.
     public func pool(_ usage: PoolUsage, previous: PoolUsage?) {

@@ -14,6 +14,7 @@ public struct RegulationWorker: Service {
     let requested: WakeSignal
     let lease: Duration
     let pollInterval: Duration
+    let metrics: CairnMetrics
     let logger: Logger
 
     /// Events erased per transaction: small enough not to hold the writer long.
@@ -27,8 +28,10 @@ public struct RegulationWorker: Service {
         lease: Duration = .seconds(30),
         pollInterval: Duration = .seconds(2),
         eventSlice: Int = 1000,
+        metrics: CairnMetrics = .none,
         logger: Logger
     ) {
+        self.metrics = metrics
         self.eventSlice = eventSlice
         self.store = store
         self.profiles = profiles
@@ -44,6 +47,8 @@ public struct RegulationWorker: Service {
             var didWork = false
             do {
                 didWork = try await performNext()
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("a regulation step failed; it is retried", metadata: ["error": "\(error)"])
             }
@@ -68,6 +73,10 @@ public struct RegulationWorker: Service {
         }
         regulation.completedAt = clock.now()
         try await store.finish(regulation, export: export, eraseSubject: regulation.type.erases)
+        let waited = regulation.completedAt.map {
+            $0.millisecondsSinceEpoch - regulation.requestedAt.millisecondsSinceEpoch
+        }
+        metrics.regulationDone(type: regulation.type.rawValue, seconds: Double(waited ?? 0) / 1000)
         logger.info(
             "regulation done",
             metadata: [

@@ -20,6 +20,10 @@ public protocol RegulationStore: Sendable {
     /// erasure's subject is erased with it, leaving its digest.
     func finish(_ regulation: Regulation, export: [UInt8]?, eraseSubject: Bool) async throws
 
+    /// Whether events the brand received before `time` still wait for the processor (an erasure
+    /// waits for them: processed afterwards, they would bring the customer back).
+    func eventsWaiting(tenant: Tenant, receivedBefore time: Timestamp) async throws -> Bool
+
     /// The customers a subject names in a brand, with all their anonymousIds: by userId (or an
     /// alias), by anonymousId, or by email (any case; several customers may share one).
     func customers(of subject: RegulationSubject, tenant: Tenant) async throws -> [CustomerProfile]
@@ -45,8 +49,10 @@ public protocol RegulationStore: Sendable {
     /// Erases the customers' messages' recipients and content (failing those not yet sent);
     /// returns how many.
     func eraseMessages(customerIds: [String], at time: Timestamp) async throws -> Int
-    /// Deletes the customers' profiles, their ids and group memberships; returns how many.
-    func deleteCustomers(ids: [String]) async throws -> Int
+    /// Deletes the customers' profiles, their ids and group memberships, erasing in the same
+    /// transaction whatever events or messages were linked to them since the earlier steps;
+    /// returns how many profiles.
+    func deleteCustomers(ids: [String], at time: Timestamp) async throws -> Int
     /// Erases what finished regulations about these keys kept of the customer: their subjects
     /// (the digests stay) and access exports. Pending ones keep theirs, to find the customer by.
     func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int

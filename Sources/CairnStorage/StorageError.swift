@@ -7,6 +7,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableRow(table: String, detail: String)
     /// A processed batch named events that are no longer waiting: nothing of it was stored.
     case alreadyProcessed(count: Int)
+    /// A batch changed a customer that was deleted (by a regulation) after the batch read it:
+    /// nothing of it was stored, and it is processed again without them.
+    case customerDeleted
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "A row of \(table) cannot be read: \(detail)"
         case .alreadyProcessed(let count):
             return "\(count) events of the batch were already processed; the batch was not stored."
+        case .customerDeleted:
+            return "A customer the batch changed was deleted meanwhile; the batch was not stored."
         }
     }
 }

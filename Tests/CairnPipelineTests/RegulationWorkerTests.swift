@@ -212,4 +212,24 @@ import Testing
         }
         #expect(status == .done)
     }
+
+    /// Events received before an erasure but not yet processed would bring the customer back:
+    /// the erasure waits for them.
+    @Test(arguments: StoreBackend.allCases)
+    func anErasureWaitsForTheEventsReceivedBeforeIt(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let clock = ManualClock(start: EventFixtures.receivedAt)
+        try await SendFixtures.queueSMS(in: stores, at: clock.now(), processed: false)
+        let id = try await ask(.delete, .init(kind: .userId, value: "u1"), in: stores, clock: clock)
+        let worker = worker(stores, clock: clock)
+        #expect(try await worker.performNext() == false)
+        #expect(try await stores.regulations.regulation(id: id, tenant: tenant)?.status == .pending)
+        try await EventFixtures.processAll(stores, at: clock.now(), sends: SendFixtures.smsContext)
+        // Let go at once: taken again without waiting for a lease to end.
+        #expect(try await worker.performNext())
+        let done = try #require(try await stores.regulations.regulation(id: id, tenant: tenant))
+        #expect(done.result?["profiles"] == 1)
+        #expect(done.result?["events"] == 2)
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
+    }
 }

@@ -217,7 +217,7 @@ import Testing
         #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 0)
         #expect(try await stores.regulations.eraseMessages(customerIds: ids, at: later(1)) == 3)
         #expect(try await stores.regulations.eraseMessages(customerIds: ids, at: later(1)) == 0)
-        #expect(try await stores.regulations.deleteCustomers(ids: ids) == 1)
+        #expect(try await stores.regulations.deleteCustomers(ids: ids, at: later(2)) == 1)
 
         #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
         #expect(try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).isEmpty)
@@ -272,5 +272,51 @@ import Testing
                 tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")
             ).isEmpty
         )
+    }
+
+    /// A processor batch that read a customer before a regulation deleted them is not stored
+    /// (it is processed again without them): writing the profile back would bring them back.
+    @Test(arguments: StoreBackend.allCases)
+    func aBatchThatReadADeletedCustomerIsNotStored(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: time)
+        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
+        let late = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["city": "Bath"])
+        try await stores.eventLog.append([late])
+        let pending = try await stores.inspection.pendingEvents(limit: 10)
+        let profiles = try await stores.inspection.profiles(
+            userIds: [IdentityKey(tenant, "u1")],
+            anonymousIds: []
+        )
+        // The batch is worked out from what was read; then the customer is deleted.
+        let result = ProfileProcessor.process(pending, snapshot: ProfileSnapshot(profiles)) { "new-customer" }
+        #expect(result.createdCustomers.isEmpty)
+        #expect(try await stores.regulations.deleteCustomers(ids: profiles.map(\.customerId), at: later(1)) == 1)
+        await #expect(throws: StorageError.customerDeleted) {
+            try await stores.inspection.commit(result, processedAt: later(2))
+        }
+        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
+        // Processed again, the event makes a new customer of what it says alone.
+        try await EventFixtures.processAll(stores, at: later(3))
+        let again = try #require(try await stores.profiles.profile(userId: "u1", tenant: tenant))
+        #expect(again.traits == ["city": "Bath"])
+    }
+
+    /// What the processor linked to a customer between an erasure's steps is erased with them.
+    @Test(arguments: StoreBackend.allCases)
+    func theLastStepErasesWhatWasLinkedToTheCustomerMeanwhile(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: time)
+        let ids = try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
+            .map(\.customerId)
+        _ = try await stores.regulations.eraseEvents(customerIds: ids, limit: 100)
+        _ = try await stores.regulations.eraseMessages(customerIds: ids, at: later(1))
+        let commands = try await SendFixtures.queueSMS(in: stores, at: later(2))
+        #expect(try await stores.regulations.deleteCustomers(ids: ids, at: later(3)) == 1)
+        let event = try #require(try await stores.eventLog.event(id: commands[0], tenant: tenant))
+        #expect(event.entry.body == Array("{}".utf8))
+        let message = try #require(try await stores.outbox.messages(eventId: commands[0]).first)
+        #expect(message.to == "erased")
+        #expect(message.status == .failed)
     }
 }

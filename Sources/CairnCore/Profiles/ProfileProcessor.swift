@@ -15,6 +15,9 @@ public struct ProfileProcessor {
         public var outcomes: [EventOutcome]
         /// Messages the batch's send commands made, for the outbox.
         public var messages: [OutboxMessage]
+        /// The customers the batch created (every other profile in `profiles` existed before it):
+        /// a store updates those only if they still exist.
+        public var createdCustomers: Set<String> = []
 
         public init(
             profiles: [CustomerProfile],
@@ -39,6 +42,7 @@ public struct ProfileProcessor {
     private var merged: [String: String] = [:]
     private var newAnonymousIds: [IdentityKey: String] = [:]
     private var messages: [OutboxMessage] = []
+    private var created: Set<String> = []
     private let sends: SendPlanner
     private let now: Timestamp
     /// Makes a new unique id (a UUID): for new customers and new messages.
@@ -78,7 +82,7 @@ public struct ProfileProcessor {
                 processor.messages[index].customerId = target
             }
         }
-        return Result(
+        var result = Result(
             profiles: processor.changed.sorted().compactMap { processor.snapshot.profiles[$0] },
             mergedCustomers: processor.merged,
             newAnonymousIds: processor.newAnonymousIds.mapValues { processor.merged[$0] ?? $0 },
@@ -86,6 +90,8 @@ public struct ProfileProcessor {
             outcomes: outcomes,
             messages: processor.messages
         )
+        result.createdCustomers = processor.created
+        return result
     }
 
     mutating func apply(_ logged: LoggedEvent) -> EventOutcome {
@@ -260,6 +266,7 @@ public struct ProfileProcessor {
                 created.anonymousIds.insert(anonymousId)
                 newAnonymousIds[IdentityKey(tenant, anonymousId)] = created.customerId
             }
+            self.created.insert(created.customerId)
             store(created)
             return created.customerId
         }
@@ -275,6 +282,7 @@ public struct ProfileProcessor {
         if let anonymousId = event.anonymousId {
             newAnonymousIds[IdentityKey(tenant, anonymousId)] = created.customerId
         }
+        self.created.insert(created.customerId)
         store(created)
         return created.customerId
     }
@@ -318,6 +326,7 @@ public struct ProfileProcessor {
                 lastSeen: event.eventTime
             )
             newAnonymousIds[IdentityKey(tenant, previousId)] = created.customerId
+            self.created.insert(created.customerId)
             store(created)
             return created.customerId
         }

@@ -67,6 +67,10 @@ public struct RegulationWorker: Service {
         do {
             (regulation.result, export) = try await perform(regulation)
             regulation.status = .done
+        } catch RegulationLost.eventsWaiting {
+            // Let it go at once, to be taken again (by any node) after the next poll.
+            _ = try await store.renew(id: regulation.id, leaseUntil: now)
+            return false
         } catch let error as RegulationLost {
             logger.info("regulation \(regulation.id) was taken over", metadata: ["reason": "\(error)"])
             return true
@@ -91,6 +95,16 @@ public struct RegulationWorker: Service {
     /// deletion erases events and messages first and the profile (by which it finds them) last.
     func perform(_ regulation: Regulation) async throws -> (result: [String: Int], export: [UInt8]?) {
         let tenant = regulation.tenant
+        // An erasure waits for the events received before it: processed afterwards, they would
+        // bring the customer back.
+        if regulation.type.erases,
+            try await store.eventsWaiting(
+                tenant: tenant,
+                receivedBefore: regulation.requestedAt.adding(.milliseconds(1))
+            )
+        {
+            throw RegulationLost.eventsWaiting
+        }
         let customers = try await store.customers(of: regulation.subject, tenant: tenant)
         let ids = customers.map(\.customerId)
         var result = ["customers": customers.count]
@@ -131,7 +145,7 @@ public struct RegulationWorker: Service {
             result["messages"] = try await store.eraseMessages(customerIds: ids, at: clock.now())
             result["earlierRegulations"] = try await store.eraseFinishedRecords(of: keys)
             try await hold(regulation)
-            result["profiles"] = try await store.deleteCustomers(ids: ids)
+            result["profiles"] = try await store.deleteCustomers(ids: ids, at: clock.now())
         }
         guard regulation.type == .access else { return (result, nil) }
         let export = try await RegulationExport.make(
@@ -155,5 +169,7 @@ public struct RegulationWorker: Service {
 
     enum RegulationLost: Error {
         case noLongerPending
+        /// Events received before the request still wait for the processor: the erasure waits.
+        case eventsWaiting
     }
 }

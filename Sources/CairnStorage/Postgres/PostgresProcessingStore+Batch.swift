@@ -133,7 +133,9 @@ extension PostgresProcessingStore {
         on connection: PostgresConnection
     ) async throws {
         // Profiles first: a joined profile may move to a customer this batch created.
-        for profile in result.profiles { try await save(profile, on: connection) }
+        for profile in result.profiles {
+            try await save(profile, existing: !result.createdCustomers.contains(profile.customerId), on: connection)
+        }
         for (from, to) in result.mergedCustomers.sorted(by: { $0.key < $1.key }) {
             try await connection.query(
                 "UPDATE events SET customer_id = \(to) WHERE customer_id = \(from)",
@@ -222,12 +224,29 @@ extension PostgresProcessingStore {
         }
     }
 
-    func save(_ profile: CustomerProfile, on connection: PostgresConnection) async throws {
+    /// Stores a profile. One the batch read (`existing`) is updated only if it still exists: a
+    /// regulation may have deleted it since, and writing it back would bring the person back.
+    func save(_ profile: CustomerProfile, existing: Bool, on connection: PostgresConnection) async throws {
         let traits = ByteBuffer(bytes: JSONValue.object(profile.traits).encoded())
         let times = ByteBuffer(bytes: JSONValue.object(profile.traitTimes).encoded())
         let consent = ByteBuffer(bytes: StoredJSON.encode(profile.consent))
         let groups = profile.groupIds.isEmpty ? nil : ByteBuffer(bytes: StoredJSON.encode(profile.groupIds))
         let tenant = profile.tenant
+        if existing {
+            let updated = try await connection.query(
+                """
+                UPDATE customers SET user_id = \(profile.userId), email = \(profile.email),
+                    identified = \(profile.identified), traits = \(traits), trait_times = \(times),
+                    consent = \(consent), first_seen = \(profile.firstSeen.millisecondsSinceEpoch),
+                    last_seen = \(profile.lastSeen.millisecondsSinceEpoch), group_ids = \(groups)
+                WHERE id = \(profile.customerId)
+                RETURNING id
+                """,
+                logger: database.logger
+            ).collect()
+            guard !updated.isEmpty else { throw StorageError.customerDeleted }
+            return
+        }
         try await connection.query(
             """
             INSERT INTO customers (id, client_id, account_id, brand_id, user_id, email, identified, traits,

@@ -1,4 +1,5 @@
 public import CairnCore
+import Logging
 import PostgresNIO
 
 /// The steps that carry a regulation out in PostgreSQL, each in its own transaction.
@@ -24,6 +25,16 @@ extension PostgresRegulationStore {
         case .email:
             return try await reader.profiles(email: value, tenant: tenant)
         }
+    }
+
+    public func eventsWaiting(tenant: Tenant, receivedBefore time: Timestamp) async throws -> Bool {
+        try await database.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM events WHERE status = 'accepted'
+                AND received_at < \(time.millisecondsSinceEpoch) AND client_id = \(tenant.clientId)
+                AND account_id = \(tenant.accountId) AND brand_id = \(tenant.brandId))
+            """
+        ).first?.decode(Bool.self) ?? false
     }
 
     public func suppress(
@@ -112,8 +123,41 @@ extension PostgresRegulationStore {
 
     public func eraseMessages(customerIds: [String], at time: Timestamp) async throws -> Int {
         guard !customerIds.isEmpty else { return 0 }
+        return try await database.transaction { connection in
+            try await Self.eraseMessages(of: customerIds, at: time, on: connection, logger: database.logger)
+        }
+    }
+
+    /// The last step, in one transaction: the customers' rows are locked first (a processor
+    /// batch changing them commits before, or finds them gone and is retried), what the
+    /// processor linked to them since the earlier steps is erased, then the profiles go.
+    public func deleteCustomers(ids: [String], at time: Timestamp) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let logger = database.logger
+        return try await database.transaction { connection in
+            try await connection.query("SELECT id FROM customers WHERE id = ANY(\(ids)) FOR UPDATE", logger: logger)
+            try await connection.query(
+                "UPDATE events SET \(unescaped: Self.erasedEvent) WHERE customer_id = ANY(\(ids))",
+                logger: logger
+            )
+            _ = try await Self.eraseMessages(of: ids, at: time, on: connection, logger: logger)
+            try await connection.query("DELETE FROM customer_aliases WHERE customer_id = ANY(\(ids))", logger: logger)
+            return try await connection.query(
+                "DELETE FROM customers WHERE id = ANY(\(ids)) RETURNING id",
+                logger: logger
+            )
+            .collect().count
+        }
+    }
+
+    static func eraseMessages(
+        of customerIds: [String],
+        at time: Timestamp,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int {
         let (deleted, erased) = (RegulationRecord.customerDeleted, RegulationRecord.erasedRecipient)
-        return try await database.query(
+        return try await connection.query(
             """
             UPDATE messages SET recipient = \(erased), content = '\\x7b7d'::bytea, user_id = NULL,
                 error_code = CASE WHEN status IN ('queued', 'sending') THEN \(deleted.code) ELSE error_code END,
@@ -122,22 +166,9 @@ extension PostgresRegulationStore {
                 lease_until = NULL, updated_at = \(time.millisecondsSinceEpoch)
             WHERE customer_id = ANY(\(customerIds)) AND recipient <> \(erased)
             RETURNING id
-            """
-        ).count
-    }
-
-    public func deleteCustomers(ids: [String]) async throws -> Int {
-        guard !ids.isEmpty else { return 0 }
-        return try await database.transaction { connection in
-            try await connection.query(
-                "DELETE FROM customer_aliases WHERE customer_id = ANY(\(ids))",
-                logger: database.logger
-            )
-            return try await connection.query(
-                "DELETE FROM customers WHERE id = ANY(\(ids)) RETURNING id",
-                logger: database.logger
-            ).collect().count
-        }
+            """,
+            logger: logger
+        ).collect().count
     }
 
     public func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int {

@@ -113,7 +113,9 @@ extension SQLiteProcessingStore {
 
     static func commit(_ db: Database, _ result: ProfileProcessor.Result, processedAt: Timestamp) throws {
         // Profiles first: a joined anonymous profile may move to a customer this batch created.
-        for profile in result.profiles { try SQLiteProfileRows.save(profile, db) }
+        for profile in result.profiles {
+            try SQLiteProfileRows.save(profile, existing: !result.createdCustomers.contains(profile.customerId), db)
+        }
         for (from, to) in result.mergedCustomers.sorted(by: { $0.key < $1.key }) {
             try db.cachedStatement(sql: "UPDATE events SET customer_id = ? WHERE customer_id = ?")
                 .execute(arguments: [to, from])

@@ -5,7 +5,28 @@ import GRDB
 /// How profiles and groups are laid out in SQLite rows, for the processor and the reader alike.
 enum SQLiteProfileRows {
 
-    static func save(_ profile: CustomerProfile, _ db: Database) throws {
+    /// Stores a profile. One a batch read (`existing`) is updated only if it still exists: a
+    /// regulation may have deleted it, and writing it back would bring the person back.
+    static func save(_ profile: CustomerProfile, existing: Bool, _ db: Database) throws {
+        if existing {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE customers SET user_id = ?, email = ?, identified = ?, traits = ?, trait_times = ?,
+                        consent = ?, first_seen = ?, last_seen = ?, group_ids = ?
+                    WHERE id = ?
+                    """
+            ).execute(
+                arguments: [
+                    profile.userId, profile.email, profile.identified,
+                    Data(JSONValue.object(profile.traits).encoded()),
+                    Data(JSONValue.object(profile.traitTimes).encoded()), Data(StoredJSON.encode(profile.consent)),
+                    profile.firstSeen.millisecondsSinceEpoch, profile.lastSeen.millisecondsSinceEpoch,
+                    profile.groupIds.isEmpty ? nil : Data(StoredJSON.encode(profile.groupIds)), profile.customerId,
+                ]
+            )
+            guard db.changesCount == 1 else { throw StorageError.customerDeleted }
+            return
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO customers (id, client_id, account_id, brand_id, user_id, email, identified, traits,

@@ -27,6 +27,19 @@ extension SQLiteRegulationStore {
         }
     }
 
+    public func eventsWaiting(tenant: Tenant, receivedBefore time: Timestamp) async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM events WHERE status = 'accepted' AND received_at < ?
+                        AND client_id = ? AND account_id = ? AND brand_id = ?)
+                    """,
+                arguments: [time.millisecondsSinceEpoch, tenant.clientId, tenant.accountId, tenant.brandId]
+            ) ?? false
+        }
+    }
+
     public func suppress(
         _ keys: Set<SuppressionKey>,
         kind: SuppressionKind,
@@ -123,30 +136,36 @@ extension SQLiteRegulationStore {
     }
 
     public func eraseMessages(customerIds: [String], at time: Timestamp) async throws -> Int {
-        let deleted = RegulationRecord.customerDeleted
-        return try await eachCustomer(customerIds) { db, id in
-            try db.execute(
-                sql: """
-                    UPDATE messages SET recipient = ?, content = X'7B7D', user_id = NULL,
-                        error_code = CASE WHEN status IN ('queued', 'sending') THEN ? ELSE error_code END,
-                        error_message = CASE WHEN status IN ('queued', 'sending') THEN ? ELSE NULL END,
-                        status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END,
-                        lease_until = NULL, updated_at = ?
-                    WHERE customer_id = ? AND recipient <> ?
-                    """,
-                arguments: [
-                    RegulationRecord.erasedRecipient, deleted.code, deleted.message, time.millisecondsSinceEpoch, id,
-                    RegulationRecord.erasedRecipient,
-                ]
-            )
-        }
+        try await eachCustomer(customerIds) { db, id in try Self.eraseMessages(of: id, at: time, db) }
     }
 
-    public func deleteCustomers(ids: [String]) async throws -> Int {
+    /// The last step, in one transaction: what the processor linked to the customers since the
+    /// earlier steps (their events' payloads, their messages) is erased, then the profiles go.
+    public func deleteCustomers(ids: [String], at time: Timestamp) async throws -> Int {
         try await eachCustomer(ids) { db, id in
+            try db.execute(sql: "UPDATE events SET \(Self.erasedEvent) WHERE customer_id = ?", arguments: [id])
+            try Self.eraseMessages(of: id, at: time, db)
             try db.execute(sql: "DELETE FROM customer_aliases WHERE customer_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [id])
         }
+    }
+
+    static func eraseMessages(of customerId: String, at time: Timestamp, _ db: Database) throws {
+        let deleted = RegulationRecord.customerDeleted
+        try db.execute(
+            sql: """
+                UPDATE messages SET recipient = ?, content = X'7B7D', user_id = NULL,
+                    error_code = CASE WHEN status IN ('queued', 'sending') THEN ? ELSE error_code END,
+                    error_message = CASE WHEN status IN ('queued', 'sending') THEN ? ELSE NULL END,
+                    status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END,
+                    lease_until = NULL, updated_at = ?
+                WHERE customer_id = ? AND recipient <> ?
+                """,
+            arguments: [
+                RegulationRecord.erasedRecipient, deleted.code, deleted.message, time.millisecondsSinceEpoch,
+                customerId, RegulationRecord.erasedRecipient,
+            ]
+        )
     }
 
     public func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int {

@@ -12,13 +12,16 @@ public protocol RegulationStore: Sendable {
     func export(id: String, tenant: Tenant) async throws -> [UInt8]?
 
     /// Takes the oldest pending regulation whose lease has ended (or never began), holding it
-    /// until `leaseUntil`; with several nodes, each takes a different one.
-    func claim(at time: Timestamp, leaseUntil: Timestamp) async throws -> Regulation?
-    /// Extends the lease of a regulation still pending; false once it is not.
-    func renew(id: String, leaseUntil: Timestamp) async throws -> Bool
-    /// Records the end: `done` with what was done (and an access export), or `failed`. An
-    /// erasure's subject is erased with it, leaving its digest.
-    func finish(_ regulation: Regulation, export: [UInt8]?, eraseSubject: Bool) async throws
+    /// for `holder` (a claim's own random id) until `leaseUntil`; with several nodes, each takes
+    /// a different one.
+    func claim(at time: Timestamp, leaseUntil: Timestamp, holder: String) async throws -> Regulation?
+    /// Extends `holder`'s lease; false once the regulation is not pending or another holds it
+    /// (this one's lease ended and another node took it over).
+    func renew(id: String, holder: String, leaseUntil: Timestamp) async throws -> Bool
+    /// Records the end, if `holder` still holds it: `done` with what was done (and an access
+    /// export), or `failed`. An erasure's subject is erased with it, leaving its digest. False
+    /// when another holds it now.
+    func finish(_ regulation: Regulation, holder: String, export: [UInt8]?, eraseSubject: Bool) async throws -> Bool
 
     /// Whether events the brand received before `time` still wait for the processor (an erasure
     /// waits for them: processed afterwards, they would bring the customer back).

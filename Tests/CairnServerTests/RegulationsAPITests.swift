@@ -13,6 +13,7 @@ import Testing
 /// reading regulations and an access export back.
 @Suite struct RegulationsAPITests {
     static let path = AdminAPITests.brandPath + "/regulations"
+    // Every test runs an API node: no regulations worker carries a request out under it.
 
     func admin(_ app: TestApp) async throws -> (id: String, secret: String) {
         let (record, secret) = AdminTokenRecord.issue(name: "privacy", now: app.clock.now())
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func badRequestsAreRefusedWithACodeNamingTheField() async throws {
-        let app = try await TestApp()
+        let app = try await TestApp { $0.role = .api }
         let admin = try await admin(app).secret
         let bodies = [
             #"{"subject":{"userId":"u1"}}"#,
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func aRequestIsRecordedPendingWithWhoAskedAndADigestOfItsSubject() async throws {
-        let app = try await TestApp()
+        let app = try await TestApp { $0.role = .api }
         let (adminId, admin) = try await admin(app)
         let (created, read, missing, unknown, otherBrand) = try await app.test { client in
             let created = try await client.admin(
@@ -168,7 +169,7 @@ import Testing
     }
 
     @Test func listingRefusesABadLimitOrCursor() async throws {
-        let app = try await TestApp()
+        let app = try await TestApp { $0.role = .api }
         let admin = try await admin(app).secret
         let answers = try await app.test { client in
             [

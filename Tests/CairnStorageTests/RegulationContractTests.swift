@@ -32,21 +32,27 @@ import Testing
         let second = regulation(.access, RegulationSubject(kind: .email, value: "Ada@Example.com"), at: 1)
         try await store.create(second)
         try await store.create(first)
-        #expect(try await store.claim(at: later(10), leaseUntil: later(1000))?.id == first.id)
-        #expect(try await store.claim(at: later(10), leaseUntil: later(1000))?.id == second.id)
-        #expect(try await store.claim(at: later(20), leaseUntil: later(1000)) == nil)
+        #expect(try await store.claim(at: later(10), leaseUntil: later(1000), holder: "dead-node")?.id == first.id)
+        #expect(try await store.claim(at: later(10), leaseUntil: later(1000), holder: "b")?.id == second.id)
+        #expect(try await store.claim(at: later(20), leaseUntil: later(1000), holder: "c") == nil)
         // A worker that died: its lease ends and the regulation is taken again.
-        let retaken = try #require(try await store.claim(at: later(1000), leaseUntil: later(2000)))
+        let retaken = try #require(try await store.claim(at: later(1000), leaseUntil: later(2000), holder: "d"))
         #expect(retaken.id == first.id)
         #expect(retaken.subject.value == "u1")
-        #expect(try await store.renew(id: first.id, leaseUntil: later(3000)))
+        #expect(try await store.renew(id: first.id, holder: "d", leaseUntil: later(3000)))
+        // The node whose lease ended learns that it no longer holds it, and cannot record it.
+        #expect(try await store.renew(id: first.id, holder: "dead-node", leaseUntil: later(3000)) == false)
+        var stale = retaken
+        stale.status = .done
+        #expect(try await store.finish(stale, holder: "dead-node", export: nil, eraseSubject: true) == false)
+        #expect(try await store.regulation(id: first.id, tenant: tenant)?.status == .pending)
 
         var done = retaken
         done.status = .done
         done.completedAt = later(1500)
         done.result = ["profiles": 1, "events": 3]
-        try await store.finish(done, export: nil, eraseSubject: true)
-        #expect(try await store.renew(id: first.id, leaseUntil: later(4000)) == false)
+        #expect(try await store.finish(done, holder: "d", export: nil, eraseSubject: true))
+        #expect(try await store.renew(id: first.id, holder: "d", leaseUntil: later(4000)) == false)
         let read = try #require(try await store.regulation(id: first.id, tenant: tenant))
         #expect(read.status == .done)
         #expect(read.result == ["profiles": 1, "events": 3])
@@ -59,10 +65,12 @@ import Testing
                 == nil
         )
 
-        var exported = try #require(try await store.claim(at: later(5000), leaseUntil: later(6000)))
+        var exported = try #require(try await store.claim(at: later(5000), leaseUntil: later(6000), holder: "e"))
         #expect(exported.id == second.id)
         exported.status = .done
-        try await store.finish(exported, export: Array(#"{"customers":[]}"#.utf8), eraseSubject: false)
+        #expect(
+            try await store.finish(exported, holder: "e", export: Array(#"{"customers":[]}"#.utf8), eraseSubject: false)
+        )
         #expect(try await store.export(id: second.id, tenant: tenant) == Array(#"{"customers":[]}"#.utf8))
         #expect(try await store.regulation(id: second.id, tenant: tenant)?.hasExport == true)
         #expect(try await store.regulation(id: second.id, tenant: tenant)?.subject.value == "Ada@Example.com")
@@ -86,7 +94,11 @@ import Testing
             for _ in 0..<6 {
                 group.addTask {
                     var mine: [String] = []
-                    while let taken = try await stores.regulations.claim(at: later(100), leaseUntil: later(60_000)) {
+                    while let taken = try await stores.regulations.claim(
+                        at: later(100),
+                        leaseUntil: later(60_000),
+                        holder: "w"
+                    ) {
                         mine.append(taken.id)
                     }
                     return mine

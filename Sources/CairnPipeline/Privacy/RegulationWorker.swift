@@ -1,5 +1,6 @@
 public import CairnCore
 public import CairnStorage
+import Foundation
 public import Logging
 public import ServiceLifecycle
 
@@ -62,21 +63,30 @@ public struct RegulationWorker: Service {
     @discardableResult
     public func performNext() async throws -> Bool {
         let now = clock.now()
-        guard var regulation = try await store.claim(at: now, leaseUntil: now.adding(lease)) else { return false }
+        // This claim's own id: a lease that ended and was taken over is not this worker's to
+        // renew or finish.
+        let holder = UUID().uuidString
+        guard var regulation = try await store.claim(at: now, leaseUntil: now.adding(lease), holder: holder) else {
+            return false
+        }
         var export: [UInt8]?
         do {
-            (regulation.result, export) = try await perform(regulation)
+            (regulation.result, export) = try await perform(regulation, holder: holder)
             regulation.status = .done
         } catch RegulationLost.eventsWaiting {
             // Let it go at once, to be taken again (by any node) after the next poll.
-            _ = try await store.renew(id: regulation.id, leaseUntil: now)
+            _ = try await store.renew(id: regulation.id, holder: holder, leaseUntil: now)
             return false
         } catch let error as RegulationLost {
             logger.info("regulation \(regulation.id) was taken over", metadata: ["reason": "\(error)"])
             return true
         }
         regulation.completedAt = clock.now()
-        try await store.finish(regulation, export: export, eraseSubject: regulation.type.erases)
+        guard try await store.finish(regulation, holder: holder, export: export, eraseSubject: regulation.type.erases)
+        else {
+            logger.info("regulation \(regulation.id) was taken over before it was recorded")
+            return true
+        }
         let waited = regulation.completedAt.map {
             $0.millisecondsSinceEpoch - regulation.requestedAt.millisecondsSinceEpoch
         }
@@ -93,7 +103,7 @@ public struct RegulationWorker: Service {
 
     /// The steps of one regulation, in an order that a restart from the start can repeat: a
     /// deletion erases events and messages first and the profile (by which it finds them) last.
-    func perform(_ regulation: Regulation) async throws -> (result: [String: Int], export: [UInt8]?) {
+    func perform(_ regulation: Regulation, holder: String) async throws -> (result: [String: Int], export: [UInt8]?) {
         let tenant = regulation.tenant
         // An erasure waits for the events received before it: processed afterwards, they would
         // bring the customer back.
@@ -138,13 +148,13 @@ public struct RegulationWorker: Service {
             while true {
                 let erased = try await store.eraseEvents(customerIds: ids, limit: eventSlice)
                 events += erased
-                try await hold(regulation)
+                try await hold(regulation, holder: holder)
                 if erased < eventSlice { break }
             }
             result["events"] = events
             result["messages"] = try await store.eraseMessages(customerIds: ids, at: clock.now())
             result["earlierRegulations"] = try await store.eraseFinishedRecords(of: keys)
-            try await hold(regulation)
+            try await hold(regulation, holder: holder)
             result["profiles"] = try await store.deleteCustomers(ids: ids, at: clock.now())
         }
         guard regulation.type == .access else { return (result, nil) }
@@ -161,8 +171,8 @@ public struct RegulationWorker: Service {
     }
 
     /// Renews the lease between steps; throws when the regulation is no longer this worker's.
-    private func hold(_ regulation: Regulation) async throws {
-        guard try await store.renew(id: regulation.id, leaseUntil: clock.now().adding(lease)) else {
+    private func hold(_ regulation: Regulation, holder: String) async throws {
+        guard try await store.renew(id: regulation.id, holder: holder, leaseUntil: clock.now().adding(lease)) else {
             throw RegulationLost.noLongerPending
         }
     }

@@ -324,6 +324,7 @@ enum PostgresMigrations {
                     requested_at BIGINT NOT NULL,
                     completed_at BIGINT,
                     lease_until BIGINT,
+                    lease_holder TEXT,
                     result BYTEA,
                     error_code TEXT,
                     error_message TEXT,

@@ -60,10 +60,10 @@ public struct PostgresRegulationStore: RegulationStore {
         ).first.flatMap { row in try row.decode(ByteBuffer?.self).map { Array($0.readableBytesView) } }
     }
 
-    public func claim(at time: Timestamp, leaseUntil: Timestamp) async throws -> Regulation? {
+    public func claim(at time: Timestamp, leaseUntil: Timestamp, holder: String) async throws -> Regulation? {
         try await database.query(
             """
-            UPDATE regulations SET lease_until = \(leaseUntil.millisecondsSinceEpoch)
+            UPDATE regulations SET lease_until = \(leaseUntil.millisecondsSinceEpoch), lease_holder = \(holder)
             WHERE id = (SELECT id FROM regulations
                         WHERE status = 'pending'
                             AND (lease_until IS NULL OR lease_until <= \(time.millisecondsSinceEpoch))
@@ -74,27 +74,33 @@ public struct PostgresRegulationStore: RegulationStore {
         ).first.map(Self.decode)
     }
 
-    public func renew(id: String, leaseUntil: Timestamp) async throws -> Bool {
+    public func renew(id: String, holder: String, leaseUntil: Timestamp) async throws -> Bool {
         try await !database.query(
             """
             UPDATE regulations SET lease_until = \(leaseUntil.millisecondsSinceEpoch)
-            WHERE id = \(id) AND status = 'pending' RETURNING id
+            WHERE id = \(id) AND status = 'pending' AND lease_holder = \(holder) RETURNING id
             """
         ).isEmpty
     }
 
-    public func finish(_ regulation: Regulation, export: [UInt8]?, eraseSubject: Bool) async throws {
+    public func finish(
+        _ regulation: Regulation,
+        holder: String,
+        export: [UInt8]?,
+        eraseSubject: Bool
+    ) async throws -> Bool {
         let result = regulation.result.map { ByteBuffer(bytes: RegulationRecord.encode($0)) }
-        try await database.query(
+        return try await !database.query(
             """
             UPDATE regulations SET status = \(regulation.status.rawValue),
                 completed_at = \(regulation.completedAt?.millisecondsSinceEpoch), result = \(result),
                 error_code = \(regulation.error?.code), error_message = \(regulation.error?.message),
-                export = \(export.map { ByteBuffer(bytes: $0) }), lease_until = NULL,
+                export = \(export.map { ByteBuffer(bytes: $0) }), lease_until = NULL, lease_holder = NULL,
                 subject_value = CASE WHEN \(eraseSubject) THEN NULL ELSE subject_value END
-            WHERE id = \(regulation.id) AND status = 'pending'
+            WHERE id = \(regulation.id) AND status = 'pending' AND lease_holder = \(holder)
+            RETURNING id
             """
-        )
+        ).isEmpty
     }
 
     static func decode(_ row: PostgresRow) throws -> Regulation {

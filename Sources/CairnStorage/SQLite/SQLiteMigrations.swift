@@ -307,6 +307,7 @@ enum SQLiteMigrations {
             requested_at INTEGER NOT NULL,
             completed_at INTEGER,
             lease_until INTEGER,
+            lease_holder TEXT,
             result BLOB,
             error_code TEXT,
             error_message TEXT,

@@ -73,47 +73,53 @@ public struct SQLiteRegulationStore: RegulationStore {
         }
     }
 
-    public func claim(at time: Timestamp, leaseUntil: Timestamp) async throws -> Regulation? {
+    public func claim(at time: Timestamp, leaseUntil: Timestamp, holder: String) async throws -> Regulation? {
         try await database.pool.write { db in
             try Row.fetchOne(
                 db,
                 sql: """
-                    UPDATE regulations SET lease_until = ?
+                    UPDATE regulations SET lease_until = ?, lease_holder = ?
                     WHERE id = (SELECT id FROM regulations
                                 WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
                                 ORDER BY requested_at, id LIMIT 1)
                     RETURNING \(RegulationRecord.columns)
                     """,
-                arguments: [leaseUntil.millisecondsSinceEpoch, time.millisecondsSinceEpoch]
+                arguments: [leaseUntil.millisecondsSinceEpoch, holder, time.millisecondsSinceEpoch]
             ).map(Self.decode)
         }
     }
 
-    public func renew(id: String, leaseUntil: Timestamp) async throws -> Bool {
+    public func renew(id: String, holder: String, leaseUntil: Timestamp) async throws -> Bool {
         try await database.pool.write { db in
             try db.execute(
-                sql: "UPDATE regulations SET lease_until = ? WHERE id = ? AND status = 'pending'",
-                arguments: [leaseUntil.millisecondsSinceEpoch, id]
+                sql: "UPDATE regulations SET lease_until = ? WHERE id = ? AND status = 'pending' AND lease_holder = ?",
+                arguments: [leaseUntil.millisecondsSinceEpoch, id, holder]
             )
             return db.changesCount == 1
         }
     }
 
-    public func finish(_ regulation: Regulation, export: [UInt8]?, eraseSubject: Bool) async throws {
+    public func finish(
+        _ regulation: Regulation,
+        holder: String,
+        export: [UInt8]?,
+        eraseSubject: Bool
+    ) async throws -> Bool {
         try await database.pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE regulations SET status = ?, completed_at = ?, result = ?, error_code = ?, error_message = ?,
-                        export = ?, lease_until = NULL,
+                        export = ?, lease_until = NULL, lease_holder = NULL,
                         subject_value = CASE WHEN ? THEN NULL ELSE subject_value END
-                    WHERE id = ? AND status = 'pending'
+                    WHERE id = ? AND status = 'pending' AND lease_holder = ?
                     """,
                 arguments: [
                     regulation.status.rawValue, regulation.completedAt?.millisecondsSinceEpoch,
                     regulation.result.map { Data(RegulationRecord.encode($0)) }, regulation.error?.code,
-                    regulation.error?.message, export.map { Data($0) }, eraseSubject, regulation.id,
+                    regulation.error?.message, export.map { Data($0) }, eraseSubject, regulation.id, holder,
                 ]
             )
+            return db.changesCount == 1
         }
     }
 

@@ -1,7 +1,8 @@
 import GRDB
 
 /// One SQLite file in WAL mode, opened and migrated. Commits are durable (`synchronous = FULL`):
-/// each transaction is on disk before it returns.
+/// each transaction is on disk before it returns. What is deleted or overwritten is zeroed in
+/// the file (`secure_delete`): an erased customer's data does not linger in free space.
 public final class SQLiteDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
@@ -15,6 +16,7 @@ public final class SQLiteDatabase: Sendable {
             // WAL setup sets synchronous = NORMAL on the writer; durability needs FULL.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA secure_delete = ON")
             }
             try SQLiteMigrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
@@ -26,6 +28,13 @@ public final class SQLiteDatabase: Sendable {
     /// The writer connection's `PRAGMA synchronous` level (2 is FULL).
     public func synchronousLevel() async throws -> Int {
         try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Copies every page of the write-ahead log into the file and empties the log (which still
+    /// holds the pages as they were before the latest changes). Best effort: a reader holding an
+    /// old snapshot keeps the log's pages until it is done.
+    func checkpoint() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
     /// Names of the migrations applied, in order.

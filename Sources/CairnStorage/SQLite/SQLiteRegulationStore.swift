@@ -105,7 +105,7 @@ public struct SQLiteRegulationStore: RegulationStore {
         export: [UInt8]?,
         eraseSubject: Bool
     ) async throws -> Bool {
-        try await database.pool.write { db in
+        let finished = try await database.pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE regulations SET status = ?, completed_at = ?, result = ?, error_code = ?, error_message = ?,
@@ -121,6 +121,9 @@ public struct SQLiteRegulationStore: RegulationStore {
             )
             return db.changesCount == 1
         }
+        // The log still holds the erased rows as they were: empty it into the (zeroing) file.
+        if finished, eraseSubject { await database.checkpoint() }
+        return finished
     }
 
     static func decode(_ row: Row) throws -> Regulation {

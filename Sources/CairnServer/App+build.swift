@@ -96,6 +96,7 @@ public func buildApplication(
             clock: clock,
             regulations: RegulationsController(
                 regulations: stores.regulations,
+                brands: stores.brands,
                 clock: clock,
                 requested: regulationsRequested
             ),

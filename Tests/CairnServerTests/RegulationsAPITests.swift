@@ -18,6 +18,7 @@ import Testing
     func admin(_ app: TestApp) async throws -> (id: String, secret: String) {
         let (record, secret) = AdminTokenRecord.issue(name: "privacy", now: app.clock.now())
         try await app.stores.adminTokens.insert(record)
+        _ = try await app.stores.brands.save(TestApp.tenant, name: "Hotels", timeZone: "UTC", at: app.clock.now())
         return (record.id, secret.text)
     }
 
@@ -51,7 +52,26 @@ import Testing
             ]
         )
         #expect(answers[1].message?.contains("suppress, unsuppress, delete, suppress_with_delete") == true)
-        #expect(try await app.stores.regulations.regulations(tenant: TestApp.tenant, limit: 10, before: nil).isEmpty)
+        let (unknownBrand, padded) = try await app.test { client in
+            (
+                try await client.admin(
+                    .post,
+                    "/admin/v1/brands/hea/hea/TYPO/regulations",
+                    token: admin,
+                    body: #"{"type":"delete","subject":{"userId":"u1"}}"#
+                ),
+                try await client.admin(
+                    .post,
+                    Self.path,
+                    token: admin,
+                    body: #"{"type":"access","subject":{"email":"  ada@example.com \n"}}"#
+                )
+            )
+        }
+        #expect(unknownBrand.status == .notFound)
+        #expect(unknownBrand.code == "brand_not_found")
+        #expect(padded.json["regulation"]?["subject"] == ["email": "ada@example.com"])
+        #expect(try await app.stores.regulations.regulations(tenant: TestApp.tenant, limit: 10, before: nil).count == 1)
     }
 
     @Test func aRequestIsRecordedPendingWithWhoAskedAndADigestOfItsSubject() async throws {
@@ -166,6 +186,23 @@ import Testing
             try await client.admin(.get, Self.path + "?limit=1&before=\(ids.first ?? "")", token: admin)
         }
         #expect(page.json["regulations"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(ids.dropFirst()))
+
+        // A later erasure of the customer takes the export with it.
+        let erasure = try await app.test { client in
+            try await client.admin(
+                .post,
+                Self.path,
+                token: admin,
+                body: #"{"type":"delete","subject":{"userId":"u1"}}"#
+            )
+        }
+        #expect(erasure.status == .accepted)
+        while try await worker.performNext() {}
+        let gone = try await app.test { client in
+            try await client.admin(.get, Self.path + "/\(access)/export", token: admin)
+        }
+        #expect(gone.status == .gone)
+        #expect(gone.code == "export_erased")
     }
 
     @Test func listingRefusesABadLimitOrCursor() async throws {

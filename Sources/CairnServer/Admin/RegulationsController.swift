@@ -10,6 +10,7 @@ import Hummingbird
 /// and an access regulation's export.
 struct RegulationsController: Sendable {
     let regulations: any RegulationStore
+    let brands: any BrandStore
     let clock: any CairnClock
     /// Rung when one is asked for, so this node's worker starts at once.
     let requested: WakeSignal
@@ -23,6 +24,10 @@ struct RegulationsController: Sendable {
 
     @Sendable func create(request: Request, context: AdminContext) async throws -> Response {
         let tenant = try context.pathTenant()
+        // A request about a brand Cairn does not know (a typo) would be carried out on nobody.
+        guard try await brands.brand(tenant) != nil else {
+            throw APIError(.notFound, code: "brand_not_found", message: "No brand \(tenant) is known.")
+        }
         let body = try await AdminBody.read(request)
         let types = RegulationType.allCases.map(\.rawValue).joined(separator: ", ")
         guard let typeText = try? body.string("type"), let type = RegulationType(rawValue: typeText)
@@ -55,8 +60,11 @@ struct RegulationsController: Sendable {
         guard case .object(let fields)? = body.fields["subject"], fields.count == 1,
             let (name, value) = fields.first,
             let kind = RegulationSubject.Kind(rawValue: name),
-            case .string(let text) = value, !text.isEmpty, text.utf8.count <= 1024
+            case .string(let raw) = value
         else { throw refusal }
+        // An email as customers give it: the spaces around it are not part of it.
+        let text = kind == .email ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : raw
+        guard !text.isEmpty, text.utf8.count <= 1024 else { throw refusal }
         return RegulationSubject(kind: kind, value: text)
     }
 
@@ -100,13 +108,18 @@ struct RegulationsController: Sendable {
                 message: "Only an access regulation has an export; this one is \(regulation.type.rawValue)."
             )
         }
-        guard regulation.status == .done,
-            let bytes = try await regulations.export(id: regulation.id, tenant: regulation.tenant)
-        else {
+        guard regulation.status == .done else {
             throw APIError(
                 .conflict,
                 code: "export_not_ready",
                 message: "The export is not ready: the regulation is \(regulation.status.rawValue)."
+            )
+        }
+        guard let bytes = try await regulations.export(id: regulation.id, tenant: regulation.tenant) else {
+            throw APIError(
+                .gone,
+                code: "export_erased",
+                message: "The export was erased: a later erasure of the same customer removed it."
             )
         }
         var response = JSONResponse.make(bytes: bytes)

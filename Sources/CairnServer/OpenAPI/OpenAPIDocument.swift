@@ -8809,6 +8809,31 @@ extension OpenAPIController {
                         }
                       }
                     }
+                  },
+                  "404": {
+                    "description": "No such brand: name it first (PUT /admin/v1/brands/{clientId}/{accountId}/{brandId}) or send it events.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/Error"
+                            },
+                            {
+                              "type": "object",
+                              "properties": {
+                                "code": {
+                                  "type": "string",
+                                  "enum": [
+                                    "brand_not_found"
+                                  ]
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      }
+                    }
                   }
                 }
               },
@@ -9110,6 +9135,31 @@ extension OpenAPIController {
                                   "type": "string",
                                   "enum": [
                                     "export_not_ready"
+                                  ]
+                                }
+                              }
+                            }
+                          ]
+                        }
+                      }
+                    }
+                  },
+                  "410": {
+                    "description": "The export was erased: a later erasure of the same customer removed it.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/Error"
+                            },
+                            {
+                              "type": "object",
+                              "properties": {
+                                "code": {
+                                  "type": "string",
+                                  "enum": [
+                                    "export_erased"
                                   ]
                                 }
                               }

@@ -5,25 +5,6 @@ import PostgresNIO
 /// A processor batch on PostgreSQL: the profiles and groups it may touch, read with one query
 /// per kind of id, and its changes, written in the same transaction.
 extension PostgresProcessingStore {
-    /// Arrays of a set of keys' parts, for `unnest`.
-    struct KeyArrays {
-        var clients: [String] = []
-        var accounts: [String] = []
-        var brands: [String] = []
-        var ids: [String] = []
-
-        init(_ keys: some Sequence<IdentityKey>) {
-            for key in keys {
-                clients.append(key.tenant.clientId)
-                accounts.append(key.tenant.accountId)
-                brands.append(key.tenant.brandId)
-                ids.append(key.id)
-            }
-        }
-
-        var isEmpty: Bool { ids.isEmpty }
-    }
-
     func snapshot(
         _ keys: BatchKeys,
         events: [LoggedEvent] = [],
@@ -32,7 +13,7 @@ extension PostgresProcessingStore {
     ) async throws -> ProfileSnapshot {
         var profiles: [String: CustomerProfile] = [:]
         var foundUsers: Set<IdentityKey> = []
-        let users = KeyArrays(keys.userIds)
+        let users = PostgresKeyArrays(keys.userIds)
         if !users.isEmpty {
             let rows = try await connection.query(
                 """
@@ -51,7 +32,7 @@ extension PostgresProcessingStore {
         // A userId no customer has may be an alias; anonymousIds are looked up as aliases.
         let aliasKeys = keys.anonymousIds.union(keys.userIds.subtracting(foundUsers))
         var anonymousIndex: [IdentityKey: String] = [:]
-        let aliases = KeyArrays(aliasKeys)
+        let aliases = PostgresKeyArrays(aliasKeys)
         if !aliases.isEmpty {
             let rows = try await connection.query(
                 """
@@ -81,7 +62,7 @@ extension PostgresProcessingStore {
             }
         }
         var groups: [GroupProfile] = []
-        let groupKeys = KeyArrays(keys.groupIds)
+        let groupKeys = PostgresKeyArrays(keys.groupIds)
         if !groupKeys.isEmpty {
             let rows = try await connection.query(
                 """
@@ -153,7 +134,7 @@ extension PostgresProcessingStore {
         }
         let aliases = result.newAnonymousIds.sorted { $0.key.id < $1.key.id }
         if !aliases.isEmpty {
-            let keys = KeyArrays(aliases.map(\.key))
+            let keys = PostgresKeyArrays(aliases.map(\.key))
             let customers = aliases.map(\.value)
             try await connection.query(
                 """

@@ -44,7 +44,7 @@ extension PostgresRegulationStore {
         regulationId: String,
         at time: Timestamp
     ) async throws -> Int {
-        let arrays = PostgresSuppressionRows.KeyArrays(keys)
+        let arrays = PostgresKeyArrays(keys)
         return try await database.transaction { connection in
             if kind == .suppress {
                 try await connection.query(
@@ -56,7 +56,7 @@ extension PostgresRegulationStore {
                 """
                 INSERT INTO suppressions (client_id, account_id, brand_id, key_digest, kind, regulation_id, created_at)
                 SELECT cl, ac, br, digest, \(kind.rawValue), \(regulationId), \(time.millisecondsSinceEpoch)
-                FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.ids))
                     AS k(cl, ac, br, digest)
                 ON CONFLICT DO NOTHING
                 RETURNING key_digest
@@ -71,7 +71,7 @@ extension PostgresRegulationStore {
         kind: SuppressionKind,
         customerIds: [String]
     ) async throws -> Int {
-        let arrays = PostgresSuppressionRows.KeyArrays(keys)
+        let arrays = PostgresKeyArrays(keys)
         return try await database.transaction { connection in
             if kind == .suppress {
                 try await connection.query(
@@ -83,7 +83,7 @@ extension PostgresRegulationStore {
                 """
                 DELETE FROM suppressions WHERE kind = \(kind.rawValue) AND regulation_id IN (
                     SELECT s.regulation_id FROM suppressions s
-                    JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+                    JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.ids))
                         AS k(cl, ac, br, digest)
                         ON s.client_id = k.cl AND s.account_id = k.ac AND s.brand_id = k.br AND s.key_digest = k.digest
                     WHERE s.kind = \(kind.rawValue))
@@ -173,11 +173,11 @@ extension PostgresRegulationStore {
 
     public func eraseFinishedRecords(of keys: Set<SuppressionKey>) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
-        let arrays = PostgresSuppressionRows.KeyArrays(keys)
+        let arrays = PostgresKeyArrays(keys)
         return try await database.query(
             """
             UPDATE regulations r SET subject_value = NULL, export = NULL
-            FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+            FROM unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.ids))
                 AS k(cl, ac, br, digest)
             WHERE r.client_id = k.cl AND r.account_id = k.ac AND r.brand_id = k.br AND r.subject_digest = k.digest
                 AND r.status <> 'pending' AND (r.subject_value IS NOT NULL OR r.export IS NOT NULL)

@@ -16,11 +16,11 @@ enum PostgresSuppressionRows {
         guard any == true else { return Suppressions() }
         let keys = wanted()
         guard !keys.isEmpty else { return Suppressions() }
-        let arrays = KeyArrays(keys)
+        let arrays = PostgresKeyArrays(keys)
         let rows = try await connection.query(
             """
             SELECT s.client_id, s.account_id, s.brand_id, s.key_digest, s.kind FROM suppressions s
-            JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.digests))
+            JOIN unnest(\(arrays.clients), \(arrays.accounts), \(arrays.brands), \(arrays.ids))
                 AS k(cl, ac, br, digest)
                 ON s.client_id = k.cl AND s.account_id = k.ac AND s.brand_id = k.br AND s.key_digest = k.digest
             """,
@@ -35,22 +35,5 @@ enum PostgresSuppressionRows {
             entries.append((SuppressionKey(tenant: tenant, digest: digest), kind))
         }
         return Suppressions(entries)
-    }
-
-    /// Arrays of a set of keys' parts, for `unnest`.
-    struct KeyArrays {
-        var clients: [String] = []
-        var accounts: [String] = []
-        var brands: [String] = []
-        var digests: [String] = []
-
-        init(_ keys: some Sequence<SuppressionKey>) {
-            for key in keys {
-                clients.append(key.tenant.clientId)
-                accounts.append(key.tenant.accountId)
-                brands.append(key.tenant.brandId)
-                digests.append(key.digest)
-            }
-        }
     }
 }

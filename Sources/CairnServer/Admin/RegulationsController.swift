@@ -71,25 +71,8 @@ struct RegulationsController: Sendable {
     @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
         let parameters = FormQuery(request.uri.query)
         try QueryReader.refuseUnknown(parameters, allowed: ["before", "limit"])
-        var limit = 100
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...1000).contains(value) else {
-                throw APIError(
-                    .badRequest,
-                    code: "invalid_limit",
-                    message: "limit must be a whole number from 1 to 1000."
-                )
-            }
-            limit = value
-        }
-        let before = parameters["before"].map(String.init)
-        if let before, UUID(uuidString: before) == nil {
-            throw APIError(
-                .badRequest,
-                code: "invalid_before",
-                message: "before must be the id of the last regulation of the previous page."
-            )
-        }
+        let limit = try QueryReader.limit(parameters, default: 100)
+        let before = try QueryReader.before(parameters, naming: "regulation")
         let found = try await regulations.regulations(tenant: try context.pathTenant(), limit: limit, before: before)
         return JSONResponse.make(body: AdminJSON.success(["regulations": .array(found.map(RegulationJSON.make))]))
     }

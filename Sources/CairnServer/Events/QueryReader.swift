@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 import Hummingbird
 
 /// Reads the query parameters shared by the read APIs, with clear errors for bad values.
@@ -28,6 +29,30 @@ enum QueryReader {
             throw APIError(.badRequest, code: "invalid_paging", message: "size must be between 1 and \(maxPageSize).")
         }
         return (from, size)
+    }
+
+    /// An admin list's `limit`: a whole number from 1 to 1000, `fallback` when absent.
+    static func limit(_ parameters: FormQuery, default fallback: Int) throws -> Int {
+        guard let text = parameters["limit"] else { return fallback }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw APIError(.badRequest, code: "invalid_limit", message: "limit must be a whole number from 1 to 1000.")
+        }
+        return limit
+    }
+
+    /// An admin list's `before`: the id (a UUID) of the last item of the previous page, which
+    /// the list names (`message`, `regulation`). Ids grow with time: anything else would quietly
+    /// page wrong.
+    static func before(_ parameters: FormQuery, naming item: String) throws -> String? {
+        guard let text = parameters["before"].map(String.init) else { return nil }
+        guard UUID(uuidString: text) != nil else {
+            throw APIError(
+                .badRequest,
+                code: "invalid_before",
+                message: "before must be the id of the last \(item) of the previous page."
+            )
+        }
+        return text
     }
 
     static func timestamp(_ value: Substring?, name: String) throws -> Timestamp? {

@@ -40,27 +40,8 @@ struct MessagesController: Sendable {
             filter.channel = channel
         }
         filter.userId = parameters["userId"].map(String.init)
-        if let text = parameters["before"] {
-            // Pages run by message id (ids grow with time): anything else would quietly page wrong.
-            guard UUID(uuidString: String(text)) != nil else {
-                throw APIError(
-                    .badRequest,
-                    code: "invalid_before",
-                    message: "before must be the messageId of the last message of the previous page."
-                )
-            }
-            filter.before = String(text)
-        }
-        if let text = parameters["limit"] {
-            guard let limit = Int(text), (1...1000).contains(limit) else {
-                throw APIError(
-                    .badRequest,
-                    code: "invalid_limit",
-                    message: "limit must be a whole number from 1 to 1000."
-                )
-            }
-            filter.limit = limit
-        }
+        filter.before = try QueryReader.before(parameters, naming: "message")
+        filter.limit = try QueryReader.limit(parameters, default: filter.limit)
         let messages = try await outbox.messages(tenant: try context.pathTenant(), filter: filter)
         return JSONResponse.make(
             body: AdminJSON.success(["messages": .array(messages.map(MessageJSON.summary))])

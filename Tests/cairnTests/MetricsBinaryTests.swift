@@ -32,6 +32,29 @@ import Testing
         return samples
     }
 
+    /// Identifies `count` users (`u0`, `u1`…) through the Track API.
+    static func identify(_ count: Int, through client: TestClient, token: String) async throws {
+        for index in 0..<count {
+            let (status, _) = try await client.send(
+                "/track/hea/hea/HEA/v1/identify",
+                token: token,
+                body: #"{"userId":"u\#(index)","traits":{}}"#
+            )
+            try #require(status == .ok)
+        }
+    }
+
+    /// `/metrics` once `ready` says its text shows what the test waits for (a condition, polled).
+    static func metrics(of client: TestClient, until ready: (String) -> Bool) async throws -> String {
+        var text = ""
+        for _ in 0..<800 {
+            text = try await client.get("/metrics").body.map { String(buffer: $0) } ?? ""
+            if ready(text) { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return text
+    }
+
     @Test(.enabled(if: python != nil || TestEnvironment.isCI, "CAIRN_TEST_PYTHON is not set"))
     func prometheusReadsTheNumbersOfTheTrafficSent() async throws {
         let python = try #require(Self.python, "scripts/test.sh sets CAIRN_TEST_PYTHON")
@@ -79,22 +102,9 @@ import Testing
         // Events taken in but not applied: the processor is off on this node.
         let server = try await RunningServer.start(database: database, extraArguments: ["--no-processor"])
         let text = try await server.withClient { client in
-            for index in 0..<3 {
-                let (status, _) = try await client.send(
-                    "/track/hea/hea/HEA/v1/identify",
-                    token: key,
-                    body: #"{"userId":"u\#(index)","traits":{}}"#
-                )
-                try #require(status == .ok)
-            }
-            // The gauge is read every 5 s: wait for the reading after the three (a condition, polled).
-            var text = ""
-            for _ in 0..<800 {
-                text = try await client.get("/metrics").body.map { String(buffer: $0) } ?? ""
-                if text.contains("cairn_processor_backlog 3") { break }
-                try await Task.sleep(for: .milliseconds(25))
-            }
-            return text
+            try await Self.identify(3, through: client, token: key)
+            // The gauge is read every 5 s: wait for the reading after the three.
+            return try await Self.metrics(of: client) { $0.contains("cairn_processor_backlog 3") }
         }
         let samples = try await Self.parse(text, python: python)
         #expect(samples["cairn_processor_backlog{}"] == 3)
@@ -114,23 +124,12 @@ import Testing
         let key = try await CairnBinary.createToken(database: database)
         let server = try await RunningServer.start(database: database, extraArguments: ["--db-pool-size", "7"])
         let text = try await server.withClient { client in
-            for index in 0..<5 {
-                let (status, _) = try await client.send(
-                    "/track/hea/hea/HEA/v1/identify",
-                    token: key,
-                    body: #"{"userId":"u\#(index)","traits":{}}"#
-                )
-                try #require(status == .ok)
-            }
+            try await Self.identify(5, through: client, token: key)
             // The pool is read every 5 s: wait for a reading that counts the five appends.
-            var text = ""
-            for _ in 0..<800 {
-                text = try await client.get("/metrics").body.map { String(buffer: $0) } ?? ""
-                let samples = try await Self.parse(text, python: python)
-                if (samples["cairn_db_pool_acquisitions_total{}"] ?? 0) >= 5 { break }
-                try await Task.sleep(for: .milliseconds(25))
+            return try await Self.metrics(of: client) { text in
+                let line = text.split(separator: "\n").first { $0.hasPrefix("cairn_db_pool_acquisitions_total ") }
+                return (line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0) >= 5
             }
-            return text
         }
         let samples = try await Self.parse(text, python: python)
         #expect(samples["cairn_db_pool_size{}"] == 7)

@@ -110,22 +110,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Stored durably.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/TrackAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track200"
                   },
                   "400": {
                     "description": "The body or a field breaks the rules.",
@@ -176,70 +161,10 @@ extension OpenAPIController {
                     "$ref": "#/components/responses/TrackForbidden"
                   },
                   "413": {
-                    "description": "The body is over the limit (6 MB, `--max-body-bytes`); the connection then closes.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "request_too_large"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track413"
                   },
                   "415": {
-                    "description": "The content type is not application/json.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_media_type"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track415"
                   },
                   "429": {
                     "$ref": "#/components/responses/TrackRateLimited"
@@ -289,22 +214,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Stored durably.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/TrackAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track200"
                   },
                   "400": {
                     "description": "The body or a field breaks the rules.",
@@ -357,70 +267,10 @@ extension OpenAPIController {
                     "$ref": "#/components/responses/TrackForbidden"
                   },
                   "413": {
-                    "description": "The body is over the limit (6 MB, `--max-body-bytes`); the connection then closes.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "request_too_large"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track413"
                   },
                   "415": {
-                    "description": "The content type is not application/json.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_media_type"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track415"
                   },
                   "429": {
                     "$ref": "#/components/responses/TrackRateLimited"
@@ -470,135 +320,19 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Stored durably.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/TrackAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track200"
                   },
                   "400": {
-                    "description": "The body or a field breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "event_mismatch",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/TrackPageOrScreenRefused"
                   },
                   "403": {
                     "$ref": "#/components/responses/TrackForbidden"
                   },
                   "413": {
-                    "description": "The body is over the limit (6 MB, `--max-body-bytes`); the connection then closes.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "request_too_large"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track413"
                   },
                   "415": {
-                    "description": "The content type is not application/json.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_media_type"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track415"
                   },
                   "429": {
                     "$ref": "#/components/responses/TrackRateLimited"
@@ -648,135 +382,19 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Stored durably.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/TrackAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track200"
                   },
                   "400": {
-                    "description": "The body or a field breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "event_mismatch",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/TrackPageOrScreenRefused"
                   },
                   "403": {
                     "$ref": "#/components/responses/TrackForbidden"
                   },
                   "413": {
-                    "description": "The body is over the limit (6 MB, `--max-body-bytes`); the connection then closes.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "request_too_large"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track413"
                   },
                   "415": {
-                    "description": "The content type is not application/json.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_media_type"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track415"
                   },
                   "429": {
                     "$ref": "#/components/responses/TrackRateLimited"
@@ -901,70 +519,10 @@ extension OpenAPIController {
                     "$ref": "#/components/responses/TrackForbidden"
                   },
                   "413": {
-                    "description": "The body is over the limit (6 MB, `--max-body-bytes`); the connection then closes.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "request_too_large"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track413"
                   },
                   "415": {
-                    "description": "The content type is not application/json.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_media_type"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Track415"
                   },
                   "429": {
                     "$ref": "#/components/responses/TrackRateLimited"
@@ -1557,231 +1115,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentCallRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -1794,31 +1149,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -1849,231 +1180,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentCallRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -2086,31 +1214,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -2141,235 +1245,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "missing_event",
-                                    "missing_asset_id",
-                                    "missing_journey_id",
-                                    "invalid_step_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentTrackRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -2382,31 +1279,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -2437,235 +1310,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "missing_event",
-                                    "missing_asset_id",
-                                    "missing_journey_id",
-                                    "invalid_step_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentTrackRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -2678,31 +1344,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -2733,231 +1375,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentCallRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -2970,31 +1409,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -3025,231 +1440,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentCallRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -3262,31 +1474,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -3317,231 +1505,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentCallRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -3554,31 +1539,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -3609,231 +1570,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentCallRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -3846,31 +1604,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -3901,232 +1635,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "missing_group_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentGroupRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -4139,31 +1669,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -4194,232 +1700,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_or_anonymous_id",
-                                    "missing_group_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentGroupRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -4432,31 +1734,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -4487,232 +1765,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_id",
-                                    "missing_previous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentAliasRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -4725,31 +1799,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -4780,232 +1830,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_user_id",
-                                    "missing_previous_id",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentAliasRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -5018,31 +1864,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -5073,234 +1895,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_batch",
-                                    "empty_batch",
-                                    "batch_too_large",
-                                    "invalid_batch_items",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentBatchRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -5313,31 +1929,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -5368,234 +1960,28 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken (or a repeat of a messageId already taken).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SegmentAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment200"
                   },
                   "400": {
-                    "description": "The body or a message breaks the rules.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_json",
-                                    "json_too_deep",
-                                    "body_not_object",
-                                    "malformed_body",
-                                    "message_too_large",
-                                    "request_too_large",
-                                    "invalid_compressed_body",
-                                    "missing_batch",
-                                    "empty_batch",
-                                    "batch_too_large",
-                                    "invalid_batch_items",
-                                    "invalid_field_type",
-                                    "invalid_timestamp",
-                                    "timestamp_in_future",
-                                    "invalid_character",
-                                    "value_too_long",
-                                    "blank_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentBatchRefused"
                   },
                   "401": {
-                    "description": "No write key, or not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "missing_write_key",
-                                    "invalid_write_key"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account; a write key must be brand-scoped.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment403"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      }
-                    }
+                    "$ref": "#/components/responses/Segment503"
                   }
                 }
               },
@@ -5608,31 +1994,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -6101,31 +2463,7 @@ extension OpenAPIController {
                 "security": [],
                 "responses": {
                   "204": {
-                    "description": "Any origin may POST.",
-                    "headers": {
-                      "Access-Control-Allow-Origin": {
-                        "$ref": "#/components/headers/AccessControlAllowOrigin"
-                      },
-                      "Access-Control-Allow-Methods": {
-                        "required": true,
-                        "schema": {
-                          "const": "POST, OPTIONS"
-                        }
-                      },
-                      "Access-Control-Allow-Headers": {
-                        "required": true,
-                        "description": "What the browser asked for, else `Content-Type, Authorization`.",
-                        "schema": {
-                          "type": "string"
-                        }
-                      },
-                      "Access-Control-Max-Age": {
-                        "required": true,
-                        "schema": {
-                          "const": "86400"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/SegmentPreflight"
                   }
                 }
               }
@@ -6158,22 +2496,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SalesmachineAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine200"
                   },
                   "400": {
                     "description": "No key, or the call breaks the rules.",
@@ -6213,168 +2536,25 @@ extension OpenAPIController {
                     }
                   },
                   "401": {
-                    "description": "Not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_api_token"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine403"
                   },
                   "406": {
-                    "description": "The body is not JSON (or does not decompress).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "not_json"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine406"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine503"
                   }
                 }
               }
@@ -6407,22 +2587,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SalesmachineAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine200"
                   },
                   "400": {
                     "description": "No key, or the call breaks the rules.",
@@ -6461,168 +2626,25 @@ extension OpenAPIController {
                     }
                   },
                   "401": {
-                    "description": "Not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_api_token"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine403"
                   },
                   "406": {
-                    "description": "The body is not JSON (or does not decompress).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "not_json"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine406"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine503"
                   }
                 }
               }
@@ -6655,22 +2677,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "Taken.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/SalesmachineAccepted"
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine200"
                   },
                   "400": {
                     "description": "No key, or the call breaks the rules.",
@@ -6709,168 +2716,25 @@ extension OpenAPIController {
                     }
                   },
                   "401": {
-                    "description": "Not a live token.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_api_token"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine401"
                   },
                   "403": {
-                    "description": "The token covers every brand of its account.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "key_not_brand_scoped"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine403"
                   },
                   "406": {
-                    "description": "The body is not JSON (or does not decompress).",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "not_json"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine406"
                   },
                   "415": {
-                    "description": "A Content-Encoding other than gzip, deflate or identity.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unsupported_content_encoding"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine415"
                   },
                   "429": {
-                    "description": "The token's bucket is empty.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "rate_limit_exceeded"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    },
-                    "headers": {
-                      "RateLimit-Policy": {
-                        "$ref": "#/components/headers/RateLimitPolicy"
-                      },
-                      "RateLimit": {
-                        "$ref": "#/components/headers/RateLimit"
-                      },
-                      "Retry-After": {
-                        "$ref": "#/components/headers/RetryAfter"
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine429"
                   },
                   "500": {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
-                    "description": "Nothing was stored; retry.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/SalesmachineError"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "unavailable"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/Salesmachine503"
                   }
                 }
               }
@@ -7366,27 +3230,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "The brand.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object",
-                          "required": [
-                            "success",
-                            "brand"
-                          ],
-                          "properties": {
-                            "success": {
-                              "const": true
-                            },
-                            "brand": {
-                              "$ref": "#/components/schemas/Brand"
-                            }
-                          },
-                          "additionalProperties": true
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminBrands200"
                   },
                   "401": {
                     "$ref": "#/components/responses/AdminUnauthorized"
@@ -7452,27 +3296,7 @@ extension OpenAPIController {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The brand.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "type": "object",
-                          "required": [
-                            "success",
-                            "brand"
-                          ],
-                          "properties": {
-                            "success": {
-                              "const": true
-                            },
-                            "brand": {
-                              "$ref": "#/components/schemas/Brand"
-                            }
-                          },
-                          "additionalProperties": true
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminBrands200"
                   },
                   "401": {
                     "$ref": "#/components/responses/AdminUnauthorized"
@@ -7606,14 +3430,7 @@ extension OpenAPIController {
                 },
                 "responses": {
                   "200": {
-                    "description": "The asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/AssetAnswer"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets200"
                   },
                   "401": {
                     "$ref": "#/components/responses/AdminUnauthorized"
@@ -7678,29 +3495,7 @@ extension OpenAPIController {
                     }
                   },
                   "404": {
-                    "description": "This brand has no such asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "asset_not_found"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets404"
                   },
                   "409": {
                     "description": "The asset is archived, or is of another channel.",
@@ -7757,14 +3552,7 @@ extension OpenAPIController {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/AssetAnswer"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets200"
                   },
                   "401": {
                     "$ref": "#/components/responses/AdminUnauthorized"
@@ -7773,54 +3561,10 @@ extension OpenAPIController {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "400": {
-                    "description": "The asset id is malformed.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_asset_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets400"
                   },
                   "404": {
-                    "description": "This brand has no such asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "asset_not_found"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets404"
                   }
                 }
               },
@@ -7851,14 +3595,7 @@ extension OpenAPIController {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/AssetAnswer"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets200"
                   },
                   "401": {
                     "$ref": "#/components/responses/AdminUnauthorized"
@@ -7867,54 +3604,10 @@ extension OpenAPIController {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "400": {
-                    "description": "The asset id is malformed.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_asset_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets400"
                   },
                   "404": {
-                    "description": "This brand has no such asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "asset_not_found"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets404"
                   }
                 }
               }
@@ -7947,14 +3640,7 @@ extension OpenAPIController {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/AssetAnswer"
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets200"
                   },
                   "401": {
                     "$ref": "#/components/responses/AdminUnauthorized"
@@ -7963,54 +3649,10 @@ extension OpenAPIController {
                     "$ref": "#/components/responses/InternalError"
                   },
                   "400": {
-                    "description": "The asset id is malformed.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "invalid_asset_id"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets400"
                   },
                   "404": {
-                    "description": "This brand has no such asset.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/Error"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "code": {
-                                  "type": "string",
-                                  "enum": [
-                                    "asset_not_found"
-                                  ]
-                                }
-                              }
-                            }
-                          ]
-                        }
-                      }
-                    }
+                    "$ref": "#/components/responses/AdminAssets404"
                   },
                   "409": {
                     "description": "No draft to publish, or the asset is archived.",
@@ -11571,8 +7213,68 @@ extension OpenAPIController {
               }
             },
             "responses": {
-              "InternalError": {
-                "description": "Something failed inside Cairn; the details are in the server's log.",
+              "AdminAssets200": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/AssetAnswer"
+                    }
+                  }
+                },
+                "description": "The asset."
+              },
+              "AdminAssets400": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_asset_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The asset id is malformed."
+              },
+              "AdminAssets404": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "asset_not_found"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "This brand has no such asset."
+              },
+              "AdminBodyRefused": {
+                "description": "The body is not a JSON object, or a field is wrong. `invalid_json`: not JSON (or nested deeper than 64); `body_not_object`; `missing_<field>` / `invalid_<field>`: a required field absent or empty, or a field of the wrong kind; `malformed_body`: the body's HTTP framing is broken.",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -11586,7 +7288,57 @@ extension OpenAPIController {
                             "code": {
                               "type": "string",
                               "enum": [
-                                "internal_error"
+                                "invalid_json",
+                                "body_not_object",
+                                "malformed_body"
+                              ]
+                            }
+                          }
+                        }
+                      ]
+                    }
+                  }
+                }
+              },
+              "AdminBrands200": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "additionalProperties": true,
+                      "properties": {
+                        "brand": {
+                          "$ref": "#/components/schemas/Brand"
+                        },
+                        "success": {
+                          "const": true
+                        }
+                      },
+                      "required": [
+                        "success",
+                        "brand"
+                      ],
+                      "type": "object"
+                    }
+                  }
+                },
+                "description": "The brand."
+              },
+              "AdminTooLarge": {
+                "description": "The body is over 1 MB (the connection then closes).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "type": "object",
+                          "properties": {
+                            "code": {
+                              "type": "string",
+                              "enum": [
+                                "request_too_large"
                               ]
                             }
                           }
@@ -11622,8 +7374,8 @@ extension OpenAPIController {
                   }
                 }
               },
-              "AdminBodyRefused": {
-                "description": "The body is not a JSON object, or a field is wrong. `invalid_json`: not JSON (or nested deeper than 64); `body_not_object`; `missing_<field>` / `invalid_<field>`: a required field absent or empty, or a field of the wrong kind; `malformed_body`: the body's HTTP framing is broken.",
+              "InternalError": {
+                "description": "Something failed inside Cairn; the details are in the server's log.",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -11637,9 +7389,7 @@ extension OpenAPIController {
                             "code": {
                               "type": "string",
                               "enum": [
-                                "invalid_json",
-                                "body_not_object",
-                                "malformed_body"
+                                "internal_error"
                               ]
                             }
                           }
@@ -11649,8 +7399,207 @@ extension OpenAPIController {
                   }
                 }
               },
-              "AdminTooLarge": {
-                "description": "The body is over 1 MB (the connection then closes).",
+              "Salesmachine200": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/SalesmachineAccepted"
+                    }
+                  }
+                },
+                "description": "Taken.",
+                "headers": {
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
+                  }
+                }
+              },
+              "Salesmachine401": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/SalesmachineError"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_api_token"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "Not a live token."
+              },
+              "Salesmachine403": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/SalesmachineError"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "key_not_brand_scoped"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The token covers every brand of its account."
+              },
+              "Salesmachine406": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/SalesmachineError"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "not_json"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body is not JSON (or does not decompress)."
+              },
+              "Salesmachine415": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/SalesmachineError"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "unsupported_content_encoding"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "A Content-Encoding other than gzip, deflate or identity."
+              },
+              "Salesmachine429": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/SalesmachineError"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "rate_limit_exceeded"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The token's bucket is empty.",
+                "headers": {
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
+                  },
+                  "Retry-After": {
+                    "$ref": "#/components/headers/RetryAfter"
+                  }
+                }
+              },
+              "Salesmachine503": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/SalesmachineError"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "unavailable"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "Nothing was stored; retry."
+              },
+              "Segment200": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/SegmentAccepted"
+                    }
+                  }
+                },
+                "description": "Taken (or a repeat of a messageId already taken).",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  },
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
+                  }
+                }
+              },
+              "Segment401": {
                 "content": {
                   "application/json": {
                     "schema": {
@@ -11659,18 +7608,489 @@ extension OpenAPIController {
                           "$ref": "#/components/schemas/Error"
                         },
                         {
-                          "type": "object",
                           "properties": {
                             "code": {
-                              "type": "string",
                               "enum": [
-                                "request_too_large"
-                              ]
+                                "missing_write_key",
+                                "invalid_write_key"
+                              ],
+                              "type": "string"
                             }
-                          }
+                          },
+                          "type": "object"
                         }
                       ]
                     }
+                  }
+                },
+                "description": "No write key, or not a live token.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "Segment403": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "key_not_brand_scoped"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The token covers every brand of its account; a write key must be brand-scoped.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "Segment415": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "unsupported_content_encoding"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "A Content-Encoding other than gzip, deflate or identity.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "Segment429": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "rate_limit_exceeded"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The token's bucket is empty.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  },
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
+                  },
+                  "Retry-After": {
+                    "$ref": "#/components/headers/RetryAfter"
+                  }
+                }
+              },
+              "Segment503": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "unavailable"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "Nothing was stored; retry.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "SegmentAliasRefused": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_json",
+                                "json_too_deep",
+                                "body_not_object",
+                                "malformed_body",
+                                "message_too_large",
+                                "request_too_large",
+                                "invalid_compressed_body",
+                                "missing_user_id",
+                                "missing_previous_id",
+                                "invalid_field_type",
+                                "invalid_timestamp",
+                                "timestamp_in_future",
+                                "invalid_character",
+                                "value_too_long",
+                                "blank_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body or a message breaks the rules.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "SegmentBatchRefused": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_json",
+                                "json_too_deep",
+                                "body_not_object",
+                                "malformed_body",
+                                "message_too_large",
+                                "request_too_large",
+                                "invalid_compressed_body",
+                                "missing_batch",
+                                "empty_batch",
+                                "batch_too_large",
+                                "invalid_batch_items",
+                                "invalid_field_type",
+                                "invalid_timestamp",
+                                "timestamp_in_future",
+                                "invalid_character",
+                                "value_too_long",
+                                "blank_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body or a message breaks the rules.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "SegmentCallRefused": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_json",
+                                "json_too_deep",
+                                "body_not_object",
+                                "malformed_body",
+                                "message_too_large",
+                                "request_too_large",
+                                "invalid_compressed_body",
+                                "missing_user_or_anonymous_id",
+                                "invalid_field_type",
+                                "invalid_timestamp",
+                                "timestamp_in_future",
+                                "invalid_character",
+                                "value_too_long",
+                                "blank_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body or a message breaks the rules.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "SegmentGroupRefused": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_json",
+                                "json_too_deep",
+                                "body_not_object",
+                                "malformed_body",
+                                "message_too_large",
+                                "request_too_large",
+                                "invalid_compressed_body",
+                                "missing_user_or_anonymous_id",
+                                "missing_group_id",
+                                "invalid_field_type",
+                                "invalid_timestamp",
+                                "timestamp_in_future",
+                                "invalid_character",
+                                "value_too_long",
+                                "blank_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body or a message breaks the rules.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "SegmentPreflight": {
+                "description": "Any origin may POST.",
+                "headers": {
+                  "Access-Control-Allow-Headers": {
+                    "description": "What the browser asked for, else `Content-Type, Authorization`.",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  "Access-Control-Allow-Methods": {
+                    "required": true,
+                    "schema": {
+                      "const": "POST, OPTIONS"
+                    }
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  },
+                  "Access-Control-Max-Age": {
+                    "required": true,
+                    "schema": {
+                      "const": "86400"
+                    }
+                  }
+                }
+              },
+              "SegmentTrackRefused": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_json",
+                                "json_too_deep",
+                                "body_not_object",
+                                "malformed_body",
+                                "message_too_large",
+                                "request_too_large",
+                                "invalid_compressed_body",
+                                "missing_user_or_anonymous_id",
+                                "missing_event",
+                                "missing_asset_id",
+                                "missing_journey_id",
+                                "invalid_step_id",
+                                "invalid_field_type",
+                                "invalid_timestamp",
+                                "timestamp_in_future",
+                                "invalid_character",
+                                "value_too_long",
+                                "blank_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body or a message breaks the rules.",
+                "headers": {
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/AccessControlAllowOrigin"
+                  }
+                }
+              },
+              "Track200": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/TrackAccepted"
+                    }
+                  }
+                },
+                "description": "Stored durably.",
+                "headers": {
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
+                  }
+                }
+              },
+              "Track413": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "request_too_large"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body is over the limit (6 MB, `--max-body-bytes`); the connection then closes.",
+                "headers": {
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
+                  }
+                }
+              },
+              "Track415": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "unsupported_media_type"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The content type is not application/json.",
+                "headers": {
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
                   }
                 }
               },
@@ -11697,6 +8117,50 @@ extension OpenAPIController {
                         }
                       ]
                     }
+                  }
+                }
+              },
+              "TrackPageOrScreenRefused": {
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/Error"
+                        },
+                        {
+                          "properties": {
+                            "code": {
+                              "enum": [
+                                "invalid_json",
+                                "json_too_deep",
+                                "body_not_object",
+                                "malformed_body",
+                                "missing_user_or_anonymous_id",
+                                "event_mismatch",
+                                "invalid_field_type",
+                                "invalid_timestamp",
+                                "timestamp_in_future",
+                                "invalid_character",
+                                "value_too_long",
+                                "blank_id"
+                              ],
+                              "type": "string"
+                            }
+                          },
+                          "type": "object"
+                        }
+                      ]
+                    }
+                  }
+                },
+                "description": "The body or a field breaks the rules.",
+                "headers": {
+                  "RateLimit": {
+                    "$ref": "#/components/headers/RateLimit"
+                  },
+                  "RateLimit-Policy": {
+                    "$ref": "#/components/headers/RateLimitPolicy"
                   }
                 }
               },

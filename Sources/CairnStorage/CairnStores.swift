@@ -11,6 +11,7 @@ public struct CairnStores: Sendable {
     public var channels: any ChannelStore
     public var outbox: any OutboxStore
     public var regulations: any RegulationStore
+    public var suppressions: any SuppressionStore
     /// The processor's unit of work.
     public var processing: any ProcessingStore
     /// Profiles, groups and timelines for the read APIs.
@@ -18,6 +19,9 @@ public struct CairnStores: Sendable {
     public var probe: any DatabaseProbe
     /// Shared rate-limit counts, for a database many nodes use (nil for SQLite: one node).
     public var rateLimits: (any RateLimitLedger)?
+    /// Every store that holds personal data, which a regulation erases or exports: a store that
+    /// starts holding some joins by conforming to `PersonalDataStore` and being listed here.
+    public var personalData: [any PersonalDataStore]
     /// What must run while the stores are used; run them first and stop them last.
     public var services: [any Service]
 
@@ -30,10 +34,12 @@ public struct CairnStores: Sendable {
         channels: any ChannelStore,
         outbox: any OutboxStore,
         regulations: any RegulationStore,
+        suppressions: any SuppressionStore,
         processing: any ProcessingStore,
         profiles: any ProfileReader,
         probe: any DatabaseProbe,
         rateLimits: (any RateLimitLedger)? = nil,
+        personalData: [any PersonalDataStore],
         services: [any Service] = []
     ) {
         self.eventLog = eventLog
@@ -44,10 +50,12 @@ public struct CairnStores: Sendable {
         self.channels = channels
         self.outbox = outbox
         self.regulations = regulations
+        self.suppressions = suppressions
         self.processing = processing
         self.profiles = profiles
         self.probe = probe
         self.rateLimits = rateLimits
+        self.personalData = personalData
         self.services = services
     }
 
@@ -61,35 +69,47 @@ public struct CairnStores: Sendable {
         switch location {
         case .sqlite(let path):
             let database = try SQLiteDatabase(path: path)
+            let (eventLog, outbox) = (SQLiteEventLog(database: database), SQLiteOutboxStore(database: database))
+            let (regulations, processing) = (
+                SQLiteRegulationStore(database: database), SQLiteProcessingStore(database: database)
+            )
             return CairnStores(
-                eventLog: SQLiteEventLog(database: database),
+                eventLog: eventLog,
                 tokens: SQLiteTokenStore(database: database),
                 adminTokens: SQLiteAdminTokenStore(database: database),
                 brands: SQLiteBrandStore(database: database),
                 assets: SQLiteAssetStore(database: database),
                 channels: SQLiteChannelStore(database: database),
-                outbox: SQLiteOutboxStore(database: database),
-                regulations: SQLiteRegulationStore(database: database),
-                processing: SQLiteProcessingStore(database: database),
+                outbox: outbox,
+                regulations: regulations,
+                suppressions: SQLiteSuppressionStore(database: database),
+                processing: processing,
                 profiles: SQLiteProfileReader(database: database),
-                probe: database
+                probe: database,
+                personalData: [eventLog, outbox, regulations, processing]
             )
         case .postgres(let location):
             try await PostgresDatabase.migrate(location, settings: settings)
             let database = PostgresDatabase(location, settings: settings)
+            let (eventLog, outbox) = (PostgresEventLog(database: database), PostgresOutboxStore(database: database))
+            let (regulations, processing) = (
+                PostgresRegulationStore(database: database), PostgresProcessingStore(database: database)
+            )
             return CairnStores(
-                eventLog: PostgresEventLog(database: database),
+                eventLog: eventLog,
                 tokens: PostgresTokenStore(database: database),
                 adminTokens: PostgresAdminTokenStore(database: database),
                 brands: PostgresBrandStore(database: database),
                 assets: PostgresAssetStore(database: database),
                 channels: PostgresChannelStore(database: database),
-                outbox: PostgresOutboxStore(database: database),
-                regulations: PostgresRegulationStore(database: database),
-                processing: PostgresProcessingStore(database: database),
+                outbox: outbox,
+                regulations: regulations,
+                suppressions: PostgresSuppressionStore(database: database),
+                processing: processing,
                 profiles: PostgresProfileReader(database: database),
                 probe: database,
                 rateLimits: PostgresRateLimitLedger(database: database),
+                personalData: [eventLog, outbox, regulations, processing],
                 services: [database]
             )
         }

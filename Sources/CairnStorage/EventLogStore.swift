@@ -15,6 +15,9 @@ public protocol EventLogStore: Sendable {
     func event(id: EventID, tenant: Tenant) async throws -> StoredEvent?
     /// Events matching `query`, newest first.
     func events(matching query: EventQuery) async throws -> [StoredEvent]
+    /// Whether events the brand received before `time` still wait for the processor (an erasure
+    /// waits for them: processed afterwards, they would bring the customer back).
+    func eventsWaiting(tenant: Tenant, receivedBefore time: Timestamp) async throws -> Bool
 }
 
 /// How long a messageId counts: Segment's 7 days unless configured otherwise.
@@ -23,8 +26,7 @@ public enum MessageDeduplication {
 
     /// The earliest use of a messageId that still makes a new message with it a duplicate.
     public static func cutoff(window: Duration, now: Timestamp) -> Timestamp {
-        let millis = window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000
-        return Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - millis)
+        now.adding(.zero - window)
     }
 }
 

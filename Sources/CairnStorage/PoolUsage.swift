@@ -1,3 +1,4 @@
+import CairnCore
 import Synchronization
 
 /// How a database's connection pool is used, for the metrics: its size, the connections lent
@@ -23,9 +24,11 @@ public struct PoolUsage: Sendable, Equatable {
 /// when it has one, `end` when it is done (or gave up waiting).
 final class PoolUsageCounter: Sendable {
     private let state: Mutex<PoolUsage>
+    private let clock: any CairnClock
 
-    init(size: Int) {
+    init(size: Int, clock: any CairnClock = SystemClock()) {
         state = Mutex(PoolUsage(size: size))
+        self.clock = clock
     }
 
     var usage: PoolUsage { state.withLock { $0 } }
@@ -33,17 +36,22 @@ final class PoolUsageCounter: Sendable {
     /// One caller's loan: waiting, then in use, then over.
     final class Loan: Sendable {
         enum Stage { case waiting, inUse, over }
-        let asked = ContinuousClock.now
+        /// When it was asked for, in the counter's clock's uptime.
+        let asked: Double
         let stage = Mutex(Stage.waiting)
+
+        init(asked: Double) {
+            self.asked = asked
+        }
     }
 
     func begin() -> Loan {
         state.withLock { $0.waiting += 1 }
-        return Loan()
+        return Loan(asked: clock.uptime())
     }
 
     func start(_ loan: Loan) {
-        let waited = ContinuousClock.now - loan.asked
+        let waited = clock.seconds(since: loan.asked)
         let started = loan.stage.withLock { stage in
             guard stage == .waiting else { return false }
             stage = .inUse
@@ -54,7 +62,7 @@ final class PoolUsageCounter: Sendable {
             $0.waiting -= 1
             $0.inUse += 1
             $0.acquisitions += 1
-            $0.waitSeconds += Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+            $0.waitSeconds += waited
         }
     }
 

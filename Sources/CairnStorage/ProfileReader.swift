@@ -11,6 +11,9 @@ public protocol ProfileReader: Sendable {
     /// The customer's events, newest first: at most `size`, and only those that start within
     /// `maxBytes` of stored bodies (the first always), so that a page of large events stays small.
     func timeline(customerId: String, tenant: Tenant, from: Int, size: Int, maxBytes: Int) async throws -> [StoredEvent]
+    /// The customers a regulation's subject names in a brand, with all their anonymousIds: by
+    /// userId (or an alias), by anonymousId, or by email (any case; several may share one).
+    func customers(of subject: RegulationSubject, tenant: Tenant) async throws -> [CustomerProfile]
 }
 
 extension ProfileReader {

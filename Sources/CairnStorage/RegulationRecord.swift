@@ -8,23 +8,6 @@ enum RegulationRecord {
         requested_by, requested_at, completed_at, result, error_code, error_message, export IS NOT NULL
         """
 
-    /// What an erased event keeps: its id, brand, kind, name and times; an empty payload
-    /// (`emptyBody`, the backend's literal for the bytes `{}`).
-    static func erasedEventAssignments(emptyBody: String) -> String {
-        """
-        body = \(emptyBody), user_id = NULL, anonymous_id = NULL, previous_id = NULL, group_id = NULL,
-        customer_id = NULL, original_timestamp = NULL
-        """
-    }
-
-    /// What an erased message keeps in place of its recipient (a recipient may not be empty).
-    static let erasedRecipient = "erased"
-
-    static let customerDeleted = MessageError(
-        code: "customer_deleted",
-        message: "The customer was deleted by a data-protection request before the message was sent."
-    )
-
     struct Columns {
         var id: String
         var tenant: Tenant

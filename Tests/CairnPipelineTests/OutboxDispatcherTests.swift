@@ -144,7 +144,7 @@ import Testing
         let stores = try await StoreBackend.sqlite.makeStores()
         try await SendFixtures.queueSMS(in: stores, at: clock.now())
         let customer = try #require(try await stores.profiles.profile(userId: "u1", tenant: EventFixtures.tenant))
-        _ = try await stores.regulations.suppress(
+        _ = try await stores.suppressions.suppress(
             [],
             kind: .suppress,
             customerIds: [customer.customerId],

@@ -20,7 +20,10 @@ import Testing
     ) -> RegulationWorker {
         RegulationWorker(
             store: stores.regulations,
+            suppressions: stores.suppressions,
+            eventLog: stores.eventLog,
             profiles: stores.profiles,
+            personalData: stores.personalData,
             clock: clock,
             requested: signal,
             pollInterval: .seconds(600),
@@ -117,7 +120,7 @@ import Testing
         #expect(try await stores.eventLog.event(id: later.id, tenant: tenant)?.entry.body == Array("{}".utf8))
         #expect(try await stores.eventLog.event(id: byDevice.id, tenant: tenant)?.entry.body == Array("{}".utf8))
         #expect(
-            try await stores.regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant)
+            try await stores.profiles.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant)
                 .isEmpty
         )
         #expect(try await stores.eventLog.event(id: byEmail.id, tenant: tenant)?.entry.body == Array("{}".utf8))

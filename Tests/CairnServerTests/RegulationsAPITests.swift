@@ -151,7 +151,10 @@ import Testing
 
         let worker = RegulationWorker(
             store: app.stores.regulations,
+            suppressions: app.stores.suppressions,
+            eventLog: app.stores.eventLog,
             profiles: app.stores.profiles,
+            personalData: app.stores.personalData,
             clock: app.clock,
             requested: WakeSignal(),
             logger: Logger(label: "test")

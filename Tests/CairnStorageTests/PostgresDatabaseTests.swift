@@ -25,6 +25,31 @@ struct PostgresDatabaseTests {
         }
     }
 
+    /// PostgresNIO's errors describe themselves as their code alone: what the server said comes
+    /// out in a `StorageError`, whose description keeps the statement's values and the
+    /// credentials out and whose detail (for the logs) holds the rest.
+    @Test func whatTheServerRefusesComesOutWithItsMessage() async throws {
+        let location = try await TestPostgres.freshDatabase()
+        let database = PostgresDatabase(location)
+        try await database.whileRunning {
+            let thrown = await #expect(throws: StorageError.self) {
+                try await database.query("SELECT * FROM no_such_table WHERE id = \("secret-value")")
+            }
+            guard case .database(let failure)? = thrown else {
+                Issue.record("not a database failure: \(String(describing: thrown))")
+                return
+            }
+            #expect(failure.code == "42P01")
+            #expect(failure.summary.contains("no_such_table"))
+            #expect(failure.detail.contains("42P01"))
+            let description = String(describing: thrown)
+            #expect(description.contains("no_such_table"))
+            #expect(!description.contains("secret-value"))
+            if let password = location.password { #expect(!description.contains(password)) }
+            #expect(!String(reflecting: thrown).contains("secret-value"))
+        }
+    }
+
     @Test func migrationsAreNamedAsOnSQLiteAndRunOnce() async throws {
         let location = try await TestPostgres.freshDatabase()
         // Two nodes starting together migrate once.

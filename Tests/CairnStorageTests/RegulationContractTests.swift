@@ -4,7 +4,8 @@ import CairnTestFixtures
 import Testing
 
 /// Regulations on both backends: claims with leases (each pending regulation to one worker at
-/// a time), suppressions the processor honours, and the steps of an erasure.
+/// a time), and suppressions the processor honours. The steps of an erasure are in
+/// `ErasureContractTests`.
 @Suite struct RegulationContractTests {
     let time = EventFixtures.receivedAt
     let tenant = EventFixtures.tenant
@@ -115,12 +116,12 @@ import Testing
         let stores = try await backend.makeStores()
         try await SendFixtures.queueSMS(in: stores, count: 2, at: time)
         let customer = try #require(
-            try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).first
+            try await stores.profiles.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).first
         )
         #expect(customer.userId == "u1")
         let before = try await stores.outbox.claim(limit: 1, now: later(1), leaseUntil: later(2), skipping: [])
         #expect(before.map(\.suppressed) == [false])
-        let added = try await stores.regulations.suppress(
+        let added = try await stores.suppressions.suppress(
             customer.suppressionKeys,
             kind: .suppress,
             customerIds: [customer.customerId],
@@ -130,7 +131,7 @@ import Testing
         #expect(added == customer.suppressionKeys.count)
         // Suppressing again adds nothing.
         #expect(
-            try await stores.regulations.suppress(
+            try await stores.suppressions.suppress(
                 customer.suppressionKeys,
                 kind: .suppress,
                 customerIds: [customer.customerId],
@@ -142,9 +143,8 @@ import Testing
         // claimed with the customer suppressed, so that the dispatcher does not send it.
         let after = try await stores.outbox.claim(limit: 1, now: later(3), leaseUntil: later(4), skipping: [])
         #expect(after.map(\.suppressed) == [true])
-        let cancelled = try await stores.regulations.failWaitingMessages(
-            customerIds: [customer.customerId],
-            error: .customerSuppressed,
+        let cancelled = try await stores.holding(.messages).cancelWaiting(
+            DataSubject(tenant: tenant, customerIds: [customer.customerId]),
             at: later(2)
         )
         #expect(cancelled == 1)
@@ -175,7 +175,7 @@ import Testing
         #expect(try await stores.profiles.profile(userId: "u2", tenant: tenant)?.traits["firstName"] == "Bea")
 
         // Lifting it by one of the keys lifts every key the regulation suppressed.
-        let lifted = try await stores.regulations.unsuppress(
+        let lifted = try await stores.suppressions.unsuppress(
             [SuppressionKey.identity("u1", tenant: tenant)],
             kind: .suppress,
             customerIds: [customer.customerId]
@@ -193,7 +193,7 @@ import Testing
     func noTrackDropsTrackingButKeepsIdentifyAndSends(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         try await SendFixtures.queueSMS(in: stores, at: time)
-        _ = try await stores.regulations.suppress(
+        _ = try await stores.suppressions.suppress(
             [SuppressionKey.identity("u1", tenant: tenant)],
             kind: .noTrack,
             customerIds: [],
@@ -214,121 +214,5 @@ import Testing
         }
         #expect(try await stores.outbox.messages(eventId: send.id).count == 1)
         #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant)?.traits["firstName"] == "Changed")
-    }
-
-    @Test(arguments: StoreBackend.allCases)
-    func anErasureLeavesEventsAndMessagesWithoutTheCustomer(_ backend: StoreBackend) async throws {
-        let stores = try await backend.makeStores()
-        let commands = try await SendFixtures.queueSMS(in: stores, count: 3, at: time)
-        let customers = try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
-        let ids = customers.map(\.customerId)
-        #expect(ids.count == 1)
-        // Slices: 4 events (an identify and 3 commands), 3 at a time.
-        #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 3)
-        #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 1)
-        #expect(try await stores.regulations.eraseEvents(customerIds: ids, limit: 3) == 0)
-        #expect(try await stores.regulations.eraseMessages(customerIds: ids, at: later(1)) == 3)
-        #expect(try await stores.regulations.eraseMessages(customerIds: ids, at: later(1)) == 0)
-        #expect(try await stores.regulations.deleteCustomers(ids: ids, at: later(2)) == 1)
-
-        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
-        #expect(try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant).isEmpty)
-        for id in commands {
-            let stored = try #require(try await stores.eventLog.event(id: id, tenant: tenant))
-            #expect(stored.entry.body == Array("{}".utf8))
-            #expect(stored.entry.event.userId == nil)
-            let message = try #require(try await stores.outbox.messages(eventId: id).first)
-            #expect(message.to == "erased")
-            #expect(message.content == .object([:]))
-            #expect(message.userId == nil)
-            #expect(message.status == .failed)
-            #expect(message.error?.code == "customer_deleted")
-        }
-        #expect(try await stores.outbox.depth() == 0)
-    }
-
-    @Test(arguments: StoreBackend.allCases)
-    func aSubjectFindsItsCustomersByEveryIdTheyAreKnownBy(_ backend: StoreBackend) async throws {
-        let stores = try await backend.makeStores()
-        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
-        try await stores.eventLog.append([
-            EventFixtures.entry(
-                .identify,
-                token: token,
-                userId: "u1",
-                anonymousId: "anon-1",
-                traits: ["email": "Ada@Example.com"]
-            ),
-            EventFixtures.entry(.identify, token: token, userId: "u2", traits: ["email": "ada@example.com"]),
-            EventFixtures.entry(.alias, token: token, userId: "u1", previousId: "old-id"),
-        ])
-        try await EventFixtures.processAll(stores, at: time)
-        let regulations = stores.regulations
-        let byUser = try await regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
-        #expect(byUser.map(\.userId) == ["u1"])
-        #expect(byUser.first?.anonymousIds == ["anon-1", "old-id"])
-        #expect(
-            try await regulations.customers(of: .init(kind: .userId, value: "old-id"), tenant: tenant).map(\.userId)
-                == ["u1"]
-        )
-        #expect(
-            try await regulations.customers(of: .init(kind: .anonymousId, value: "anon-1"), tenant: tenant).map(
-                \.userId
-            ) == ["u1"]
-        )
-        let byEmail = try await regulations.customers(of: .init(kind: .email, value: "ADA@example.com"), tenant: tenant)
-        #expect(Set(byEmail.compactMap(\.userId)) == ["u1", "u2"])
-        #expect(
-            try await regulations.customers(
-                of: .init(kind: .userId, value: "u1"),
-                tenant: Tenant(clientId: "c", accountId: "a", brandId: "Other")
-            ).isEmpty
-        )
-    }
-
-    /// A processor batch that read a customer before a regulation deleted them is not stored
-    /// (it is processed again without them): writing the profile back would bring them back.
-    @Test(arguments: StoreBackend.allCases)
-    func aBatchThatReadADeletedCustomerIsNotStored(_ backend: StoreBackend) async throws {
-        let stores = try await backend.makeStores()
-        try await SendFixtures.queueSMS(in: stores, at: time)
-        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
-        let late = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["city": "Bath"])
-        try await stores.eventLog.append([late])
-        let pending = try await stores.inspection.pendingEvents(limit: 10)
-        let profiles = try await stores.inspection.profiles(
-            userIds: [IdentityKey(tenant, "u1")],
-            anonymousIds: []
-        )
-        // The batch is worked out from what was read; then the customer is deleted.
-        let result = ProfileProcessor.process(pending, snapshot: ProfileSnapshot(profiles)) { "new-customer" }
-        #expect(result.createdCustomers.isEmpty)
-        #expect(try await stores.regulations.deleteCustomers(ids: profiles.map(\.customerId), at: later(1)) == 1)
-        await #expect(throws: StorageError.customerDeleted) {
-            try await stores.inspection.commit(result, processedAt: later(2))
-        }
-        #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
-        // Processed again, the event makes a new customer of what it says alone.
-        try await EventFixtures.processAll(stores, at: later(3))
-        let again = try #require(try await stores.profiles.profile(userId: "u1", tenant: tenant))
-        #expect(again.traits == ["city": "Bath"])
-    }
-
-    /// What the processor linked to a customer between an erasure's steps is erased with them.
-    @Test(arguments: StoreBackend.allCases)
-    func theLastStepErasesWhatWasLinkedToTheCustomerMeanwhile(_ backend: StoreBackend) async throws {
-        let stores = try await backend.makeStores()
-        try await SendFixtures.queueSMS(in: stores, at: time)
-        let ids = try await stores.regulations.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
-            .map(\.customerId)
-        _ = try await stores.regulations.eraseEvents(customerIds: ids, limit: 100)
-        _ = try await stores.regulations.eraseMessages(customerIds: ids, at: later(1))
-        let commands = try await SendFixtures.queueSMS(in: stores, at: later(2))
-        #expect(try await stores.regulations.deleteCustomers(ids: ids, at: later(3)) == 1)
-        let event = try #require(try await stores.eventLog.event(id: commands[0], tenant: tenant))
-        #expect(event.entry.body == Array("{}".utf8))
-        let message = try #require(try await stores.outbox.messages(eventId: commands[0]).first)
-        #expect(message.to == "erased")
-        #expect(message.status == .failed)
     }
 }

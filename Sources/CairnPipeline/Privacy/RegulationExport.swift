@@ -1,41 +1,40 @@
 import CairnCore
 
 /// The export an `access` regulation makes: everything Cairn holds about the customers its
-/// subject names (profile, ids, consent, groups, events, messages), as one JSON document.
+/// subject names (profile, ids, consent, groups, and what each store exported: events,
+/// messages), as one JSON document.
 enum RegulationExport {
     struct Made {
         var bytes: [UInt8]
-        var events: Int
-        var messages: Int
+        /// How many entries of each kind it holds.
+        var counts: [PersonalData: Int]
     }
 
+    /// `exported` holds what each store exported, by customer id; stores of the same kind add
+    /// to one list.
     static func make(
         _ regulation: Regulation,
         customers: [CustomerProfile],
-        events: (String) async throws -> [StoredEvent],
-        messages: [OutboxMessage],
+        exported: [(kind: PersonalData, entries: [String: [JSONValue]])],
         at time: Timestamp
-    ) async throws -> Made {
-        var eventCount = 0
+    ) -> Made {
         var items: [JSONValue] = []
         for customer in customers {
-            let stored = try await events(customer.customerId)
-            eventCount += stored.count
-            let theirs = messages.filter { $0.customerId == customer.customerId }
-            items.append(
-                [
-                    "customerId": .string(customer.customerId),
-                    "userId": customer.userId.map(JSONValue.string) ?? .null,
-                    "anonymousIds": .array(customer.anonymousIds.sorted().map(JSONValue.string)),
-                    "traits": .object(customer.traits),
-                    "consent": .object(customer.consent.mapValues(consent)),
-                    "groups": .array(customer.groupIds.sorted().map(JSONValue.string)),
-                    "firstSeen": .string(customer.firstSeen.iso8601),
-                    "lastSeen": .string(customer.lastSeen.iso8601),
-                    "events": .array(stored.map(event)),
-                    "messages": .array(theirs.map(message)),
-                ]
-            )
+            var item: [String: JSONValue] = [
+                "customerId": .string(customer.customerId),
+                "userId": customer.userId.map(JSONValue.string) ?? .null,
+                "anonymousIds": .array(customer.anonymousIds.sorted().map(JSONValue.string)),
+                "traits": .object(customer.traits),
+                "consent": .object(customer.consent.mapValues(consent)),
+                "groups": .array(customer.groupIds.sorted().map(JSONValue.string)),
+                "firstSeen": .string(customer.firstSeen.iso8601),
+                "lastSeen": .string(customer.lastSeen.iso8601),
+            ]
+            for (kind, entries) in exported {
+                let earlier = item[kind.rawValue]?.arrayValue ?? []
+                item[kind.rawValue] = .array(earlier + (entries[customer.customerId] ?? []))
+            }
+            items.append(.object(item))
         }
         var subject: [String: JSONValue] = [:]
         subject[regulation.subject.kind.rawValue] = regulation.subject.value.map(JSONValue.string) ?? .null
@@ -45,35 +44,12 @@ enum RegulationExport {
             "generatedAt": .string(time.iso8601),
             "customers": .array(items),
         ]
-        return Made(bytes: document.encoded(), events: eventCount, messages: messages.count)
+        var counts: [PersonalData: Int] = [:]
+        for (kind, entries) in exported { counts[kind, default: 0] += entries.values.reduce(0) { $0 + $1.count } }
+        return Made(bytes: document.encoded(), counts: counts)
     }
 
     static func consent(_ state: ChannelConsent) -> JSONValue {
         ["subscribed": .bool(state.subscribed), "changedAt": .string(state.changedAt.iso8601)]
-    }
-
-    static func event(_ stored: StoredEvent) -> JSONValue {
-        let entry = stored.entry
-        return [
-            "id": .string(entry.id.description),
-            "type": .string(entry.event.action.rawValue),
-            "event": entry.event.eventName.map(JSONValue.string) ?? .null,
-            "timestamp": .string(entry.event.eventTime.iso8601),
-            "receivedAt": .string(entry.receivedAt.iso8601),
-            "payload": (try? JSONParser.parse(entry.body, maxDepth: 512)) ?? .null,
-        ]
-    }
-
-    static func message(_ message: OutboxMessage) -> JSONValue {
-        [
-            "messageId": .string(message.messageId),
-            "channel": .string(message.channel.rawValue),
-            "to": .string(message.to),
-            "assetId": .string(message.assetId),
-            "status": .string(message.status.rawValue),
-            "createdAt": .string(message.createdAt.iso8601),
-            "sentAt": message.sentAt.map { .string($0.iso8601) } ?? .null,
-            "content": message.content,
-        ]
     }
 }

@@ -5,11 +5,16 @@ public import Logging
 public import ServiceLifecycle
 
 /// Carries out data-protection requests in the background, oldest first. A regulation is held
-/// by a lease while it is worked on; its steps are idempotent, so one whose node died is taken
-/// up again from the start when the lease ends, by any node (claims skip rows others hold).
+/// by a lease while it is worked on; its steps (its `RegulationPlan`, walked over the stores
+/// that hold personal data) are idempotent, so one whose node died is taken up again from the
+/// start when the lease ends, by any node (claims skip rows others hold).
 public struct RegulationWorker: Service {
     let store: any RegulationStore
+    let suppressions: any SuppressionStore
+    let eventLog: any EventLogStore
     let profiles: any ProfileReader
+    /// Every store that holds personal data: each erases and exports its own.
+    let personalData: [any PersonalDataStore]
     let clock: any CairnClock
     /// Rung when a regulation is asked for on this node; other nodes' are found by polling.
     let requested: WakeSignal
@@ -23,7 +28,10 @@ public struct RegulationWorker: Service {
 
     public init(
         store: any RegulationStore,
+        suppressions: any SuppressionStore,
+        eventLog: any EventLogStore,
         profiles: any ProfileReader,
+        personalData: [any PersonalDataStore],
         clock: any CairnClock,
         requested: WakeSignal,
         lease: Duration = .seconds(30),
@@ -35,7 +43,10 @@ public struct RegulationWorker: Service {
         self.metrics = metrics
         self.eventSlice = eventSlice
         self.store = store
+        self.suppressions = suppressions
+        self.eventLog = eventLog
         self.profiles = profiles
+        self.personalData = personalData
         self.clock = clock
         self.requested = requested
         self.lease = lease
@@ -51,7 +62,10 @@ public struct RegulationWorker: Service {
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("a regulation step failed; it is retried", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "a regulation step failed; it is retried",
+                    metadata: ["error": "\(String(reflecting: error))"]
+                )
             }
             if !didWork {
                 try? await cancelWhenGracefulShutdown { await requested.wait(upTo: pollInterval) }
@@ -101,77 +115,8 @@ public struct RegulationWorker: Service {
         return true
     }
 
-    /// The steps of one regulation, in an order that a restart from the start can repeat: a
-    /// deletion erases events and messages first and the profile (by which it finds them) last.
-    func perform(_ regulation: Regulation, holder: String) async throws -> (result: [String: Int], export: [UInt8]?) {
-        let tenant = regulation.tenant
-        // An erasure waits for the events received before it: processed afterwards, they would
-        // bring the customer back.
-        if regulation.type.erases,
-            try await store.eventsWaiting(
-                tenant: tenant,
-                receivedBefore: regulation.requestedAt.adding(.milliseconds(1))
-            )
-        {
-            throw RegulationLost.eventsWaiting
-        }
-        let customers = try await store.customers(of: regulation.subject, tenant: tenant)
-        let ids = customers.map(\.customerId)
-        var result = ["customers": customers.count]
-        var keys = customers.reduce(into: Set<SuppressionKey>()) { $0.formUnion($1.suppressionKeys) }
-        keys.insert(regulation.subject.key(in: tenant))
-        if let (kind, adds) = regulation.type.suppression {
-            if adds {
-                result["suppressions"] = try await store.suppress(
-                    keys,
-                    kind: kind,
-                    customerIds: ids,
-                    regulationId: regulation.id,
-                    at: clock.now()
-                )
-                if kind == .suppress {
-                    result["messagesCancelled"] = try await store.failWaitingMessages(
-                        customerIds: ids,
-                        error: MessageError(
-                            code: "customer_suppressed",
-                            message: EventError.customerSuppressed.message
-                        ),
-                        at: clock.now()
-                    )
-                }
-            } else {
-                result["suppressionsLifted"] = try await store.unsuppress(keys, kind: kind, customerIds: ids)
-            }
-        }
-        if regulation.type.erases {
-            var events = 0
-            while true {
-                let erased = try await store.eraseEvents(customerIds: ids, limit: eventSlice)
-                events += erased
-                try await hold(regulation, holder: holder)
-                if erased < eventSlice { break }
-            }
-            result["events"] = events
-            result["messages"] = try await store.eraseMessages(customerIds: ids, at: clock.now())
-            result["earlierRegulations"] = try await store.eraseFinishedRecords(of: keys)
-            try await hold(regulation, holder: holder)
-            result["profiles"] = try await store.deleteCustomers(ids: ids, at: clock.now())
-        }
-        guard regulation.type == .access else { return (result, nil) }
-        let export = try await RegulationExport.make(
-            regulation,
-            customers: customers,
-            events: { try await profiles.timeline(customerId: $0, tenant: tenant, from: 0, size: Int(Int32.max)) },
-            messages: try await store.messages(customerIds: ids),
-            at: clock.now()
-        )
-        result["events"] = export.events
-        result["messages"] = export.messages
-        return (result, export.bytes)
-    }
-
     /// Renews the lease between steps; throws when the regulation is no longer this worker's.
-    private func hold(_ regulation: Regulation, holder: String) async throws {
+    func hold(_ regulation: Regulation, holder: String) async throws {
         guard try await store.renew(id: regulation.id, holder: holder, leaseUntil: clock.now().adding(lease)) else {
             throw RegulationLost.noLongerPending
         }

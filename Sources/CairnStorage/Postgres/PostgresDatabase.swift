@@ -1,3 +1,4 @@
+public import CairnCore
 public import Logging
 import NIOSSL
 import PostgresNIO
@@ -14,6 +15,8 @@ public final class PostgresDatabase: Service, Sendable {
     public let location: PostgresLocation
     /// Connections lent and callers waiting, for the metrics.
     let usageCounter: PoolUsageCounter
+    /// Times the statement timeouts and the pool's waits.
+    let clock: any CairnClock
     /// A pool runs once: set by the first `run` or `whileRunning`.
     private let started = Atomic(false)
 
@@ -24,11 +27,12 @@ public final class PostgresDatabase: Service, Sendable {
         case eventLog = 0x6361_6972_6e00_0002
     }
 
-    /// A pool for `location`; it connects once `run` runs.
+    /// A pool for `location`; it connects once `run` runs. `clock` times its waits.
     public init(
         _ location: PostgresLocation,
         settings: ConnectionSettings = ConnectionSettings(),
-        logger: Logger? = nil
+        logger: Logger? = nil,
+        clock: any CairnClock = SystemClock()
     ) {
         var configuration = PostgresClient.Configuration(
             host: location.host,
@@ -39,8 +43,7 @@ public final class PostgresDatabase: Service, Sendable {
             tls: Self.tls(location.tls)
         )
         configuration.options.maximumConnections = settings.poolSize
-        let timeout = settings.statementTimeout.components
-        let timeoutMilliseconds = timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000
+        let timeoutMilliseconds = settings.statementTimeout.milliseconds
         // Server settings sent when each connection starts: the server cancels longer statements,
         // and ends a transaction left idle (by a stuck node) so that its locks are released.
         configuration.options.additionalStartupParameters = [
@@ -56,7 +59,8 @@ public final class PostgresDatabase: Service, Sendable {
         self.logger = logger
         self.settings = settings
         self.location = location
-        self.usageCounter = PoolUsageCounter(size: settings.poolSize)
+        self.usageCounter = PoolUsageCounter(size: settings.poolSize, clock: clock)
+        self.clock = clock
     }
 
     /// How the pool is used now (and since start).
@@ -95,20 +99,22 @@ public final class PostgresDatabase: Service, Sendable {
     public static func migrate(
         _ location: PostgresLocation,
         settings: ConnectionSettings = ConnectionSettings(),
-        openTimeout: Duration = .seconds(10)
+        openTimeout: Duration = .seconds(10),
+        clock: any CairnClock = SystemClock()
     ) async throws {
         let database = PostgresDatabase(
             location,
-            settings: ConnectionSettings(poolSize: 2, statementTimeout: settings.statementTimeout)
+            settings: ConnectionSettings(poolSize: 2, statementTimeout: settings.statementTimeout),
+            clock: clock
         )
         do {
             // One connection first, tried again until the open timeout (a server may be starting
             // beside Cairn): the pool would retry too, but could only say that it gave up, not why.
-            try await Self.probe(location, until: ContinuousClock.now + openTimeout)
+            try await Self.probe(location, until: clock.uptime() + openTimeout.seconds, clock: clock)
             try await database.whileRunning {
                 // Once connected, the schema change has longer: many nodes or databases migrating at
                 // once on a busy server take more than the open timeout, and each statement has its own.
-                try await Self.within(max(openTimeout, .seconds(120))) {
+                try await Self.within(max(openTimeout, .seconds(120)), clock: clock) {
                     try await PostgresMigrations.migrate(database)
                 }
             }
@@ -118,21 +124,22 @@ public final class PostgresDatabase: Service, Sendable {
     }
 
     /// Connects once, again every quarter second while the server refuses or is starting, until
-    /// `deadline`; then throws the last reason.
-    static func probe(_ location: PostgresLocation, until deadline: ContinuousClock.Instant) async throws {
+    /// `deadline` (an uptime of `clock`); then throws the last reason.
+    static func probe(_ location: PostgresLocation, until deadline: Double, clock: any CairnClock) async throws {
         // The reason the server last gave: what is said at the deadline, rather than only "no answer".
         var lastReason: (any Error)?
-        let total = (deadline - ContinuousClock.now).components.seconds
+        let total = Int64(deadline - clock.uptime())
         while true {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { throw lastReason ?? TimedOut(seconds: total) }
+            let left = deadline - clock.uptime()
+            guard left > 0 else { throw lastReason ?? TimedOut(seconds: total) }
             do {
-                return try await within(left) { try await probe(location) }
+                return try await within(.milliseconds(Int64(left * 1000)), clock: clock) { try await probe(location) }
             } catch let timedOut as TimedOut {
                 throw lastReason ?? timedOut
             } catch {
                 lastReason = error
-                try await Task.sleep(for: min(.milliseconds(250), max(.zero, deadline - ContinuousClock.now)))
+                let wait = min(0.25, max(0, deadline - clock.uptime()))
+                try await clock.sleep(for: .milliseconds(Int64(wait * 1000)))
             }
         }
     }
@@ -175,6 +182,7 @@ public final class PostgresDatabase: Service, Sendable {
     /// the database will not answer.
     static func within<Result: Sendable>(
         _ limit: Duration,
+        clock: any CairnClock,
         _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         let race = Race<Result>()
@@ -185,8 +193,8 @@ public final class PostgresDatabase: Service, Sendable {
                     do { race.finish(.success(try await work())) } catch { race.finish(.failure(error)) }
                 }
                 let timer = Task {
-                    try? await Task.sleep(for: limit)
-                    race.finish(.failure(TimedOut(seconds: limit.components.seconds)))
+                    try? await clock.sleep(for: limit)
+                    race.finish(.failure(TimedOut(seconds: Int64(limit.seconds))))
                 }
                 race.onFinish {
                     worker.cancel()
@@ -249,20 +257,23 @@ public final class PostgresDatabase: Service, Sendable {
     }
 
     /// Runs `body` in a transaction; gives up after the statement timeout (the pool waits for a
-    /// connection indefinitely while the server is away, and a request must not).
+    /// connection indefinitely while the server is away, and a request must not). The driver's
+    /// errors come out as `StorageError.database`.
     func transaction<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let loan = usageCounter.begin()
         defer { usageCounter.end(loan) }
-        return try await Self.within(settings.statementTimeout) { [client, logger, usageCounter] in
-            do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    usageCounter.start(loan)
-                    return try await body(connection)
+        return try await Self.wrappingErrors {
+            try await Self.within(settings.statementTimeout, clock: clock) { [client, logger, usageCounter] in
+                do {
+                    return try await client.withTransaction(logger: logger) { connection in
+                        usageCounter.start(loan)
+                        return try await body(connection)
+                    }
+                } catch let error as PostgresTransactionError {
+                    throw error.closureError ?? error.beginError ?? error.commitError ?? error
                 }
-            } catch let error as PostgresTransactionError {
-                throw error.closureError ?? error.beginError ?? error.commitError ?? error
             }
         }
     }
@@ -273,10 +284,12 @@ public final class PostgresDatabase: Service, Sendable {
     ) async throws -> Result {
         let loan = usageCounter.begin()
         defer { usageCounter.end(loan) }
-        return try await Self.within(settings.statementTimeout) { [client, usageCounter] in
-            try await client.withConnection { connection in
-                usageCounter.start(loan)
-                return try await body(connection)
+        return try await Self.wrappingErrors {
+            try await Self.within(settings.statementTimeout, clock: clock) { [client, usageCounter] in
+                try await client.withConnection { connection in
+                    usageCounter.start(loan)
+                    return try await body(connection)
+                }
             }
         }
     }
@@ -296,29 +309,14 @@ public final class PostgresDatabase: Service, Sendable {
         case .require: return .require(.makeClientConfiguration())
         }
     }
-
-    /// A sentence for an error from the server or the connection, without the query's values.
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return message }
-            // The socket's own words, when the server could not be reached at all.
-            let underlying = error.underlying.map { String(reflecting: $0) } ?? ""
-            if underlying.contains("Connection refused") {
-                return "connection refused: nothing listens at that host and port (is PostgreSQL running?)"
-            }
-            if underlying.lowercased().contains("dns") || underlying.contains("No such host") {
-                return "the host name could not be resolved"
-            }
-            return "\(error.code)"
-        }
-        return "\(error)"
-    }
 }
 
 extension PostgresDatabase: DatabaseProbe {
     public func ping(timeout: Duration) async throws {
-        try await Self.within(timeout) { [client] in
-            _ = try await client.query("SELECT 1").collect()
+        try await Self.wrappingErrors {
+            try await Self.within(timeout, clock: clock) { [client] in
+                _ = try await client.query("SELECT 1").collect()
+            }
         }
     }
 }

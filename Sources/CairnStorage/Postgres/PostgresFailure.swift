@@ -1,3 +1,4 @@
+import CairnCore
 import PostgresNIO
 
 /// What a PostgreSQL error means for the work that raised it.
@@ -14,15 +15,19 @@ enum PostgresFailure {
     case unavailable
 
     init(_ error: any Error) {
-        if let error = error as? StorageError {
-            switch error {
-            case .alreadyProcessed: self = .conflict
-            case .unreadableRow: self = .refusedData
-            default: self = .unavailable
-            }
+        switch error as? StorageError {
+        case .alreadyProcessed?:
+            self = .conflict
+            return
+        case .unreadableRow?:
+            self = .refusedData
+            return
+        case .database?, nil: break
+        case _?:
+            self = .unavailable
             return
         }
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else {
+        guard let state = Self.sqlState(of: error) else {
             self = .unavailable
             return
         }
@@ -33,9 +38,16 @@ enum PostgresFailure {
         }
     }
 
+    /// The server's SQLSTATE, whether the driver's error was wrapped yet or not.
+    static func sqlState(of error: any Error) -> String? {
+        if case .database(let failure) = error as? StorageError { return failure.code }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
     /// Runs `work` again after a conflict, a few times, with a short random pause.
     static func retryingConflicts<Result: Sendable>(
         attempts: Int = 8,
+        clock: any CairnClock = SystemClock(),
         _ work: () async throws -> Result
     ) async throws -> Result {
         var attempt = 1
@@ -44,7 +56,7 @@ enum PostgresFailure {
                 return try await work()
             } catch  where attempt < attempts && PostgresFailure(error) == .conflict {
                 attempt += 1
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+                try await clock.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
             }
         }
     }

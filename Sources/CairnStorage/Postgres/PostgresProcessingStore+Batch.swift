@@ -199,7 +199,7 @@ extension PostgresProcessingStore {
         let erased = outcomes.filter(\.erased).map(\.sequence)
         if !erased.isEmpty {
             try await connection.query(
-                "UPDATE events SET \(unescaped: PostgresRegulationStore.erasedEvent) WHERE seq = ANY(\(erased))",
+                "UPDATE events SET \(unescaped: PostgresErasure.erasedEvent) WHERE seq = ANY(\(erased))",
                 logger: database.logger
             )
         }

@@ -2,13 +2,9 @@ public import CairnCore
 import PostgresNIO
 
 /// Regulations in PostgreSQL: the `regulations` records. A claim locks the row it takes and
-/// skips rows other nodes hold (`FOR UPDATE SKIP LOCKED`), so nodes share the work. The steps
-/// that carry regulations out are in `PostgresRegulationStore+Steps.swift`.
+/// skips rows other nodes hold (`FOR UPDATE SKIP LOCKED`), so nodes share the work.
 public struct PostgresRegulationStore: RegulationStore {
     let database: PostgresDatabase
-
-    /// What an erased event keeps (see `RegulationRecord.erasedEventAssignments`).
-    static let erasedEvent = RegulationRecord.erasedEventAssignments(emptyBody: "'\\x7b7d'::bytea")
 
     public init(database: PostgresDatabase) {
         self.database = database

@@ -11,7 +11,7 @@ public struct SQLiteAdminTokenStore: AdminTokenStore {
     }
 
     public func insert(_ token: AdminTokenRecord) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT INTO admin_tokens (id, name, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
@@ -23,19 +23,19 @@ public struct SQLiteAdminTokenStore: AdminTokenStore {
     }
 
     public func token(id: String) async throws -> AdminTokenRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM admin_tokens WHERE id = ?", arguments: [id]).map(Self.record)
         }
     }
 
     public func list() async throws -> [AdminTokenRecord] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM admin_tokens ORDER BY created_at, id").map(Self.record)
         }
     }
 
     public func revoke(id: String, at time: Timestamp) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE admin_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 arguments: [time.millisecondsSinceEpoch, id]

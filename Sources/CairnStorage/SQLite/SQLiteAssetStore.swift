@@ -12,7 +12,7 @@ public struct SQLiteAssetStore: AssetStore {
     }
 
     public func saveDraft(_ draft: AssetDraft, at time: Timestamp) async throws -> Asset {
-        try await database.pool.write { db in
+        try await database.write { db in
             let tenant = draft.tenant
             let key = Self.key(tenant, draft.assetId)
             if let existing = try Self.asset(tenant, draft.assetId, db) {
@@ -56,7 +56,7 @@ public struct SQLiteAssetStore: AssetStore {
     }
 
     public func publish(tenant: Tenant, assetId: String, at time: Timestamp) async throws -> Asset {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard let asset = try Self.asset(tenant, assetId, db) else { throw AssetStoreError.notFound }
             guard asset.archivedAt == nil else { throw AssetStoreError.archived }
             guard let draft = asset.draft else { throw AssetStoreError.noDraft }
@@ -77,7 +77,7 @@ public struct SQLiteAssetStore: AssetStore {
     }
 
     public func archive(tenant: Tenant, assetId: String, at time: Timestamp) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     UPDATE assets SET archived_at = ?, updated_at = ?
@@ -90,11 +90,11 @@ public struct SQLiteAssetStore: AssetStore {
     }
 
     public func asset(tenant: Tenant, assetId: String) async throws -> Asset? {
-        try await database.pool.read { db in try Self.asset(tenant, assetId, db) }
+        try await database.read { db in try Self.asset(tenant, assetId, db) }
     }
 
     public func assets(tenant: Tenant) async throws -> [Asset] {
-        try await database.pool.read { db in
+        try await database.read { db in
             let ids = try String.fetchAll(
                 db,
                 sql:

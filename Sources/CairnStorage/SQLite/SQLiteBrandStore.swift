@@ -11,7 +11,7 @@ public struct SQLiteBrandStore: BrandStore {
 
     public func ensure(_ tenants: Set<Tenant>, at time: Timestamp) async throws {
         guard !tenants.isEmpty else { return }
-        try await database.pool.write { db in
+        try await database.write { db in
             for tenant in tenants { try Self.ensure(tenant, at: time, db) }
         }
     }
@@ -30,7 +30,7 @@ public struct SQLiteBrandStore: BrandStore {
     }
 
     public func save(_ tenant: Tenant, name: String, timeZone: String, at time: Timestamp) async throws -> Brand {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO brands (client_id, account_id, brand_id, name, time_zone, created_at, updated_at)
@@ -49,11 +49,11 @@ public struct SQLiteBrandStore: BrandStore {
     }
 
     public func brand(_ tenant: Tenant) async throws -> Brand? {
-        try await database.pool.read { db in try Self.brand(tenant, db) }
+        try await database.read { db in try Self.brand(tenant, db) }
     }
 
     public func list() async throws -> [Brand] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM brands ORDER BY client_id, account_id, brand_id").map(Self.brand)
         }
     }

@@ -11,7 +11,7 @@ public struct SQLiteChannelStore: ChannelStore {
     }
 
     public func put(_ record: ChannelRecord) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try SQLiteBrandStore.ensure(record.tenant, at: record.updatedAt, db)
             try db.execute(
                 sql: """
@@ -31,15 +31,15 @@ public struct SQLiteChannelStore: ChannelStore {
     }
 
     public func channels(tenant: Tenant) async throws -> [ChannelRecord] {
-        try await database.pool.read { db in try Self.channels(tenant, db) }
+        try await database.read { db in try Self.channels(tenant, db) }
     }
 
     public func channel(tenant: Tenant, channel: AssetChannel) async throws -> ChannelRecord? {
-        try await database.pool.read { db in try Self.channels(tenant, db).first { $0.channel == channel } }
+        try await database.read { db in try Self.channels(tenant, db).first { $0.channel == channel } }
     }
 
     public func remove(tenant: Tenant, channel: AssetChannel) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql:
                     "DELETE FROM brand_channels WHERE client_id = ? AND account_id = ? AND brand_id = ? AND channel = ?",

@@ -27,7 +27,7 @@ public final class SQLiteDatabase: Sendable {
 
     /// The writer connection's `PRAGMA synchronous` level (2 is FULL).
     public func synchronousLevel() async throws -> Int {
-        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try await writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Copies every page of the write-ahead log into the file and empties the log (which still
@@ -39,12 +39,12 @@ public final class SQLiteDatabase: Sendable {
 
     /// Names of the migrations applied, in order.
     public func appliedMigrations() async throws -> [String] {
-        try await pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
+        try await read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
     }
 }
 
 extension SQLiteDatabase: DatabaseProbe {
     public func ping(timeout: Duration) async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 }

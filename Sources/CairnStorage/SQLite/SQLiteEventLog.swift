@@ -26,7 +26,7 @@ public struct SQLiteEventLog: EventLogStore {
 
     public func append(_ entries: [EventLogEntry], duplicatesSince: Timestamp) async throws -> [EventID] {
         guard !entries.isEmpty else { return [] }
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let statement = try db.cachedStatement(sql: Self.insertSQL)
             var duplicates: [EventID] = []
             for entry in entries {
@@ -66,7 +66,7 @@ public struct SQLiteEventLog: EventLogStore {
     }
 
     public func pruneMessageIds(seenBefore: Timestamp, limit: Int) async throws -> Int {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     DELETE FROM message_ids WHERE (token_id, message_id) IN (
@@ -79,7 +79,7 @@ public struct SQLiteEventLog: EventLogStore {
     }
 
     public func event(id: EventID, tenant: Tenant) async throws -> StoredEvent? {
-        try await database.pool.read { db in
+        try await database.read { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -127,7 +127,7 @@ public struct SQLiteEventLog: EventLogStore {
         let sql =
             "SELECT \(columns) FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ? OFFSET ?"
         let frozen = arguments
-        return try await database.pool.read { db in
+        return try await database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: frozen).map(Self.storedEvent(from:))
         }
     }

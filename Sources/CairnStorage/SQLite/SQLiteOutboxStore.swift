@@ -19,7 +19,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     ) async throws
         -> [ClaimedMessage]
     {
-        try await database.pool.write { db in
+        try await database.write { db in
             let skipped = skipping.map(Self.brandKey)
             let exclusion =
                 skipped.isEmpty
@@ -68,7 +68,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool] {
         guard !outcomes.isEmpty else { return [] }
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     UPDATE messages SET status = ?, next_attempt_at = coalesce(?, next_attempt_at), lease_until = NULL,
@@ -91,7 +91,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int {
         guard !claims.isEmpty else { return 0 }
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let statement = try db.cachedStatement(
                 sql: "UPDATE messages SET lease_until = ? WHERE id = ? AND status = 'sending' AND attempts = ?"
             )
@@ -112,7 +112,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     ) async throws
         -> Bool
     {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     UPDATE messages SET status = ?, error_code = ?, error_message = ?, updated_at = ?
@@ -128,7 +128,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func messages(eventId: EventID) async throws -> [OutboxMessage] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT \(SQLiteMessageRows.columns) FROM messages WHERE event_id = ? ORDER BY id",
@@ -162,13 +162,13 @@ public struct SQLiteOutboxStore: OutboxStore {
             ORDER BY id DESC LIMIT ?
             """
         let values = arguments
-        return try await database.pool.read { db in
+        return try await database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: values).map(SQLiteMessageRows.decode)
         }
     }
 
     public func message(messageId: String) async throws -> OutboxMessage? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db,
                 sql: "SELECT \(SQLiteMessageRows.columns) FROM messages WHERE id = ?",
@@ -178,7 +178,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func depth() async throws -> Int {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')") ?? 0
         }
     }

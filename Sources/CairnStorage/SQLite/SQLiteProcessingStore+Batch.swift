@@ -171,7 +171,7 @@ extension SQLiteProcessingStore {
                 )
             }
             if outcome.erased {
-                try db.cachedStatement(sql: "UPDATE events SET \(SQLiteRegulationStore.erasedEvent) WHERE seq = ?")
+                try db.cachedStatement(sql: "UPDATE events SET \(SQLiteErasure.erasedEvent) WHERE seq = ?")
                     .execute(arguments: [outcome.sequence])
             }
         }

@@ -18,7 +18,7 @@ public struct SQLiteProcessingStore: ProcessingStore {
         processedAt: Timestamp,
         apply: @escaping @Sendable ([LoggedEvent], ProfileSnapshot) -> ProfileProcessor.Result
     ) async throws -> Int {
-        try await database.pool.write { db in
+        try await database.write { db in
             let events = try Self.pendingEvents(db, limit: limit)
             guard let first = events.first else { return 0 }
             do {
@@ -49,7 +49,7 @@ public struct SQLiteProcessingStore: ProcessingStore {
     }
 
     public func fail(sequence: Int64, error: EventError, at time: Timestamp) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql:
                     "UPDATE events SET status = 'failed', errors = ?, processed_at = ? WHERE seq = ? AND status = 'accepted'",
@@ -59,19 +59,19 @@ public struct SQLiteProcessingStore: ProcessingStore {
     }
 
     public func backlog() async throws -> Int {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE status = 'accepted'") ?? 0
         }
     }
 
     /// For tests: the waiting events, in log order.
     package func pendingEvents(limit: Int) async throws -> [LoggedEvent] {
-        try await database.pool.read { db in try Self.pendingEvents(db, limit: limit) }
+        try await database.read { db in try Self.pendingEvents(db, limit: limit) }
     }
 
     /// For tests: the profiles known by these ids, read as a batch would read them.
     package func profiles(userIds: Set<IdentityKey>, anonymousIds: Set<IdentityKey>) async throws -> [CustomerProfile] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Self.snapshot(
                 db,
                 keys: BatchKeys(userIds: userIds, anonymousIds: anonymousIds),
@@ -83,6 +83,6 @@ public struct SQLiteProcessingStore: ProcessingStore {
 
     /// For tests: stores a result worked out outside `processPending`.
     package func commit(_ result: ProfileProcessor.Result, processedAt: Timestamp) async throws {
-        try await database.pool.write { db in try Self.commit(db, result, processedAt: processedAt) }
+        try await database.write { db in try Self.commit(db, result, processedAt: processedAt) }
     }
 }

@@ -12,7 +12,7 @@ public struct SQLiteProfileReader: ProfileReader {
 
     public func group(groupId: String, tenant: Tenant) async throws -> GroupProfile? {
         let key = IdentityKey(tenant, groupId)
-        return try await database.pool.read { db in
+        return try await database.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: SQLiteProfileRows.groupQuery),
                 arguments: SQLiteProfileRows.arguments(key)
@@ -22,7 +22,7 @@ public struct SQLiteProfileReader: ProfileReader {
     }
 
     public func profile(customerId: String, tenant: Tenant) async throws -> CustomerProfile? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try SQLiteProfileRows.profile(
                 db,
                 where: "id = ? AND client_id = ? AND account_id = ? AND brand_id = ?",
@@ -34,7 +34,7 @@ public struct SQLiteProfileReader: ProfileReader {
     /// The customer known by `userId`, or by it as a former userId (an alias merged away): the
     /// customer that events with that userId reach.
     public func profile(userId: String, tenant: Tenant) async throws -> CustomerProfile? {
-        try await database.pool.read { db in
+        try await database.read { db in
             let tenantArguments = SQLiteProfileRows.tenantArguments(tenant)
             if let byUser = try SQLiteProfileRows.profile(
                 db,
@@ -55,7 +55,7 @@ public struct SQLiteProfileReader: ProfileReader {
     }
 
     public func profiles(email: String, tenant: Tenant) async throws -> [CustomerProfile] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try SQLiteProfileRows.profile(
                 db,
                 where: "lower(email) = lower(?) AND client_id = ? AND account_id = ? AND brand_id = ?",
@@ -71,7 +71,7 @@ public struct SQLiteProfileReader: ProfileReader {
         size: Int,
         maxBytes: Int
     ) async throws -> [StoredEvent] {
-        try await database.pool.read { db in
+        try await database.read { db in
             // The page's events by their stored size: only those that start within `maxBytes` are read.
             try Row.fetchAll(
                 db,

@@ -2,20 +2,16 @@ public import CairnCore
 import Foundation
 import GRDB
 
-/// Regulations in SQLite: the `regulations` records. The steps that carry them out are in
-/// `SQLiteRegulationStore+Steps.swift`.
+/// Regulations in SQLite: the `regulations` records and their leases.
 public struct SQLiteRegulationStore: RegulationStore {
     let database: SQLiteDatabase
-
-    /// What an erased event keeps (see `RegulationRecord.erasedEventAssignments`).
-    static let erasedEvent = RegulationRecord.erasedEventAssignments(emptyBody: "X'7B7D'")
 
     public init(database: SQLiteDatabase) {
         self.database = database
     }
 
     public func create(_ regulation: Regulation) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO regulations (id, client_id, account_id, brand_id, type, subject_kind, subject_value,
@@ -33,7 +29,7 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func regulation(id: String, tenant: Tenant) async throws -> Regulation? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -46,7 +42,7 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func regulations(tenant: Tenant, limit: Int, before: String?) async throws -> [Regulation] {
-        try await database.pool.read { db in
+        try await database.read { db in
             var sql =
                 "SELECT \(RegulationRecord.columns) FROM regulations WHERE client_id = ? AND account_id = ? AND brand_id = ?"
             var arguments: StatementArguments = [tenant.clientId, tenant.accountId, tenant.brandId]
@@ -61,7 +57,7 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func export(id: String, tenant: Tenant) async throws -> [UInt8]? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Data.fetchOne(
                 db,
                 sql: """
@@ -74,7 +70,7 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func claim(at time: Timestamp, leaseUntil: Timestamp, holder: String) async throws -> Regulation? {
-        try await database.pool.write { db in
+        try await database.write { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -90,7 +86,7 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func renew(id: String, holder: String, leaseUntil: Timestamp) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE regulations SET lease_until = ? WHERE id = ? AND status = 'pending' AND lease_holder = ?",
                 arguments: [leaseUntil.millisecondsSinceEpoch, id, holder]
@@ -105,7 +101,7 @@ public struct SQLiteRegulationStore: RegulationStore {
         export: [UInt8]?,
         eraseSubject: Bool
     ) async throws -> Bool {
-        let finished = try await database.pool.write { db in
+        let finished = try await database.write { db in
             try db.execute(
                 sql: """
                     UPDATE regulations SET status = ?, completed_at = ?, result = ?, error_code = ?, error_message = ?,

@@ -11,7 +11,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func insert(_ token: TokenRecord) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO tokens (id, client_id, account_id, brand_id, secret_hash, rate, burst, created_at, revoked_at)
@@ -27,13 +27,13 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func token(id: String) async throws -> TokenRecord? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]).map(Self.record(from:))
         }
     }
 
     public func list() async throws -> [TokenRecord] {
-        try await database.pool.read { db in
+        try await database.read { db in
             // Cairn's own (revoked) token for the events it writes is no client's: not listed.
             try Row.fetchAll(
                 db,
@@ -44,7 +44,7 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func revoke(id: String, at time: Timestamp) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                 arguments: [time.millisecondsSinceEpoch, id]

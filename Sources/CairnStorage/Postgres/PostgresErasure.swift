@@ -1,0 +1,33 @@
+import CairnCore
+import Logging
+import PostgresNIO
+
+/// The SQL of erasing in PostgreSQL that more than one store runs: the profiles' deletion erases,
+/// in its own transaction, the events and messages linked to the customers since their own steps.
+enum PostgresErasure {
+    /// What an erased event keeps (see `ErasedRows.eventAssignments`).
+    static let erasedEvent = ErasedRows.eventAssignments(emptyBody: "'\\x7b7d'::bytea")
+
+    /// Erases the customers' messages' recipients and content, failing those not yet sent;
+    /// returns how many.
+    static func eraseMessages(
+        of customerIds: [String],
+        at time: Timestamp,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Int {
+        let (deleted, erased) = (ErasedRows.customerDeleted, ErasedRows.recipient)
+        return try await connection.query(
+            """
+            UPDATE messages SET recipient = \(erased), content = '\\x7b7d'::bytea, user_id = NULL,
+                error_code = CASE WHEN status IN ('queued', 'sending') THEN \(deleted.code) ELSE error_code END,
+                error_message = CASE WHEN status IN ('queued', 'sending') THEN \(deleted.message) ELSE NULL END,
+                status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END,
+                lease_until = NULL, updated_at = \(time.millisecondsSinceEpoch)
+            WHERE customer_id = ANY(\(customerIds)) AND recipient <> \(erased)
+            RETURNING id
+            """,
+            logger: logger
+        ).collect().count
+    }
+}

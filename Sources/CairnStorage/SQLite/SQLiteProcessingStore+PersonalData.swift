@@ -1,0 +1,25 @@
+public import CairnCore
+import GRDB
+
+/// The profiles' part of a regulation in SQLite: deleted last, with whatever the processor
+/// linked to them since the earlier steps.
+extension SQLiteProcessingStore: PersonalDataStore {
+    public var personalData: PersonalData { .profiles }
+
+    /// Deletes the customers' profiles, their ids and group memberships, all at once; in the same
+    /// transaction, what the processor linked to the customers since the earlier steps (their
+    /// events' payloads, their messages) is erased first. Returns how many rows changed.
+    public func erase(_ subject: DataSubject, limit: Int, at time: Timestamp) async throws -> Int {
+        try await SQLiteErasure.eachCustomer(subject.customerIds, in: database) { db, id in
+            try db.execute(sql: "UPDATE events SET \(SQLiteErasure.erasedEvent) WHERE customer_id = ?", arguments: [id])
+            try SQLiteErasure.eraseMessages(of: id, at: time, db)
+            try db.execute(sql: "DELETE FROM customer_aliases WHERE customer_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? { nil }
+
+    /// Nothing: the profiles head the export, found by `ProfileReader.customers(of:tenant:)`.
+    public func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] { [:] }
+}

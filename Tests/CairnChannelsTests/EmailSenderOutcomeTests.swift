@@ -7,21 +7,27 @@ import Testing
 /// no reply is the provider away (worth retrying) or settings that cannot work.
 @Suite struct EmailSenderOutcomeTests {
     @Test func aReplyIsTheProviderRejecting() {
-        let permanent = SMTPError(kind: .permanent, replyCode: 550, enhancedCode: "5.1.1", message: "no such user")
+        let permanent = ProviderError(
+            code: .rejected,
+            kind: .permanent,
+            message: "no such user",
+            replyCode: 550,
+            enhancedCode: "5.1.1"
+        )
         #expect(
             EmailSender.outcome(of: permanent)
                 == .permanent(.providerRejected("SMTP: no such user"), withdrawsConsent: false)
         )
-        let transient = SMTPError(kind: .transient, replyCode: 451, message: "try later")
+        let transient = ProviderError(code: .rejected, kind: .transient, message: "try later", replyCode: 451)
         #expect(EmailSender.outcome(of: transient) == .transient(.providerRejected("SMTP: try later")))
     }
 
     @Test func noReplyIsTheProviderAwayOrMisconfigured() {
-        let refused = SMTPError(kind: .transient, message: "connection refused")
+        let refused = ProviderError.unavailable("connection refused")
         #expect(EmailSender.outcome(of: refused) == .transient(.providerUnavailable("SMTP: connection refused")))
-        let silent = SMTPError(kind: .unknownOutcome, message: "no answer to the final dot")
+        let silent = ProviderError.unavailable("no answer to the final dot", kind: .unknownOutcome)
         #expect(EmailSender.outcome(of: silent) == .transient(.providerUnavailable("SMTP: no answer to the final dot")))
-        let tls = SMTPError(kind: .permanent, message: "the certificate is not trusted")
+        let tls = ProviderError.misconfigured("the certificate is not trusted")
         #expect(
             EmailSender.outcome(of: tls)
                 == .permanent(.providerMisconfigured("SMTP: the certificate is not trusted"), withdrawsConsent: false)

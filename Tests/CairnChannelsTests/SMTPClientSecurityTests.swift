@@ -32,7 +32,7 @@ struct SMTPClientSecurityTests {
     }
 
     /// The error `send` throws; records an issue when it succeeds.
-    static func failure(_ client: SMTPClient, _ email: ComposedEmail) async -> SMTPError? {
+    static func failure(_ client: SMTPClient, _ email: ComposedEmail) async -> ProviderError? {
         do {
             let receipt = try await client.send(email)
             Issue.record("expected an error, got \(receipt)")

@@ -102,7 +102,9 @@ final class SMTPFakeServer: Sendable {
                     act(respond("<END OF DATA>", connection), context: context)
                 } else {
                     let action = respond(line, connection)
-                    if case .reply(let text) = action, text.hasPrefix("354") { inData = true }
+                    if case .reply(let text) = action, text.hasPrefix("354") || text.contains("\r\n354") {
+                        inData = true
+                    }
                     act(action, context: context)
                 }
             }

@@ -67,10 +67,11 @@ import Testing
     func refusesWithASentenceThatHidesThePassword(url: String) {
         let withSecret = url.replacingOccurrences(of: "smtp://", with: "smtp://user:TOPSECRET@")
         for candidate in [url, withSecret] {
-            #expect(throws: SMTPConfigurationError.self) { try SMTPSettings(url: candidate) }
+            #expect(throws: ProviderError.self) { try SMTPSettings(url: candidate) }
             do {
                 _ = try SMTPSettings(url: candidate)
             } catch {
+                #expect(error.code == .invalidSettings)
                 #expect(!error.description.isEmpty)
                 #expect(!error.description.contains("TOPSECRET"))
             }

@@ -24,12 +24,12 @@ import Testing
     }
 
     /// The error `send` throws; fails the test when it succeeds.
-    static func failure(_ client: TwilioClient, _ request: SMSRequest) async throws -> SMSError {
+    static func failure(_ client: TwilioClient, _ request: SMSRequest) async throws -> ProviderError {
         do {
             let receipt = try await client.send(request)
             Issue.record("expected an error, got \(receipt)")
             throw TwilioFake.Failure(description: "sent")
-        } catch let error as SMSError {
+        } catch let error as ProviderError {
             return error
         }
     }

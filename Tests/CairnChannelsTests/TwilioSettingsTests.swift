@@ -17,13 +17,15 @@ import Testing
         "AC0123456789abcdef0123456789abcdeg",
     ])
     func refusesABadAccountSid(_ sid: String) {
-        #expect(throws: TwilioConfigurationError.invalidAccountSid) {
+        #expect(
+            throws: ProviderError.invalidSettings("Twilio accountSid must be \"AC\" followed by 32 hexadecimal digits")
+        ) {
             try TwilioSettings(accountSid: sid, authToken: Self.token, from: "+15005550006")
         }
     }
 
     @Test func refusesAnEmptyToken() {
-        #expect(throws: TwilioConfigurationError.emptyAuthToken) {
+        #expect(throws: ProviderError.invalidSettings("Twilio authToken must not be empty")) {
             try TwilioSettings(accountSid: Self.sid, authToken: "", from: "+15005550006")
         }
     }
@@ -41,7 +43,7 @@ import Testing
         "Cairn-Shop", "MG0123456789abcdef0123456789abcde", "+1 500 555 0006", "Caïrn",
     ])
     func refusesABadSender(_ from: String) {
-        #expect(throws: TwilioConfigurationError.invalidFrom(from)) {
+        #expect(throws: Self.invalidFrom(from)) {
             try TwilioSettings(accountSid: Self.sid, authToken: Self.token, from: from)
         }
     }
@@ -62,7 +64,7 @@ import Testing
         "https://api.twilio.com/#top", "https://user:pass@api.twilio.com", "not a url",
     ])
     func refusesABadBaseURL(_ url: String) {
-        #expect(throws: TwilioConfigurationError.invalidBaseURL(url)) {
+        #expect(throws: Self.invalidBaseURL(url)) {
             try TwilioSettings(accountSid: Self.sid, authToken: Self.token, from: "Cairn", baseURL: url)
         }
     }
@@ -71,12 +73,42 @@ import Testing
         let settings = try TwilioSettings(accountSid: Self.sid, authToken: Self.token, from: "Cairn")
         #expect(!String(describing: settings).contains(Self.token))
         #expect(!String(reflecting: settings).contains(Self.token))
-        let errors: [TwilioConfigurationError] = [
-            .invalidAccountSid, .emptyAuthToken, .invalidFrom("x"), .invalidBaseURL("y"),
+        let refusals = [
+            Self.refusal { try TwilioSettings(accountSid: "x", authToken: Self.token, from: "Cairn") },
+            Self.refusal { try TwilioSettings(accountSid: Self.sid, authToken: "", from: "Cairn") },
+            Self.refusal { try TwilioSettings(accountSid: Self.sid, authToken: Self.token, from: "x-y") },
+            Self.refusal {
+                try TwilioSettings(accountSid: Self.sid, authToken: Self.token, from: "Cairn", baseURL: "y")
+            },
         ]
-        for error in errors {
-            #expect(!error.description.isEmpty)
-            #expect(!error.description.contains(Self.token))
+        for error in refusals {
+            #expect(error?.code == .invalidSettings)
+            #expect(error?.description.isEmpty == false)
+            #expect(error?.description.contains(Self.token) == false)
+            #expect(!String(reflecting: error).contains(Self.token))
         }
+    }
+
+    /// The error `make` throws; nil when it succeeds.
+    static func refusal(_ make: () throws -> TwilioSettings) -> ProviderError? {
+        do {
+            _ = try make()
+            return nil
+        } catch {
+            return error as? ProviderError
+        }
+    }
+
+    static func invalidFrom(_ from: String) -> ProviderError {
+        .invalidSettings(
+            "Twilio from \"\(from)\" must be an E.164 number (+15551234567), a short code, "
+                + "a messaging service SID (MG…) or an alphanumeric sender ID of 1 to 11 characters"
+        )
+    }
+
+    static func invalidBaseURL(_ url: String) -> ProviderError {
+        .invalidSettings(
+            "Twilio baseUrl \"\(url)\" must be an http or https URL without query, fragment or credentials"
+        )
     }
 }

@@ -73,14 +73,8 @@ public final class EmailSender: ChannelSender {
 
     /// A reply from the server is the provider rejecting; without one, the server could not be
     /// reached or did not answer (transient), or the settings cannot work (permanent: TLS, AUTH).
-    static func outcome(of error: SMTPError) -> SendOutcome {
-        let text = "SMTP: \(error.message)"
-        switch (error.kind, error.replyCode) {
-        case (.permanent, .some): return .permanent(.providerRejected(text), withdrawsConsent: false)
-        case (.permanent, nil): return .permanent(.providerMisconfigured(text), withdrawsConsent: false)
-        case (.transient, .some): return .transient(.providerRejected(text))
-        case (.transient, nil), (.unknownOutcome, _): return .transient(.providerUnavailable(text))
-        }
+    static func outcome(of error: ProviderError) -> SendOutcome {
+        SendOutcome(error, text: "SMTP: \(error.message)")
     }
 
     /// The queue id many servers put in their answer to the final dot (`250 2.0.0 Ok: queued as 4F2A1`).

@@ -8,7 +8,7 @@ public final class SMTPClient: Sendable {
     public let settings: SMTPSettings
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
-    private let pool: SMTPSessionPool
+    private let pool: SMTPSessionPool<SMTPSession>
     private let tls: SMTPTLSContextCache
 
     public init(
@@ -21,12 +21,12 @@ public final class SMTPClient: Sendable {
         var logger = logger
         logger[metadataKey: "smtp.server"] = "\(settings.serverName)"
         self.logger = logger
-        self.pool = SMTPSessionPool(limit: settings.maxConnections)
+        self.pool = SMTPSessionPool<SMTPSession>(limit: settings.maxConnections)
         self.tls = SMTPTLSContextCache(caPath: settings.caPath)
     }
 
     /// Sends one message over a pooled session (opening one when none is idle and the cap allows).
-    public func send(_ email: ComposedEmail) async throws(SMTPError) -> SMTPReceipt {
+    public func send(_ email: ComposedEmail) async throws(ProviderError) -> SMTPReceipt {
         while true {
             var session: SMTPSession
             switch try await pool.acquire() {
@@ -60,13 +60,13 @@ public final class SMTPClient: Sendable {
                 pool.release(session)
                 return receipt
             } catch {
-                if error.sessionUsable && session.connection.isActive {
+                if session.isReusable {
                     pool.release(session)
                 } else {
                     session.connection.close()
                     pool.discard()
                 }
-                throw error.error
+                throw error
             }
         }
     }
@@ -76,7 +76,10 @@ public final class SMTPClient: Sendable {
         let idle = pool.shutDown()
         await withTaskGroup(of: Void.self) { group in
             for session in idle {
-                group.addTask { await session.connection.quit(timeout: .seconds(5)) }
+                group.addTask {
+                    var session = session
+                    await session.quit(timeout: .seconds(5))
+                }
             }
         }
     }

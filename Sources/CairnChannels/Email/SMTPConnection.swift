@@ -145,17 +145,6 @@ final class SMTPConnection: Sendable {
         logger.debug("TLS started")
     }
 
-    /// Sends QUIT, waits a little for its reply, and closes.
-    func quit(timeout: Duration) async {
-        do {
-            try await send("QUIT", timeout: timeout)
-            _ = try await readReply(timeout: timeout)
-        } catch {
-            // The server may close before answering; the connection is closed below either way.
-        }
-        close()
-    }
-
     func close() {
         channel.close(promise: nil)
     }

@@ -32,10 +32,11 @@ struct SMTPReplyParser {
     /// A reply of more lines is a protocol violation.
     static let maximumLineCount = 1000
 
-    enum Failure: Error, Equatable {
-        case malformedLine(String)
-        case lineTooLong
-        case tooManyLines
+    // The failures' words are those the server's error sentences have always carried.
+    private static let lineTooLong = SMTPWireFailure.malformed("lineTooLong")
+
+    private static func malformedLine(_ line: String) -> SMTPWireFailure {
+        .malformed("malformedLine(\(String(reflecting: String(line.prefix(80)))))")
     }
 
     private var pendingCode: Int?
@@ -45,35 +46,35 @@ struct SMTPReplyParser {
     var hasPartialReply: Bool { !pendingLines.isEmpty }
 
     /// The next complete reply in `buffer` (consuming its bytes), or nil when more bytes are needed.
-    mutating func next(from buffer: inout ByteBuffer) throws(Failure) -> SMTPReply? {
+    mutating func next(from buffer: inout ByteBuffer) throws(SMTPWireFailure) -> SMTPReply? {
         while true {
             let view = buffer.readableBytesView
             guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-                if view.count > Self.maximumLineLength { throw .lineTooLong }
+                if view.count > Self.maximumLineLength { throw Self.lineTooLong }
                 return nil
             }
             var line = view[view.startIndex..<newline]
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            guard line.count <= Self.maximumLineLength else { throw .lineTooLong }
+            guard line.count <= Self.maximumLineLength else { throw Self.lineTooLong }
             let text = String(decoding: line, as: UTF8.self)
             buffer.moveReaderIndex(forwardBy: newline - view.startIndex + 1)
             if let reply = try accept(line: text) { return reply }
         }
     }
 
-    private mutating func accept(line: String) throws(Failure) -> SMTPReply? {
+    private mutating func accept(line: String) throws(SMTPWireFailure) -> SMTPReply? {
         let bytes = Array(line.utf8)
         guard bytes.count >= 3, bytes[0...2].allSatisfy({ (0x30...0x39).contains($0) }),
             (0x32...0x35).contains(bytes[0]), let code = Int(String(decoding: bytes[0...2], as: UTF8.self))
-        else { throw .malformedLine(String(line.prefix(80))) }
+        else { throw Self.malformedLine(line) }
         let separator = bytes.count > 3 ? bytes[3] : UInt8(ascii: " ")
         guard separator == UInt8(ascii: " ") || separator == UInt8(ascii: "-") else {
-            throw .malformedLine(String(line.prefix(80)))
+            throw Self.malformedLine(line)
         }
-        if let pendingCode, pendingCode != code { throw .malformedLine(String(line.prefix(80))) }
+        if let pendingCode, pendingCode != code { throw Self.malformedLine(line) }
         pendingCode = code
         pendingLines.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
-        guard pendingLines.count <= Self.maximumLineCount else { throw .tooManyLines }
+        guard pendingLines.count <= Self.maximumLineCount else { throw .malformed("tooManyLines") }
         guard separator == UInt8(ascii: " ") else { return nil }
         let reply = SMTPReply(code: code, lines: pendingLines)
         pendingCode = nil

@@ -35,7 +35,7 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler {
         do {
             while let reply = try parser.next(from: &buffer) { replies.append(reply) }
         } catch {
-            fail(.malformed("\(error)"))
+            fail(error)
             return
         }
         buffer.discardReadBytes()

@@ -2,17 +2,19 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// An open, greeted (and, as configured, secured and logged-in) SMTP session, ready for messages.
+/// An SMTP connection and its dialogue: runs what ``SMTPStateMachine`` asks (writes, reads, TLS,
+/// the message's data) and reports back what happened. Open, it is greeted, secured and logged in.
 struct SMTPSession: Sendable {
-    let connection: SMTPConnection
-    let settings: SMTPSettings
-    var extensions: SMTPExtensions
-    var isTLS: Bool
-    /// Whether a transaction ran (or failed) on this session since it was opened or reset.
-    var needsReset = false
+    /// The write size of the message's data; each write has the data-block timeout.
+    static let dataBlockSize = 64 * 1024
 
-    /// `host:port`, for the sentences of errors.
-    var server: String { settings.serverName }
+    let connection: SMTPConnection
+    private(set) var machine: SMTPStateMachine
+    private let tls: SMTPTLSContextCache
+
+    /// Whether the session can carry another message (after RSET): its dialogue is at rest and the
+    /// connection open.
+    var isReusable: Bool { machine.state == .ready && connection.isActive }
 
     /// Connects, reads the greeting, says EHLO (HELO when EHLO is refused), starts TLS as the
     /// settings ask and logs in when they hold a user name.
@@ -22,9 +24,9 @@ struct SMTPSession: Sendable {
         group: any EventLoopGroup,
         serial: Int,
         logger: Logger
-    ) async throws(SMTPError) -> SMTPSession {
-        let server = settings.serverName
+    ) async throws(ProviderError) -> SMTPSession {
         let implicitTLS = settings.security == .implicitTLS ? try await tls.context() : nil
+        var machine = SMTPStateMachine(settings: settings)
         let connection: SMTPConnection
         do {
             connection = try await SMTPConnection.connect(
@@ -37,80 +39,108 @@ struct SMTPSession: Sendable {
                 logger: logger
             )
         } catch {
-            throw error.error(server: server, during: "connecting")
+            throw Self.failure(of: machine.wireFailed(error))
         }
-        var step = "waiting for the greeting"
-        do {
-            let greeting = try await connection.readReply(timeout: settings.timeouts.greeting)
-            guard greeting.code == 220 else {
-                throw SMTPError(reply: greeting, command: "the connection", server: server)
-            }
-            step = "EHLO"
-            var extensions = try await hello(connection, settings: settings)
-            var isTLS = implicitTLS != nil
-            if !isTLS && settings.security != .plain {
-                if extensions.startTLS {
-                    step = "STARTTLS"
-                    try await connection.send("STARTTLS", timeout: settings.timeouts.otherCommands)
-                    let reply = try await connection.readReply(timeout: settings.timeouts.otherCommands)
-                    guard reply.code == 220 else { throw SMTPError(reply: reply, command: "STARTTLS", server: server) }
-                    try await connection.startTLS(context: try await tls.context(), host: settings.host)
-                    isTLS = true
-                    step = "EHLO after STARTTLS"
-                    extensions = try await hello(connection, settings: settings)
-                } else if settings.security == .startTLSRequired {
-                    throw SMTPError(
-                        kind: .permanent,
-                        message: "\(server) does not offer STARTTLS, which the settings require (starttls=required)"
-                    )
-                }
-            }
-            var session = SMTPSession(connection: connection, settings: settings, extensions: extensions, isTLS: isTLS)
-            if settings.username != nil {
-                step = "AUTH"
-                try await session.authenticate()
-            }
-            return session
-        } catch let error as SMTPError {
-            await connection.quit(timeout: .seconds(2))
-            throw error
-        } catch {
-            connection.close()
-            throw SMTPWireFailure.classify(error).error(server: server, during: step)
-        }
+        let first = machine.connected()
+        var session = SMTPSession(connection: connection, machine: machine, tls: tls)
+        let last = await session.run(first)
+        guard case .opened = last else { throw Self.failure(of: last) }
+        return session
     }
 
-    /// EHLO, or HELO when the server refuses EHLO with a 5xx (an old server: no extensions).
-    private static func hello(_ connection: SMTPConnection, settings: SMTPSettings) async throws -> SMTPExtensions {
-        let timeout = settings.timeouts.otherCommands
-        try await connection.send("EHLO \(settings.heloName)", timeout: timeout)
-        let reply = try await connection.readReply(timeout: timeout)
-        if reply.code == 250 { return SMTPExtensions(ehloReply: reply) }
-        guard (500..<600).contains(reply.code) else {
-            throw SMTPError(reply: reply, command: "EHLO", server: settings.serverName)
-        }
-        try await connection.send("HELO \(settings.heloName)", timeout: timeout)
-        let heloReply = try await connection.readReply(timeout: timeout)
-        guard heloReply.code == 250 else {
-            throw SMTPError(reply: heloReply, command: "HELO", server: settings.serverName)
-        }
-        return SMTPExtensions()
+    /// Sends one message over the open session; afterwards ``isReusable`` says whether it can
+    /// carry the next.
+    mutating func deliver(_ email: ComposedEmail) async throws(ProviderError) -> SMTPReceipt {
+        let last = await run(machine.deliver(email), data: email.bytes)
+        guard case .delivered(let receipt) = last else { throw Self.failure(of: last) }
+        return receipt
     }
 
     /// RSET before reusing the session; false when the server no longer takes commands on it (it
     /// closed the connection or answered 421) and a new session is needed.
     mutating func reset() async -> Bool {
         guard connection.isActive else { return false }
-        guard needsReset else { return true }
-        do {
-            try await connection.send("RSET", timeout: settings.timeouts.otherCommands)
-            let reply = try await connection.readReply(timeout: settings.timeouts.otherCommands)
-            guard reply.code == 250 else { return false }
-            needsReset = false
-            return true
-        } catch {
-            return false
+        return await run(machine.reset()) == .resetDone(true)
+    }
+
+    /// Says QUIT, waits up to `timeout` for its reply, and closes.
+    mutating func quit(timeout: Duration) async {
+        _ = await run(machine.quit(timeout: timeout))
+    }
+
+    /// Runs `action` and those the machine answers with until one ends the exchange (opened,
+    /// delivered, reset, failed, closed); QUIT is said after a failure that asks for it.
+    private mutating func run(_ action: SMTPStateMachine.Action, data: [UInt8] = []) async -> SMTPStateMachine.Action {
+        var action = action
+        var failure: ProviderError?
+        while true {
+            switch action {
+            case .send(let commands, let timeout):
+                do throws(SMTPWireFailure) {
+                    try await connection.send(commands.map(\.line), logAs: commands.map(\.logged), timeout: timeout)
+                    action = machine.replyReceived(try await connection.readReply(timeout: timeout))
+                } catch {
+                    action = machine.wireFailed(error)
+                }
+            case .awaitReply(let timeout):
+                do throws(SMTPWireFailure) {
+                    action = machine.replyReceived(try await connection.readReply(timeout: timeout))
+                } catch {
+                    action = machine.wireFailed(error)
+                }
+            case .startTLS:
+                action = await startTLS()
+            case .sendData(let blockTimeout):
+                do throws(SMTPWireFailure) {
+                    try await write(SMTPDotStuffing.stuff(data), blockTimeout: blockTimeout)
+                    action = machine.dataWritten()
+                } catch {
+                    action = machine.wireFailed(error)
+                }
+            case .fail(let error, then: .quit):
+                failure = error
+                action = machine.quit(timeout: .seconds(2))
+            case .fail(_, then: .close):
+                connection.close()
+                return action
+            case .close:
+                connection.close()
+                return failure.map { .fail($0, then: .quit) } ?? .close
+            case .opened, .delivered, .resetDone, .fail(_, then: .keepSession):
+                return action
+            }
         }
+    }
+
+    private mutating func startTLS() async -> SMTPStateMachine.Action {
+        let context: NIOSSLContext
+        do {
+            context = try await tls.context()
+        } catch {
+            return machine.tlsUnavailable(error)
+        }
+        do throws(SMTPWireFailure) {
+            try await connection.startTLS(context: context, host: machine.settings.host)
+        } catch {
+            return machine.wireFailed(error)
+        }
+        return machine.tlsEstablished()
+    }
+
+    private func write(_ data: [UInt8], blockTimeout: Duration) async throws(SMTPWireFailure) {
+        var offset = 0
+        while offset < data.count {
+            let end = min(offset + Self.dataBlockSize, data.count)
+            let block = connection.channel.allocator.buffer(bytes: data[offset..<end])
+            try await connection.write(block, timeout: blockTimeout)
+            offset = end
+        }
+    }
+
+    /// The error an exchange ended with.
+    private static func failure(of action: SMTPStateMachine.Action) -> ProviderError {
+        if case .fail(let error, _) = action { return error }
+        return .unavailable("the SMTP dialogue ended unexpectedly")
     }
 }
 

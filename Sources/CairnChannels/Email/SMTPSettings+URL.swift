@@ -3,7 +3,7 @@ import Foundation
 extension SMTPSettings {
     /// Reads settings from a provider URL such as `smtp://user:pass@host:587?starttls=required`.
     /// The user name and password are percent-decoded; an error's sentence never holds the password.
-    public init(url: String) throws(SMTPConfigurationError) {
+    public init(url: String) throws(ProviderError) {
         let security: Security
         let rest: Substring
         if let tail = SMTPURLParser.dropPrefix("smtp://", of: url) {
@@ -11,7 +11,7 @@ extension SMTPSettings {
         } else if let tail = SMTPURLParser.dropPrefix("smtps://", of: url) {
             (security, rest) = (.implicitTLS, tail)
         } else {
-            throw SMTPConfigurationError("the SMTP URL must start with smtp:// or smtps://")
+            throw .invalidSettings("the SMTP URL must start with smtp:// or smtps://")
         }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
@@ -32,12 +32,12 @@ extension SMTPSettings {
             hostPort = authority[authority.index(after: at)...]
             let colon = userInfo.firstIndex(of: ":")
             guard let user = SMTPURLParser.percentDecoded(userInfo[..<(colon ?? userInfo.endIndex)]) else {
-                throw SMTPConfigurationError("the SMTP URL's user name is not valid percent-encoded UTF-8")
+                throw .invalidSettings("the SMTP URL's user name is not valid percent-encoded UTF-8")
             }
             username = user
             if let colon {
                 guard let secret = SMTPURLParser.percentDecoded(userInfo[userInfo.index(after: colon)...]) else {
-                    throw SMTPConfigurationError("the SMTP URL's password is not valid percent-encoded UTF-8")
+                    throw .invalidSettings("the SMTP URL's password is not valid percent-encoded UTF-8")
                 }
                 password = secret
             }
@@ -51,55 +51,55 @@ extension SMTPSettings {
             let key = String(item[..<(equals ?? item.endIndex)])
             let rawValue = equals.map { item[item.index(after: $0)...] } ?? ""
             guard let value = SMTPURLParser.percentDecoded(rawValue) else {
-                throw SMTPConfigurationError("the SMTP URL's parameter \(key) is not valid percent-encoded UTF-8")
+                throw .invalidSettings("the SMTP URL's parameter \(key) is not valid percent-encoded UTF-8")
             }
             try settings.apply(key: key, value: value)
         }
         self = settings
     }
 
-    private static let rawDelimiterInPassword = SMTPConfigurationError(
+    private static let rawDelimiterInPassword = ProviderError.invalidSettings(
         "the SMTP URL must have no path (a '/', '?' or '#' in a password is written %2F, %3F, %23)"
     )
 
-    private mutating func apply(key: String, value: String) throws(SMTPConfigurationError) {
+    private mutating func apply(key: String, value: String) throws(ProviderError) {
         switch key {
         case "starttls":
             guard security != .implicitTLS else {
-                throw SMTPConfigurationError("starttls does not apply to smtps:// (TLS from the first byte)")
+                throw .invalidSettings("starttls does not apply to smtps:// (TLS from the first byte)")
             }
             switch value.lowercased() {
             case "required": security = .startTLSRequired
             case "never": security = .plain
             case "", "auto", "optional": security = .startTLSIfOffered
-            default: throw SMTPConfigurationError("starttls must be 'required' or 'never', not '\(value)'")
+            default: throw .invalidSettings("starttls must be 'required' or 'never', not '\(value)'")
             }
         case "ca":
-            guard !value.isEmpty else { throw SMTPConfigurationError("ca must be the path of a PEM file") }
+            guard !value.isEmpty else { throw .invalidSettings("ca must be the path of a PEM file") }
             caPath = value
         case "auth":
             guard let mechanism = AuthMechanism(rawValue: value.lowercased()) else {
-                throw SMTPConfigurationError("auth must be 'plain' or 'login', not '\(value)'")
+                throw .invalidSettings("auth must be 'plain' or 'login', not '\(value)'")
             }
             authMechanism = mechanism
         case "insecure_auth":
             switch value.lowercased() {
             case "true", "1", "yes": allowInsecureAuth = true
             case "false", "0", "no": allowInsecureAuth = false
-            default: throw SMTPConfigurationError("insecure_auth must be 'true' or 'false', not '\(value)'")
+            default: throw .invalidSettings("insecure_auth must be 'true' or 'false', not '\(value)'")
             }
         case "helo":
             guard SMTPURLParser.isHostName(value) else {
-                throw SMTPConfigurationError("helo must be a host name or an address literal, not '\(value)'")
+                throw .invalidSettings("helo must be a host name or an address literal, not '\(value)'")
             }
             heloName = value
         case "max_connections":
             guard let count = Int(value), (1...1000).contains(count) else {
-                throw SMTPConfigurationError("max_connections must be a number from 1 to 1000, not '\(value)'")
+                throw .invalidSettings("max_connections must be a number from 1 to 1000, not '\(value)'")
             }
             maxConnections = count
         default:
-            throw SMTPConfigurationError(
+            throw .invalidSettings(
                 "the SMTP URL has an unknown parameter '\(key)' (known: starttls, ca, auth, insecure_auth, helo, max_connections)"
             )
         }
@@ -113,19 +113,19 @@ enum SMTPURLParser {
         return text.dropFirst(prefix.count)
     }
 
-    static func hostAndPort(_ text: Substring) throws(SMTPConfigurationError) -> (String, Int?) {
+    static func hostAndPort(_ text: Substring) throws(ProviderError) -> (String, Int?) {
         var host: Substring
         var portText: Substring?
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
-                throw SMTPConfigurationError("the SMTP URL's IPv6 host has no closing ']'")
+                throw .invalidSettings("the SMTP URL's IPv6 host has no closing ']'")
             }
             host = text[text.index(after: text.startIndex)..<close]
             let after = text[text.index(after: close)...]
             if after.hasPrefix(":") {
                 portText = after.dropFirst()
             } else if !after.isEmpty {
-                throw SMTPConfigurationError("the SMTP URL has text after its IPv6 host")
+                throw .invalidSettings("the SMTP URL has text after its IPv6 host")
             }
         } else if let colon = text.lastIndex(of: ":") {
             host = text[..<colon]
@@ -133,13 +133,13 @@ enum SMTPURLParser {
         } else {
             host = text
         }
-        guard !host.isEmpty else { throw SMTPConfigurationError("the SMTP URL has no host") }
+        guard !host.isEmpty else { throw .invalidSettings("the SMTP URL has no host") }
         guard let decoded = percentDecoded(host), isHostName(decoded) || host.contains(":") else {
-            throw SMTPConfigurationError("the SMTP URL's host is not a host name or an IP address")
+            throw .invalidSettings("the SMTP URL's host is not a host name or an IP address")
         }
         guard let portText else { return (decoded, nil) }
         guard let port = Int(portText), (1...65_535).contains(port) else {
-            throw SMTPConfigurationError("the SMTP URL's port must be a number from 1 to 65535")
+            throw .invalidSettings("the SMTP URL's port must be a number from 1 to 65535")
         }
         return (decoded, port)
     }

@@ -12,7 +12,7 @@ final class SMTPTLSContextCache: Sendable {
         self.caPath = caPath
     }
 
-    func context() async throws(SMTPError) -> NIOSSLContext {
+    func context() async throws(ProviderError) -> NIOSSLContext {
         if let context = cached.withLock({ $0 }) { return context }
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
@@ -26,7 +26,7 @@ final class SMTPTLSContextCache: Sendable {
         } catch {
             let what =
                 caPath.map { "the CA file \($0) could not be read as PEM certificates" } ?? "TLS could not be set up"
-            throw SMTPError(kind: .permanent, message: "\(what): \(error)")
+            throw ProviderError.misconfigured("\(what): \(error)")
         }
         return cached.withLock { context in
             if let context { return context }

@@ -1,7 +1,8 @@
 import NIOCore
 import NIOSSL
 
-/// What went wrong on the wire, before the session judges it by the step it happened in.
+/// What went wrong on the wire: thrown by the connection, then judged by ``SMTPStateMachine`` by the
+/// step it happened in (``SMTPStateMachine/wireFailed(_:)``). Never leaves the module.
 enum SMTPWireFailure: Error {
     /// No reply (or no progress writing) within the step's timeout.
     case timedOut
@@ -39,11 +40,12 @@ enum SMTPWireFailure: Error {
         return text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed")
     }
 
-    /// The error for the sender: judged by `step` (e.g. "the reply to RCPT TO") and by whether the
+    /// The error for the sender (a certificate or an injection is `misconfigured`, the rest
+    /// `unavailable`): judged by `step` (e.g. "the reply to RCPT TO") and by whether the
     /// final dot had been sent (then the outcome is unknown, whatever broke).
-    func error(server: String, during step: String, afterFinalDot: Bool = false) -> SMTPError {
+    func error(server: String, during step: String, afterFinalDot: Bool = false) -> ProviderError {
         let message: String
-        var kind: SMTPError.Kind = .transient
+        var kind: ProviderError.Kind = .transient
         switch self {
         case .timedOut:
             message = "\(server) did not answer in time (\(step))"
@@ -64,6 +66,7 @@ enum SMTPWireFailure: Error {
             kind = .permanent
             message = "the server sent data after agreeing to STARTTLS; refusing to continue (\(server))"
         }
-        return SMTPError(kind: afterFinalDot && kind != .permanent ? .unknownOutcome : kind, message: message)
+        guard kind != .permanent else { return .misconfigured(message) }
+        return .unavailable(message, kind: afterFinalDot ? .unknownOutcome : .transient)
     }
 }

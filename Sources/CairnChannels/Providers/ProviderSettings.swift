@@ -37,60 +37,53 @@ public enum ProviderSettings: Sendable, Hashable {
     }
 
     /// Reads a provider's JSON for `channel`; the error's sentence never holds a secret.
-    public init(json: JSONValue, channel: AssetChannel) throws(ProviderSettingsError) {
+    public init(json: JSONValue, channel: AssetChannel) throws(ProviderError) {
         guard case .object(let fields) = json else {
-            throw ProviderSettingsError("The body must be a JSON object naming a provider.")
+            throw .invalidSettings("The body must be a JSON object naming a provider.")
         }
         let provider = fields["provider"]?.stringValue
         switch (channel, provider) {
         case (.email, "smtp"):
             guard let url = fields["url"]?.stringValue else {
-                throw ProviderSettingsError("An smtp provider needs url, such as smtp://user:pass@host:587.")
+                throw .invalidSettings("An smtp provider needs url, such as smtp://user:pass@host:587.")
             }
-            let settings: SMTPSettings
-            do { settings = try SMTPSettings(url: url) } catch { throw ProviderSettingsError("\(error)") }
+            let settings = try SMTPSettings(url: url)
             var defaults = EmailDefaults()
             if let from = fields["from"], !from.isNull {
                 guard let text = from.stringValue, let address = EmailAddress(parsing: text) else {
-                    throw ProviderSettingsError("from must be an email address, such as \"Shop <news@shop.example>\".")
+                    throw .invalidSettings("from must be an email address, such as \"Shop <news@shop.example>\".")
                 }
                 defaults.from = address
             }
             if let mailto = fields["unsubscribeMailto"], !mailto.isNull {
                 guard let address = mailto.stringValue.flatMap(EmailAddress.init(parsing:)), address.name == nil else {
-                    throw ProviderSettingsError("unsubscribeMailto must be a bare email address.")
+                    throw .invalidSettings("unsubscribeMailto must be a bare email address.")
                 }
                 defaults.unsubscribeMailto = address.address
             }
             self = .smtp(url: url, settings, defaults)
         case (.sms, "twilio"):
-            func text(_ name: String) throws(ProviderSettingsError) -> String {
+            func text(_ name: String) throws(ProviderError) -> String {
                 guard let value = fields[name]?.stringValue, !value.isEmpty else {
-                    throw ProviderSettingsError("A twilio provider needs \(name).")
+                    throw .invalidSettings("A twilio provider needs \(name).")
                 }
                 return value
             }
             let baseURL = fields["baseUrl"]?.stringValue ?? TwilioSettings.defaultBaseURL
-            do {
-                self = .twilio(
-                    try TwilioSettings(
-                        accountSid: try text("accountSid"),
-                        authToken: try text("authToken"),
-                        from: try text("from"),
-                        baseURL: baseURL
-                    )
+            self = .twilio(
+                try TwilioSettings(
+                    accountSid: try text("accountSid"),
+                    authToken: try text("authToken"),
+                    from: try text("from"),
+                    baseURL: baseURL
                 )
-            } catch let error as ProviderSettingsError {
-                throw error
-            } catch {
-                throw ProviderSettingsError("\(error)")
-            }
+            )
         case (.email, _):
-            throw ProviderSettingsError("The email channel's provider must be \"smtp\".")
+            throw .invalidSettings("The email channel's provider must be \"smtp\".")
         case (.sms, _):
-            throw ProviderSettingsError("The sms channel's provider must be \"twilio\".")
+            throw .invalidSettings("The sms channel's provider must be \"twilio\".")
         case (.push, _), (.print, _):
-            throw ProviderSettingsError("Cairn cannot send by \(channel) yet.")
+            throw .invalidSettings("Cairn cannot send by \(channel) yet.")
         }
     }
 
@@ -131,14 +124,6 @@ public enum ProviderSettings: Sendable, Hashable {
 extension ProviderSettings: CustomStringConvertible {
     /// The masked summary: a provider printed by mistake shows no secret.
     public var description: String { summary.encodedString() }
-}
-
-public struct ProviderSettingsError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
 }
 
 extension EmailAddress {

@@ -31,14 +31,8 @@ public final class SMSSender: ChannelSender {
     /// An answer from the provider is it rejecting the message; without one, the provider could
     /// not be reached or did not answer (transient), or the settings cannot work (permanent: a
     /// sender that is no number) — as for email.
-    static func outcome(of error: SMSError) -> SendOutcome {
-        switch (error.kind, error.httpStatus) {
-        case (.permanent, .some):
-            return .permanent(.providerRejected(error.message), withdrawsConsent: error.withdrawsConsent)
-        case (.permanent, nil): return .permanent(.providerMisconfigured(error.message), withdrawsConsent: false)
-        case (.transient, .some): return .transient(.providerRejected(error.message))
-        case (.transient, nil): return .transient(.providerUnavailable(error.message))
-        }
+    static func outcome(of error: ProviderError) -> SendOutcome {
+        SendOutcome(error, text: error.message)
     }
 
     public func shutdown() async {}

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+public import CairnCore
 import Foundation
 public import Logging
 import NIOCore
@@ -16,6 +17,7 @@ public final class TwilioClient: Sendable {
     private let httpClient: HTTPClient
     private let logger: Logger
     private let timeout: Duration
+    private let clock: any CairnClock
 
     /// `timeout` bounds one send, from connecting to the last byte of the answer; past it the
     /// send fails as transient. (AsyncHTTPClient retries a refused connection until then.)
@@ -23,22 +25,23 @@ public final class TwilioClient: Sendable {
         settings: TwilioSettings,
         httpClient: HTTPClient = .shared,
         logger: Logger,
-        timeout: Duration = TwilioClient.defaultTimeout
+        timeout: Duration = TwilioClient.defaultTimeout,
+        clock: any CairnClock = SystemClock()
     ) {
         self.settings = settings
         self.httpClient = httpClient
         self.logger = logger
         self.timeout = timeout
+        self.clock = clock
     }
 
     /// Sends `request`; the receipt's sid is the provider message id. Errors say whether to try
     /// again: connection failures and time-outs are transient.
-    public func send(_ request: SMSRequest) async throws(SMSError) -> SMSReceipt {
+    public func send(_ request: SMSRequest) async throws(ProviderError) -> SMSReceipt {
         let senderText = request.from ?? settings.from
         guard let sender = TwilioFrom(senderText) else {
-            throw SMSError(
-                kind: .permanent,
-                message: "Twilio: sender \"\(senderText)\" is not a phone number, short code, "
+            throw ProviderError.misconfigured(
+                "Twilio: sender \"\(senderText)\" is not a phone number, short code, "
                     + "alphanumeric sender ID or messaging service SID"
             )
         }
@@ -56,13 +59,13 @@ public final class TwilioClient: Sendable {
         do {
             answer = try await exchange(httpRequest)
         } catch {
-            let failure = SMSError.classify(httpStatus: nil, code: nil, message: describe(error))
+            let failure = ProviderError.twilio(httpStatus: nil, code: nil, message: describe(error))
             logger.debug("Twilio send failed", metadata: ["error": "\(failure.message)"])
             throw failure
         }
         let json = (try? JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView))) as? [String: Any]
         guard (200..<300).contains(answer.status) else {
-            let failure = SMSError.classify(
+            let failure = ProviderError.twilio(
                 httpStatus: answer.status,
                 code: (json?["code"] as? NSNumber)?.intValue,
                 message: json?["message"] as? String ?? (json == nil ? String(buffer: answer.body) : nil)
@@ -75,10 +78,11 @@ public final class TwilioClient: Sendable {
         }
         guard let sid = json?["sid"] as? String, !sid.isEmpty else {
             // Twilio took the request, so sending again could send twice: permanent.
-            throw SMSError(
+            throw ProviderError(
+                code: .rejected,
                 kind: .permanent,
-                httpStatus: answer.status,
-                message: "Twilio HTTP \(answer.status): the answer has no message sid"
+                message: "Twilio HTTP \(answer.status): the answer has no message sid",
+                httpStatus: answer.status
             )
         }
         let receipt = SMSReceipt(sid: sid, status: json?["status"] as? String ?? "queued")
@@ -96,12 +100,10 @@ public final class TwilioClient: Sendable {
         var body: ByteBuffer
     }
 
-    private struct TimedOut: Error {}
-
     /// The status and whole body of the answer, or an error; within `timeout`.
     private func exchange(_ request: HTTPClientRequest) async throws -> Answer {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
-        let timeout = self.timeout
+        let (timeout, clock) = (self.timeout, self.clock)
         return try await withThrowingTaskGroup(of: Answer?.self) { group in
             group.addTask {
                 let response = try await self.httpClient.execute(request, deadline: deadline)
@@ -109,18 +111,18 @@ public final class TwilioClient: Sendable {
                 return Answer(status: Int(response.status.code), body: body)
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await clock.sleep(for: timeout)
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let answer = first else { throw TimedOut() }
+            guard let first = try await group.next(), let answer = first else { throw HTTPClientError.deadlineExceeded }
             return answer
         }
     }
 
     /// A sentence for a transport failure; AsyncHTTPClient's errors name no credentials.
     private func describe(_ error: any Error) -> String {
-        if error is TimedOut || (error as? HTTPClientError) == .deadlineExceeded {
+        if (error as? HTTPClientError) == .deadlineExceeded {
             return "no answer within \(timeout)"
         }
         return String(describing: error)

@@ -18,11 +18,22 @@ public struct TwilioSettings: Sendable, Hashable, CustomStringConvertible, Custo
         authToken: String,
         from: String,
         baseURL: String = TwilioSettings.defaultBaseURL
-    ) throws(TwilioConfigurationError) {
-        guard TwilioFrom.isSid(accountSid, prefix: "AC") else { throw .invalidAccountSid }
-        guard !authToken.isEmpty else { throw .emptyAuthToken }
-        guard TwilioFrom(from) != nil else { throw .invalidFrom(from) }
-        guard let base = Self.normalizedBaseURL(baseURL) else { throw .invalidBaseURL(baseURL) }
+    ) throws(ProviderError) {
+        guard TwilioFrom.isSid(accountSid, prefix: "AC") else {
+            throw .invalidSettings("Twilio accountSid must be \"AC\" followed by 32 hexadecimal digits")
+        }
+        guard !authToken.isEmpty else { throw .invalidSettings("Twilio authToken must not be empty") }
+        guard TwilioFrom(from) != nil else {
+            throw .invalidSettings(
+                "Twilio from \"\(from)\" must be an E.164 number (+15551234567), a short code, "
+                    + "a messaging service SID (MG…) or an alphanumeric sender ID of 1 to 11 characters"
+            )
+        }
+        guard let base = Self.normalizedBaseURL(baseURL) else {
+            throw .invalidSettings(
+                "Twilio baseUrl \"\(baseURL)\" must be an http or https URL without query, fragment or credentials"
+            )
+        }
         self.accountSid = accountSid
         self.authToken = authToken
         self.from = from

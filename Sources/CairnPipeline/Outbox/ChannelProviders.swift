@@ -104,7 +104,7 @@ public final class ChannelProviders: SenderDirectory {
         } catch {
             logger.error(
                 "a brand's channel settings cannot be used",
-                metadata: ["tenant": "\(tenant)", "channel": "\(channel)", "error": "\(error)"]
+                metadata: ["tenant": "\(tenant)", "channel": "\(channel)", "error": "\(String(reflecting: error))"]
             )
             let problem = MessageError.providerMisconfigured("The brand's \(channel) settings cannot be used: \(error)")
             return .unavailable(.permanent(problem, withdrawsConsent: false))

@@ -1,14 +1,14 @@
 import Foundation
 
-extension SMSError {
+extension ProviderError {
     /// Twilio's error codes that say "later": rate limited, or Twilio itself in trouble.
     static let transientCodes: Set<Int> = [20429, 20500, 20503]
 
-    /// The mapping of Twilio's answer to an error: 429, codes 20429/20500/20503, 5xx and no
+    /// The error for Twilio's answer (or its absence): 429, codes 20429/20500/20503, 5xx and no
     /// answer at all (`httpStatus` nil) are transient; any other 4xx is permanent (Twilio's
     /// refusals — 21211 invalid number, 21610 unsubscribed, 21614 not a mobile… — all come with
     /// 400); 21610 also withdraws consent. `message` is Twilio's own sentence.
-    public static func classify(httpStatus: Int?, code: Int?, message: String?) -> SMSError {
+    public static func twilio(httpStatus: Int?, code: Int?, message: String?) -> ProviderError {
         let kind: Kind
         if let code, transientCodes.contains(code) {
             kind = .transient
@@ -26,11 +26,12 @@ extension SMSError {
         case (nil, let status?): text = "Twilio HTTP \(status): \(words ?? "no error body")"
         case (nil, nil): text = "Twilio unreachable: \(words ?? "no answer")"
         }
-        return SMSError(
+        return ProviderError(
+            code: httpStatus == nil ? .unavailable : .rejected,
             kind: kind,
+            message: text,
             httpStatus: httpStatus,
             providerCode: code,
-            message: text,
             withdrawsConsent: code == 21610
         )
     }

@@ -1,11 +1,11 @@
 import CairnChannels
 import Testing
 
-@Suite struct SMSErrorClassifyTests {
+@Suite struct ProviderErrorTwilioTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var httpStatus: Int?
         var code: Int?
-        var kind: SMSError.Kind
+        var kind: ProviderError.Kind
         var testDescription: String {
             "HTTP \(httpStatus.map(String.init) ?? "none") code \(code.map(String.init) ?? "none")"
         }
@@ -37,7 +37,7 @@ import Testing
 
     @Test(arguments: table)
     func kindFollowsTheTable(_ row: Row) {
-        let error = SMSError.classify(httpStatus: row.httpStatus, code: row.code, message: "words")
+        let error = ProviderError.twilio(httpStatus: row.httpStatus, code: row.code, message: "words")
         #expect(error.kind == row.kind)
         #expect(error.httpStatus == row.httpStatus)
         #expect(error.providerCode == row.code)
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func keepsTheProvidersCodeAndWords() {
-        let error = SMSError.classify(
+        let error = ProviderError.twilio(
             httpStatus: 400,
             code: 21211,
             message: "The 'To' number +1500555 is not a valid phone number."
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func unsubscribedRecipientWithdrawsConsent() {
-        let error = SMSError.classify(
+        let error = ProviderError.twilio(
             httpStatus: 400,
             code: 21610,
             message: "Attempt to send to unsubscribed recipient"
@@ -65,16 +65,18 @@ import Testing
     }
 
     @Test func namesTheStatusWhenThereIsNoCode() {
-        #expect(SMSError.classify(httpStatus: 502, code: nil, message: nil).message == "Twilio HTTP 502: no error body")
         #expect(
-            SMSError.classify(httpStatus: nil, code: nil, message: "connection refused").message
+            ProviderError.twilio(httpStatus: 502, code: nil, message: nil).message == "Twilio HTTP 502: no error body"
+        )
+        #expect(
+            ProviderError.twilio(httpStatus: nil, code: nil, message: "connection refused").message
                 == "Twilio unreachable: connection refused"
         )
     }
 
     @Test func aLongOrMultiLineBodyBecomesOneShortLine() {
         let page = "<html>\n  <body>\n" + String(repeating: "x", count: 1000) + "\n</body></html>"
-        let error = SMSError.classify(httpStatus: 502, code: nil, message: page)
+        let error = ProviderError.twilio(httpStatus: 502, code: nil, message: page)
         #expect(!error.message.contains("\n"))
         #expect(error.message.count < 330)
     }

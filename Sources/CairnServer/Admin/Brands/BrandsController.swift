@@ -15,7 +15,7 @@ struct BrandsController: Sendable {
         group.get("brands/:clientId/:accountId/:brandId", use: self.show)
     }
 
-    @Sendable func save(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func save(request: Request, context: AdminContext) async throws -> BrandAnswer.One {
         let tenant = try context.pathTenant()
         let body = try await AdminBody.read(request)
         let existing = try await brands.brand(tenant)
@@ -32,19 +32,18 @@ struct BrandsController: Sendable {
             )
         }
         let brand = try await brands.save(tenant, name: name, timeZone: zone, at: clock.now())
-        return JSONResponse.make(body: AdminJSON.success(["brand": AdminJSON.brand(brand)]))
+        return BrandAnswer.One(brand: .init(brand))
     }
 
-    @Sendable func show(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func show(request: Request, context: AdminContext) async throws -> BrandAnswer.One {
         let tenant = try context.pathTenant()
         guard let brand = try await brands.brand(tenant) else {
             throw APIError(.notFound, code: "brand_not_found", message: "No brand \(tenant) is known.")
         }
-        return JSONResponse.make(body: AdminJSON.success(["brand": AdminJSON.brand(brand)]))
+        return BrandAnswer.One(brand: .init(brand))
     }
 
-    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
-        let all = try await brands.list()
-        return JSONResponse.make(body: AdminJSON.success(["brands": .array(all.map(AdminJSON.brand))]))
+    @Sendable func list(request: Request, context: AdminContext) async throws -> BrandAnswer.List {
+        BrandAnswer.List(brands: try await brands.list().map(BrandAnswer.Brand.init))
     }
 }

@@ -17,7 +17,7 @@ struct AssetsController: Sendable {
         group.post("assets/:assetId/publish", use: self.publish)
     }
 
-    @Sendable func save(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func save(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
         let tenant = try context.pathTenant()
         let assetId = try Self.assetId(context)
         let body = try await AdminBody.read(request)
@@ -49,32 +49,31 @@ struct AssetsController: Sendable {
             content: content
         )
         let asset = try await Self.answering { try await assets.saveDraft(draft, at: clock.now()) }
-        return JSONResponse.make(body: AdminJSON.success(["asset": AdminJSON.asset(asset)]))
+        return AssetAnswer.One(asset: .init(asset))
     }
 
-    @Sendable func publish(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func publish(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
         let (tenant, assetId) = (try context.pathTenant(), try Self.assetId(context))
         let asset = try await Self.answering {
             try await assets.publish(tenant: tenant, assetId: assetId, at: clock.now())
         }
-        return JSONResponse.make(body: AdminJSON.success(["asset": AdminJSON.asset(asset)]))
+        return AssetAnswer.One(asset: .init(asset))
     }
 
-    @Sendable func show(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func show(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
         let asset = try await Self.find(assets, context)
-        return JSONResponse.make(body: AdminJSON.success(["asset": AdminJSON.asset(asset)]))
+        return AssetAnswer.One(asset: .init(asset))
     }
 
-    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
-        let all = try await assets.assets(tenant: try context.pathTenant())
-        return JSONResponse.make(body: AdminJSON.success(["assets": .array(all.map(AdminJSON.asset))]))
+    @Sendable func list(request: Request, context: AdminContext) async throws -> AssetAnswer.List {
+        AssetAnswer.List(assets: try await assets.assets(tenant: try context.pathTenant()).map(AssetAnswer.Asset.init))
     }
 
-    @Sendable func archive(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func archive(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
         let (tenant, assetId) = (try context.pathTenant(), try Self.assetId(context))
         _ = try await assets.archive(tenant: tenant, assetId: assetId, at: clock.now())
         let asset = try await Self.find(assets, context)
-        return JSONResponse.make(body: AdminJSON.success(["asset": AdminJSON.asset(asset)]))
+        return AssetAnswer.One(asset: .init(asset))
     }
 
     /// The asset the path names, or 404 `asset_not_found`.

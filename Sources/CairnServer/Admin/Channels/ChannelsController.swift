@@ -19,12 +19,12 @@ struct ChannelsController: Sendable {
         group.delete("channels/:channel", use: self.remove)
     }
 
-    @Sendable func put(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func put(request: Request, context: AdminContext) async throws -> ChannelAnswer.One {
         let tenant = try context.pathTenant()
         let channel = try Self.channel(context)
         let body = try await AdminBody.read(request)
         let settings: ProviderSettings
-        do throws(ProviderSettingsError) {
+        do throws(ProviderError) {
             settings = try ProviderSettings(json: .object(body.fields), channel: channel)
         } catch {
             throw APIError(.badRequest, code: "invalid_provider", message: error.description)
@@ -45,24 +45,19 @@ struct ChannelsController: Sendable {
             updatedAt: clock.now()
         )
         try await channels.put(record)
-        return JSONResponse.make(body: AdminJSON.success(["channel": Self.json(record)]))
+        return ChannelAnswer.One(channel: .init(record))
     }
 
-    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func list(request: Request, context: AdminContext) async throws -> ChannelAnswer.List {
         let own = try await channels.channels(tenant: try context.pathTenant())
-        var entries = own.map(Self.json)
+        var entries = own.map(ChannelAnswer.Channel.init)
         for settings in defaults where !own.contains(where: { $0.channel == settings.channel }) {
-            entries.append([
-                "channel": .string(settings.channel.rawValue),
-                "source": "default",
-                "provider": .string(settings.provider),
-                "settings": settings.summary,
-            ])
+            entries.append(ChannelAnswer.Channel(default: settings))
         }
-        return JSONResponse.make(body: AdminJSON.success(["channels": .array(entries)]))
+        return ChannelAnswer.List(channels: entries)
     }
 
-    @Sendable func remove(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func remove(request: Request, context: AdminContext) async throws -> ChannelAnswer.Removed {
         let channel = try Self.channel(context)
         guard try await channels.remove(tenant: try context.pathTenant(), channel: channel) else {
             throw APIError(
@@ -71,7 +66,7 @@ struct ChannelsController: Sendable {
                 message: "This brand has no \(channel) provider of its own."
             )
         }
-        return JSONResponse.make(body: AdminJSON.success([:]))
+        return ChannelAnswer.Removed()
     }
 
     static func channel(_ context: AdminContext) throws -> AssetChannel {
@@ -84,15 +79,5 @@ struct ChannelsController: Sendable {
             )
         }
         return channel
-    }
-
-    static func json(_ record: ChannelRecord) -> JSONValue {
-        [
-            "channel": .string(record.channel.rawValue),
-            "source": "brand",
-            "provider": .string(record.provider),
-            "settings": record.summary,
-            "updatedAt": .string(record.updatedAt.iso8601),
-        ]
     }
 }

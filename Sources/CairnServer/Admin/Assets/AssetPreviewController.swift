@@ -13,7 +13,7 @@ struct AssetPreviewController: Sendable {
         group.post("assets/:assetId/preview", use: self.preview)
     }
 
-    @Sendable func preview(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func preview(request: Request, context: AdminContext) async throws -> AssetPreviewAnswer {
         let tenant = try context.pathTenant()
         let body = try await AdminBody.read(request)
         let asset = try await AssetsController.find(assets, context)
@@ -51,14 +51,12 @@ struct AssetPreviewController: Sendable {
         } catch {
             throw AssetsController.refusal(error)
         }
-        return JSONResponse.make(
-            body: AdminJSON.success([
-                "assetId": .string(asset.assetId),
-                "channel": .string(asset.channel.rawValue),
-                "version": .number(String(version.version)),
-                "rendered": rendered.content,
-                "missingTags": .array(rendered.missingTags.map(JSONValue.string)),
-            ])
+        return AssetPreviewAnswer(
+            assetId: asset.assetId,
+            channel: asset.channel.rawValue,
+            version: version.version,
+            rendered: rendered.content,
+            missingTags: rendered.missingTags
         )
     }
 }

@@ -22,7 +22,8 @@ struct RegulationsController: Sendable {
         group.get("regulations/:regulationId/export", use: self.export)
     }
 
-    @Sendable func create(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func create(request: Request, context: AdminContext) async throws -> EditedResponse<RegulationAnswer.One>
+    {
         let tenant = try context.pathTenant()
         // A request about a brand Cairn does not know (a typo) would be carried out on nobody.
         guard try await brands.brand(tenant) != nil else {
@@ -44,10 +45,7 @@ struct RegulationsController: Sendable {
         )
         try await regulations.create(regulation)
         requested.ring()
-        return JSONResponse.make(
-            status: .accepted,
-            body: AdminJSON.success(["regulation": RegulationJSON.make(regulation)])
-        )
+        return EditedResponse(status: .accepted, response: RegulationAnswer.One(regulation: .init(regulation)))
     }
 
     /// The subject: an object with exactly one of userId, email or anonymousId, a non-empty string.
@@ -68,18 +66,17 @@ struct RegulationsController: Sendable {
         return RegulationSubject(kind: kind, value: text)
     }
 
-    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func list(request: Request, context: AdminContext) async throws -> RegulationAnswer.List {
         let parameters = FormQuery(request.uri.query)
         try QueryReader.refuseUnknown(parameters, allowed: ["before", "limit"])
         let limit = try QueryReader.limit(parameters, default: 100)
         let before = try QueryReader.before(parameters, naming: "regulation")
         let found = try await regulations.regulations(tenant: try context.pathTenant(), limit: limit, before: before)
-        return JSONResponse.make(body: AdminJSON.success(["regulations": .array(found.map(RegulationJSON.make))]))
+        return RegulationAnswer.List(regulations: found.map(RegulationAnswer.Regulation.init))
     }
 
-    @Sendable func show(request: Request, context: AdminContext) async throws -> Response {
-        let regulation = try await find(context)
-        return JSONResponse.make(body: AdminJSON.success(["regulation": RegulationJSON.make(regulation)]))
+    @Sendable func show(request: Request, context: AdminContext) async throws -> RegulationAnswer.One {
+        RegulationAnswer.One(regulation: .init(try await find(context)))
     }
 
     @Sendable func export(request: Request, context: AdminContext) async throws -> Response {
@@ -118,29 +115,5 @@ struct RegulationsController: Sendable {
             throw APIError(.notFound, code: "regulation_not_found", message: "This brand has no regulation \(id).")
         }
         return regulation
-    }
-}
-
-/// How the admin API writes a regulation.
-enum RegulationJSON {
-    static func make(_ regulation: Regulation) -> JSONValue {
-        let tenant = regulation.tenant
-        let base = "/admin/v1/brands/\(tenant.clientId)/\(tenant.accountId)/\(tenant.brandId)/regulations/"
-        return [
-            "id": .string(regulation.id),
-            "type": .string(regulation.type.rawValue),
-            "subject": .object([
-                regulation.subject.kind.rawValue: regulation.subject.value.map(JSONValue.string) ?? .null
-            ]),
-            "subjectHash": .string(regulation.subject.digest),
-            "status": .string(regulation.status.rawValue),
-            "requestedBy": regulation.requestedBy.map(JSONValue.string) ?? .null,
-            "requestedAt": .string(regulation.requestedAt.iso8601),
-            "completedAt": regulation.completedAt.map { .string($0.iso8601) } ?? .null,
-            "result": regulation.result.map { .object($0.mapValues { .number(String($0)) }) } ?? .null,
-            "error": regulation.error.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
-            "exportURL": regulation.type == .access && regulation.hasExport
-                ? .string(base + regulation.id + "/export") : .null,
-        ]
     }
 }

@@ -14,7 +14,7 @@ struct MessagesController: Sendable {
         group.get("messages/:messageId", use: self.show)
     }
 
-    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func list(request: Request, context: AdminContext) async throws -> MessageAnswer.List {
         let parameters = FormQuery(request.uri.query)
         try QueryReader.refuseUnknown(parameters, allowed: ["status", "channel", "userId", "before", "limit"])
         var filter = MessageFilter()
@@ -43,16 +43,14 @@ struct MessagesController: Sendable {
         filter.before = try QueryReader.before(parameters, naming: "message")
         filter.limit = try QueryReader.limit(parameters, default: filter.limit)
         let messages = try await outbox.messages(tenant: try context.pathTenant(), filter: filter)
-        return JSONResponse.make(
-            body: AdminJSON.success(["messages": .array(messages.map(MessageJSON.summary))])
-        )
+        return MessageAnswer.List(messages: messages.map(MessageAnswer.Summary.init))
     }
 
-    @Sendable func show(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func show(request: Request, context: AdminContext) async throws -> MessageAnswer.One {
         let messageId = try context.parameters.require("messageId")
         guard let message = try await outbox.message(tenant: try context.pathTenant(), messageId: messageId) else {
             throw APIError(.notFound, code: "message_not_found", message: "This brand has no message \(messageId).")
         }
-        return JSONResponse.make(body: AdminJSON.success(["message": MessageJSON.detail(message)]))
+        return MessageAnswer.One(message: .init(message))
     }
 }

@@ -14,7 +14,7 @@ struct AdminTokensController: Sendable {
         group.delete("tokens/:id", use: self.revoke)
     }
 
-    @Sendable func create(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func create(request: Request, context: AdminContext) async throws -> EditedResponse<TokenAnswer.Created> {
         let body = try await AdminBody.read(request)
         let burst = try body.number("burst") ?? Double(TokenDefaults.burst)
         guard burst == burst.rounded(), abs(burst) <= Double(Int32.max) else {
@@ -39,21 +39,21 @@ struct AdminTokensController: Sendable {
             now: clock.now()
         )
         try await stores.insertToken(record)
-        guard case .object(var fields) = AdminJSON.token(record) else { return JSONResponse.make(body: [:]) }
-        fields["secret"] = .string(secret.text)
-        return JSONResponse.make(status: .created, body: AdminJSON.success(fields))
+        return EditedResponse(
+            status: .created,
+            response: TokenAnswer.Created(token: .init(record), secret: secret.text)
+        )
     }
 
-    @Sendable func list(request: Request, context: AdminContext) async throws -> Response {
-        let records = try await stores.tokens.list()
-        return JSONResponse.make(body: AdminJSON.success(["tokens": .array(records.map(AdminJSON.token))]))
+    @Sendable func list(request: Request, context: AdminContext) async throws -> TokenAnswer.List {
+        TokenAnswer.List(tokens: try await stores.tokens.list().map(TokenAnswer.Token.init))
     }
 
-    @Sendable func revoke(request: Request, context: AdminContext) async throws -> Response {
+    @Sendable func revoke(request: Request, context: AdminContext) async throws -> TokenAnswer.Revoked {
         let id = try context.parameters.require("id")
         guard try await stores.tokens.revoke(id: id, at: clock.now()) else {
             throw APIError(.notFound, code: "token_not_found", message: "No active token has the id \(id).")
         }
-        return JSONResponse.make(body: AdminJSON.success(["id": .string(id), "revoked": true]))
+        return TokenAnswer.Revoked(id: id)
     }
 }

@@ -102,13 +102,21 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
-            swiftSettings: swiftSettings
+            // The OpenAPI document is compiled into the binary as a string (`openAPIDocument`) by
+            // EmbedOpenAPIDocument: no resource bundle to find beside the executable, wherever it is
+            // copied. (`.embedInCode` would write it as a byte array, which takes a minute to compile.)
+            exclude: ["OpenAPI/openapi.json"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedOpenAPIDocument"]
         ),
+        .executableTarget(name: "EmbedText", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedOpenAPIDocument", capability: .buildTool(), dependencies: ["EmbedText"]),
         .executableTarget(
             name: "cairn",
             dependencies: [
                 "CairnCore",
                 "CairnStorage",
+                "CairnChannels",
                 "CairnPipeline",
                 "CairnServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -6,7 +6,7 @@
 # Starts the binary (`serve`, SQLite in a temporary directory, a secret key so that every route
 # is present) on a free loopback port, makes an admin token, an API token, a brand, a published
 # asset, a customer and a group, validates the document the server serves at /openapi.json
-# (written in Sources/CairnServer/OpenAPI/OpenAPIDocument.swift) with openapi-spec-validator,
+# (Sources/CairnServer/OpenAPI/openapi.json, compiled into the binary) with openapi-spec-validator,
 # then runs schemathesis on every operation with real credentials. Exits non-zero on any failure.
 #
 # Python: $CAIRN_TEST_PYTHON (scripts/test.sh's venv: openapi-spec-validator and schemathesis).

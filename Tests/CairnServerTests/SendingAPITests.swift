@@ -241,12 +241,12 @@ import Testing
         let link =
             "/u/"
             + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeToken(tenant: TestApp.tenant, userId: "u1", channel: .sms)
+                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
             )
         let forged =
             "/u/"
             + UnsubscribeSigner(key: .generate()).token(
-                for: UnsubscribeToken(tenant: TestApp.tenant, userId: "u1", channel: .sms)
+                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
             )
         let answers = try await app.test { client in
             (
@@ -279,7 +279,7 @@ import Testing
         let link =
             "/u/"
             + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeToken(tenant: TestApp.tenant, userId: "old", channel: .email)
+                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "old", channel: .email)
             )
         let done = try await app.test { client in
             for body in [#"{"userId":"old","traits":{"a":1}}"#, #"{"userId":"new","traits":{"b":2}}"#] {

@@ -41,11 +41,14 @@ struct AdmissionMiddleware: RouterMiddleware {
             let principal: Principal
             do {
                 principal = try await admit(presented, request: request, context: context, style: style)
-            } catch let refusal as APIError where surface == .sharedBatch && context.preReadBody == nil {
-                // A refusal speaks the words of the client that sent it: a Salesmachine batch is an
-                // array. Only the body's first byte is read to tell, nothing of it is kept.
-                if style == .cairn, (try? await IngestBodyReader.firstSignificantByte(request)) == UInt8(ascii: "[") {
-                    style = .salesmachine
+            } catch let refusal as APIError where surface.arrayBodyStyle != nil && context.preReadBody == nil {
+                // A refusal speaks the words of the client that sent it: on the shared batch route a
+                // Salesmachine batch is an array. Only the body's first byte is read to tell, nothing
+                // of it is kept.
+                if let arrayStyle = surface.arrayBodyStyle, style != arrayStyle,
+                    (try? await IngestBodyReader.firstSignificantByte(request)) == UInt8(ascii: "[")
+                {
+                    style = arrayStyle
                     throw surface.reworded(refusal, style: style)
                 }
                 throw refusal
@@ -69,7 +72,7 @@ struct AdmissionMiddleware: RouterMiddleware {
     ) async throws -> Principal {
         guard let presented else { throw surface.missingKey(style) }
         guard let token = try await authenticator.liveToken(presented) else { throw surface.invalidKey(style) }
-        let tenant = try surface.tenant(for: token, context: context)
+        let tenant = try surface.tenant(token, context)
         let decision = limiter.take(for: token)
         let headers = RateLimitHeaders.fields(for: token, decision: decision)
         if case .limited = decision {

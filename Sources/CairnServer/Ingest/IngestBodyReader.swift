@@ -9,7 +9,7 @@ struct IngestBody: Sendable {
     var json: JSONValue
 }
 
-/// Why a body could not be read; each surface words it its own way (`IngestSurface.refusal`).
+/// Why a body could not be read; each surface words it its own way (`IngestSurface.refusal(for:style:)`).
 enum IngestBodyError: Error {
     case unsupportedMediaType
     case tooLarge(limit: Int)
@@ -41,7 +41,7 @@ struct IngestBodyReader: Sendable {
     /// Reads the body under `surface`'s policy; a body that breaks it is refused in the surface's words.
     func read(_ request: Request, surface: IngestSurface, style: APIError.Style) async throws -> IngestBody {
         do {
-            return try await read(request, policy: surface.bodyPolicy(trackMaxBytes: trackMaxBytes))
+            return try await read(request, policy: surface.bodyPolicy(trackMaxBytes))
         } catch let failure as IngestBodyError {
             throw surface.refusal(for: failure, style: style)
         }

@@ -2,114 +2,48 @@ import CairnCore
 import Hummingbird
 
 /// An API that takes events in. The gateway admits, reads, checks and stores for all of them
-/// the same way; what differs is said here: where a client puts its key, which brand a key
-/// writes to, how a body is read, and the words and shape of the refusals.
-enum IngestSurface: Sendable, Hashable {
-    /// `/track/{clientId}/{accountId}/{brandId}/v1/…` with an `auth-token` header.
-    case track
-    /// Segment's HTTP API: the key as the user name of Basic auth, or `writeKey` in the body.
-    case segment
-    /// The Salesmachine API: `api_token` in the query string, or the user name of Basic auth.
-    case salesmachine
-    /// `POST /v1/batch`, which Segment's and Salesmachine's clients share: an `api_token` in the
-    /// query string or a JSON array body is Salesmachine's batch, an object Segment's.
-    case sharedBatch
-
+/// the same way; what differs is said here, in one value per surface kept beside its controller
+/// (`IngestSurface.track` in `Track/`, `.segment` and `.sharedBatch` in `Segment/`,
+/// `.salesmachine` in `Salesmachine/`): where a client puts its key, which brand a key writes
+/// to, how a body is read, and the words and shape of the refusals. Adding a surface is adding
+/// a value; the gateway switches on none of them.
+///
+/// Everything here is a stored property or a plain, non-capturing function, read on the hot
+/// path without allocating.
+struct IngestSurface: Sendable {
     /// The surface's name in metrics.
-    var metricName: String {
-        switch self {
-        case .track: return "track"
-        case .segment, .sharedBatch: return "segment"
-        case .salesmachine: return "salesmachine"
-        }
-    }
-
+    let metricName: String
     /// The key in the request's head (header or query string); nil when it is not there.
-    func headKey(_ request: Request) -> String? {
-        switch self {
-        case .track:
-            guard let key = request.headers[AdmissionMiddleware.tokenHeader], !key.isEmpty else { return nil }
-            return key
-        case .segment:
-            return PresentedKey.basicUser(request)
-        case .salesmachine, .sharedBatch:
-            return PresentedKey.queryToken(request) ?? PresentedKey.basicUser(request)
-        }
-    }
-
+    let headKey: @Sendable (Request) -> String?
     /// Whether a request without a key in its head may carry it in the body (Segment's `writeKey`).
-    var keyMayBeInBody: Bool { self == .segment || self == .sharedBatch }
+    let keyMayBeInBody: Bool
+    /// The answer shape before the body is known.
+    let headStyle: @Sendable (Request) -> APIError.Style
+    /// The answer shape when the body turns out to be a JSON array, where that decides it (the
+    /// shared batch route: an array is Salesmachine's batch); nil where the body never does.
+    let arrayBodyStyle: APIError.Style?
+    /// The brand `token` writes to through this request, or the refusal.
+    let tenant: @Sendable (_ token: TokenRecord, _ context: CairnRequestContext) throws -> Tenant
+    /// A request with no key, answered in the given shape.
+    let missingKey: @Sendable (APIError.Style) -> APIError
+    /// A key that is not a live token, answered in the given shape.
+    let invalidKey: @Sendable (APIError.Style) -> APIError
+    /// What the surface's clients call their key in a rate-limit refusal ("token", "key").
+    let keyNoun: String
+    /// How bodies are read, given the configured Track API limit.
+    let bodyPolicy: @Sendable (_ trackMaxBytes: Int) -> IngestBodyReader.Policy
+    /// A body past the policy's `limit` bytes, in this surface's words.
+    let tooLarge: @Sendable (_ limit: Int) -> APIError
+    /// Whether web pages call it from any site: CORS on every answer, refusals included.
+    let callableFromBrowsers: Bool
 
     /// The answer shape before the body is known.
-    func style(for request: Request) -> APIError.Style {
-        switch self {
-        case .track, .segment: return .cairn
-        case .salesmachine: return .salesmachine
-        case .sharedBatch: return PresentedKey.queryToken(request) != nil ? .salesmachine : .cairn
-        }
-    }
+    func style(for request: Request) -> APIError.Style { headStyle(request) }
 
-    /// The answer shape once the body is read: on the shared batch route an array is Salesmachine's.
+    /// The answer shape once the body is read.
     func style(for request: Request, body: IngestBody) -> APIError.Style {
-        if self == .sharedBatch, case .array = body.json { return .salesmachine }
-        return style(for: request)
-    }
-
-    /// The brand `token` writes to through this request, or the refusal.
-    func tenant(for token: TokenRecord, context: CairnRequestContext) throws -> Tenant {
-        if self == .track {
-            let tenant = try context.pathTenant()
-            guard token.scope.covers(tenant) else { throw APIError.notAuthorised }
-            return tenant
-        }
-        guard let brandId = token.scope.brandId else {
-            throw APIError(
-                .forbidden,
-                code: "key_not_brand_scoped",
-                message: "This token covers every brand of its account; a write key must be a token for one brand "
-                    + "(cairn tokens create --brand …)."
-            )
-        }
-        return Tenant(clientId: token.scope.clientId, accountId: token.scope.accountId, brandId: brandId)
-    }
-
-    func missingKey(_ style: APIError.Style) -> APIError {
-        switch (self, style) {
-        case (.track, _):
-            return .noToken
-        case (_, .salesmachine):
-            return APIError(
-                .badRequest,
-                code: "missing_api_token",
-                message: "No api token: send it as api_token in the query string or as the user name of Basic auth."
-            )
-        default:
-            return APIError(
-                .unauthorized,
-                code: "missing_write_key",
-                message: "No write key: send it as the user name of Basic auth (with an empty password) "
-                    + "or as writeKey in the body."
-            )
-        }
-    }
-
-    func invalidKey(_ style: APIError.Style) -> APIError {
-        switch (self, style) {
-        case (.track, _):
-            return .notAuthorised
-        case (_, .salesmachine):
-            return APIError(
-                .unauthorized,
-                code: "invalid_api_token",
-                message: "The api token is not a live Cairn token."
-            )
-        default:
-            return APIError(
-                .unauthorized,
-                code: "invalid_write_key",
-                message: "The write key is not a live Cairn token."
-            )
-        }
+        if let arrayBodyStyle, case .array = body.json { return arrayBodyStyle }
+        return headStyle(request)
     }
 
     func rateLimited(_ token: TokenRecord) -> APIError {
@@ -117,7 +51,7 @@ enum IngestSurface: Sendable, Hashable {
             .tooManyRequests,
             code: "rate_limit_exceeded",
             message:
-                "Rate limit exceeded: this \(self == .track ? "token" : "key") may make \(NumberText.of(token.rate)) "
+                "Rate limit exceeded: this \(keyNoun) may make \(NumberText.of(token.rate)) "
                 + "requests a second with bursts of \(token.burst). Retry after the Retry-After seconds."
         )
     }
@@ -133,61 +67,5 @@ enum IngestSurface: Sendable, Hashable {
         }
         reworded.style = style
         return reworded
-    }
-
-    /// How bodies are read: the Track API's size limit and JSON content type, or Segment's
-    /// 500 KB of JSON in any content type, compressed or not.
-    func bodyPolicy(trackMaxBytes: Int) -> IngestBodyReader.Policy {
-        switch self {
-        case .track:
-            return .init(maxBytes: trackMaxBytes, requiresJSONContentType: true, decompresses: false)
-        case .segment, .salesmachine, .sharedBatch:
-            return .init(maxBytes: SegmentBatchRules.maxBatchBytes, requiresJSONContentType: false, decompresses: true)
-        }
-    }
-
-    /// A body that could not be read, in this surface's words.
-    func refusal(for failure: IngestBodyError, style: APIError.Style) -> APIError {
-        switch failure {
-        case .unsupportedMediaType:
-            return APIError(
-                .unsupportedMediaType,
-                code: "unsupported_media_type",
-                message: "The content-type header must be application/json."
-            )
-        case .tooLarge(let limit) where self == .track:
-            // The rest of the body is not read: the connection closes after the answer.
-            return APIError(
-                .contentTooLarge,
-                code: "request_too_large",
-                message: "Request too large: the body may be at most \(limit) bytes.",
-                headers: [.connection: "close"]
-            )
-        case .tooLarge(let limit):
-            return APIError(
-                .badRequest,
-                code: "request_too_large",
-                message: "Request too large: a batch may be at most \(limit / 1024) KB of JSON, one message 32 KB.",
-                headers: [.connection: "close"]
-            )
-        case .unsupportedEncoding(let encoding):
-            return APIError(
-                .unsupportedMediaType,
-                code: "unsupported_content_encoding",
-                message: "Content-Encoding \"\(encoding)\" is not supported: send gzip, deflate or none."
-            )
-        case .corruptCompression:
-            return APIError(
-                style == .salesmachine ? .notAcceptable : .badRequest,
-                code: style == .salesmachine ? "not_json" : "invalid_compressed_body",
-                message: "The body could not be decompressed as its Content-Encoding says."
-            )
-        case .invalidJSON(let rejection) where style == .salesmachine:
-            return APIError(.notAcceptable, code: "not_json", message: rejection.message)
-        case .invalidJSON(let rejection):
-            return APIError.rejected(rejection)
-        case .malformed:
-            return APIError.malformedBody
-        }
     }
 }

@@ -63,12 +63,30 @@ pg_dir=$(mktemp -d /tmp/cairn-test-pg.XXXXXX)
 chmod 755 "$pg_dir"
 if [ "$(id -u)" -eq 0 ]; then chown "$pg_user" "$pg_dir"; fi
 pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The tests run in a session (so a process group) of their own, with a temporary folder of their
+# own: whatever they leave running, passed, failed or crashed (a `cairn serve` node, a Python peer,
+# a static file server, a PostgreSQL server of one test's own), ends with this script.
+test_tmp=$(mktemp -d /tmp/cairn-test-run.XXXXXX)
+chmod 755 "$test_tmp"
+test_group_file="$test_tmp.group"
+end_test_group() {
+    if [ -s "$test_group_file" ]; then kill -KILL -- "-$(cat "$test_group_file")" 2>/dev/null || true; fi
+}
 cleanup() {
+    end_test_group
+    # pg_ctl starts its server in a session of its own: stop those of the tests by their folders.
+    for pid_file in "$test_tmp"/*/data/postmaster.pid; do
+        if [ -e "$pid_file" ]; then
+            as_pg "$pg_bin/pg_ctl" -D "$(dirname "$pid_file")" -m immediate stop >/dev/null 2>&1 || true
+        fi
+    done
+    rm -rf "$test_tmp" "$test_group_file"
     as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
     if [ -n "${log:-}" ]; then rm -f "$log"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U cairn -A trust --no-sync >"$pg_dir/initdb.log"
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
     -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
@@ -86,10 +104,20 @@ swift build --build-tests
 
 echo "==> swift test"
 log=$(mktemp)
+exec 3> >(tee "$log")
+tee_pid=$!
 set +e
-swift test --skip-build 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+# setsid starts a new session without forking (its caller is no group leader here), so the
+# shell's pid is the group's id. Waited for in the background, so that Ctrl-C ends it at once.
+# shellcheck disable=SC2016
+TMPDIR="$test_tmp" setsid bash -c 'echo $$ >"$0"; exec swift test --skip-build' "$test_group_file" >&3 2>&1 &
+wait $!
+status=$?
 set -e
+# What the tests left running goes now (and with it any hold on the log's pipe).
+end_test_group
+exec 3>&-
+wait "$tee_pid"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail -n 1)
 

@@ -23,14 +23,12 @@ public final class TestPeer: Sendable {
     public let port: Int
     /// A fresh folder of the peer's own (its spool goes here).
     public let directory: URL
-    private let process: Process
-    private let input: Pipe
+    private let process: ChildProcess
 
-    private init(port: Int, directory: URL, process: Process, input: Pipe) {
+    private init(port: Int, directory: URL, process: ChildProcess) {
         self.port = port
         self.directory = directory
         self.process = process
-        self.input = input
     }
 
     /// Starts `Tests/Peers/<script>` with `arguments`, in which `{dir}` stands for the peer's folder.
@@ -38,27 +36,25 @@ public final class TestPeer: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-peer-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = directory.appendingPathComponent("peer.log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments =
+        let process = try await ChildProcess.spawn(
+            python,
             [repository.appendingPathComponent("Tests/Peers/\(script)").path]
-            + arguments.map { $0.replacingOccurrences(of: "{dir}", with: directory.path) }
-        let input = Pipe()
-        process.standardInput = input
-        let log = try FileHandle(forWritingTo: output)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        for _ in 0..<750 {
+                + arguments.map { $0.replacingOccurrences(of: "{dir}", with: directory.path) },
+            input: .pipe,
+            output: .file(output.path),
+            error: .file(output.path)
+        )
+        // Ready once it says so (a condition, looked at every 20 ms; a minute bounds a hang).
+        for _ in 0..<3000 {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             if let range = text.range(of: "ready "), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
-                return TestPeer(port: port, directory: directory, process: process, input: input)
+                return TestPeer(port: port, directory: directory, process: process)
             }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
+        _ = await process.wait()
         let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         throw Failure(description: "\(script) did not start (python \(python)):\n\(printed)")
     }
@@ -70,11 +66,9 @@ public final class TestPeer: Sendable {
 
     /// Closes its input, sends SIGTERM, then SIGKILL if it still runs 5 s later; waits for the exit.
     public func stop() async {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        for _ in 0..<500 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        process.closeInput()
+        process.terminate()
+        _ = await process.wait(killingAfter: .seconds(5))
     }
 
     /// Runs `body` with a peer and stops the peer after, whatever `body` did.
@@ -116,15 +110,7 @@ public final class TestPeer: Sendable {
 
     /// Runs a program to its end and gives its exit status, without blocking a thread.
     public static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        try await ChildProcess.run(executable, arguments)
     }
 
     /// A free port of 127.0.0.1 (bound, then let go), for a server whose URL must be known before it starts.

@@ -4,6 +4,7 @@
     smtp_sink.py --port P --spool DIR [--tls-cert C --tls-key K] [--auth USER:PASS]
                  [--implicit-tls] [--require-starttls] [--smtputf8] [--auth-without-tls]
                  [--no-pipelining] [--close-after-each] [--rset-421] [--exit-on-stdin-eof] [--discard]
+                 [--hold-slow-until FILE]
 
 Prints "ready <port>" once listening (port 0 picks a free one). Each accepted message is written
 to DIR/<recipient, lower-cased>/<n>.eml, with DIR/<recipient>/<n>.json beside it: the envelope
@@ -15,6 +16,7 @@ The recipient's local part forces outcomes:
     tempfail-*@…  451 4.3.0 at RCPT          reject-*@…    550 5.1.1 at RCPT
     datafail-*@…  554 5.6.0 after DATA       slow-*@…      3 s before answering the final dot
     flaky-N-*@…   451 4.3.0 for the address's first N tries, then accepted
+With --hold-slow-until FILE, slow-*@… are held until FILE exists instead (the test says when).
 
 STARTTLS is offered with --tls-cert/--tls-key; --implicit-tls uses them from the first byte instead.
 AUTH (PLAIN, LOGIN) is offered with --auth and, unless --auth-without-tls, only over TLS.
@@ -93,7 +95,11 @@ class Sink:
         if any(local.startswith("datafail-") for local in locals_):
             return "554 5.6.0 sink: message content rejected"
         if any(local.startswith("slow-") for local in locals_):
-            await asyncio.sleep(3)
+            if self.options.hold_slow_until:
+                while not os.path.exists(self.options.hold_slow_until):
+                    await asyncio.sleep(0.02)
+            else:
+                await asyncio.sleep(3)
         if self.options.discard:
             return f"250 2.0.0 Ok: queued as SINK{next(self.queue_ids)}"
         auth_data = session.auth_data
@@ -161,6 +167,7 @@ async def main():
     parser.add_argument("--rset-421", action="store_true")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
     parser.add_argument("--discard", action="store_true")
+    parser.add_argument("--hold-slow-until", metavar="FILE")
     options = parser.parse_args()
 
     tls = None

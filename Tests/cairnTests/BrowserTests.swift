@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestFixtures
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -42,14 +43,16 @@ import Testing
         let pageServer = try await StaticPageServer.start(directory: directory)
         defer { pageServer.stop() }
 
+        // Chromium itself, so that it is the child that gets the parent-death signal; a hang is
+        // bounded at 90 s.
         let output = try await CairnBinary.runTool(
-            "timeout",
+            chromium,
             [
-                "90", chromium,
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--user-data-dir=\(try TemporaryDirectory.make().path)", "--virtual-time-budget=10000",
                 "--dump-dom", "http://127.0.0.1:\(pageServer.port)/index.html",
-            ]
+            ],
+            limit: .seconds(90)
         )
         #expect(output.stdout.contains("statuses 200,200,200"), "\(output.stdout)\n\(output.stderr.suffix(2000))")
         let listed = try await server.withClient { client in
@@ -69,7 +72,7 @@ enum TestEnvironment {
 struct StaticPageServer {
     struct NotReady: Error {}
 
-    let process: Process
+    let process: ChildProcess
     let port: Int
 
     static func start(directory: URL) async throws -> StaticPageServer {
@@ -77,14 +80,10 @@ struct StaticPageServer {
             "python3",
             ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"]
         ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", directory.path,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try await ChildProcess.spawn(
+            "/usr/bin/env",
+            ["python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", directory.path]
+        )
         let number = Int(port) ?? 0
         // Ready once it answers (a condition, polled).
         for _ in 0..<200 {
@@ -95,7 +94,7 @@ struct StaticPageServer {
             if probe.status == 0 { return StaticPageServer(process: process, port: number) }
             try await Task.sleep(for: .milliseconds(25))
         }
-        process.terminate()
+        process.signal(SIGKILL)
         throw NotReady()
     }
 

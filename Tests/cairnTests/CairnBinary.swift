@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestFixtures
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -28,39 +29,51 @@ enum CairnBinary {
         try await launch(url, arguments, environment: environment)
     }
 
-    /// Runs another program found on PATH (such as `psql`) to completion, `input` on its stdin.
-    static func runTool(_ name: String, _ arguments: [String], input: String? = nil) async throws -> Output {
-        try await launch(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments, environment: [:], input: input)
+    /// Runs another program found on PATH (such as `psql`) to completion, `input` on its stdin;
+    /// killed if it still runs after `limit`, when one is given (a bound on a hang).
+    static func runTool(
+        _ name: String,
+        _ arguments: [String],
+        input: String? = nil,
+        limit: Duration? = nil
+    ) async throws -> Output {
+        try await launch(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [name] + arguments,
+            environment: [:],
+            input: input,
+            limit: limit
+        )
     }
 
     private static func launch(
         _ executable: URL,
         _ arguments: [String],
         environment: [String: String],
-        input: String? = nil
+        input: String? = nil,
+        limit: Duration? = nil
     ) async throws -> Output {
         let directory = try TemporaryDirectory.make()
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
-            .merging(environment) { $1 }
+        var standardInput = ChildProcess.Input.null
         if let input {
             let inURL = directory.appendingPathComponent("stdin")
             try input.write(to: inURL, atomically: true, encoding: .utf8)
-            process.standardInput = try FileHandle(forReadingFrom: inURL)
+            standardInput = .file(inURL.path)
         }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let status = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        let child = try await ChildProcess.spawn(
+            executable.path,
+            arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
+                .merging(environment) { $1 },
+            input: standardInput,
+            output: .file(outURL.path),
+            error: .file(errURL.path)
+        )
+        let status = if let limit { await child.wait(killingAfter: limit) } else { await child.wait() }
         return Output(
             status: status,
             stdout: try String(contentsOf: outURL, encoding: .utf8),

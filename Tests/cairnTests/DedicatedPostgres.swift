@@ -45,48 +45,22 @@ final class DedicatedPostgres: Sendable {
         try await run("pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"])
     }
 
-    /// Runs a PostgreSQL tool through bash, which first closes every inherited descriptor above
-    /// 2 so that the server pg_ctl starts holds none of this process's. It is spawned and waited
-    /// for directly (posix_spawn, waitpid): Foundation's Process learns that a child ended when
-    /// a socket it shares with it closes, which a long-lived grandchild would keep open.
+    /// Runs a PostgreSQL tool to its end, its output in `tools.log`. The child holds none of this
+    /// process's descriptors (ChildProcess closes them), so neither does the server pg_ctl starts.
     private func run(_ tool: String, _ arguments: [String]) async throws {
         let path = (Self.binaries ?? "") + "/" + tool
         let invocation = (Self.user.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + [path] + arguments
-        let script = #"""
-            for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done
-            exec "$@" >>"$CAIRN_PG_TOOL_LOG" 2>&1 </dev/null
-            """#
         let log = directory.appendingPathComponent("tools.log").path
-        let status = try await Self.spawnAndWait(
-            ["/bin/bash", "-c", script, "bash"] + invocation,
-            environment: ["CAIRN_PG_TOOL_LOG=\(log)", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"]
+        let status = try await ChildProcess.run(
+            invocation[0],
+            Array(invocation.dropFirst()),
+            environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
+            output: .file(log),
+            error: .file(log)
         )
         guard status == 0 else {
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Failure(description: "\(tool) failed (status \(status)): \(output)")
-        }
-    }
-
-    private static func spawnAndWait(_ arguments: [String], environment: [String]) async throws -> Int32 {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                var pid: pid_t = 0
-                let argv = arguments.map { strdup($0) } + [nil]
-                let envp = environment.map { strdup($0) } + [nil]
-                defer {
-                    for pointer in argv { free(pointer) }
-                    for pointer in envp { free(pointer) }
-                }
-                let spawned = posix_spawn(&pid, arguments[0], nil, nil, argv, envp)
-                guard spawned == 0 else {
-                    continuation.resume(throwing: Failure(description: "posix_spawn failed: \(spawned)"))
-                    return
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                let exited = (status & 0x7f) == 0
-                continuation.resume(returning: exited ? (status >> 8) & 0xff : -1)
-            }
         }
     }
 }

@@ -42,23 +42,31 @@ import Testing
     }
 
     @Test func kill9WithMessagesMidSendLosesNoneAndResendsOnlyThoseMidSend() async throws {
-        try await TestPeer.with("smtp_sink.py", MailScenario.sinkArguments(port: 0)) { sink in
+        // The sink holds the slow ones until the test lets them go (after the kill), however
+        // long it takes this machine to get there.
+        let hold = ["--hold-slow-until", "{dir}/release-slow"]
+        try await TestPeer.with("smtp_sink.py", MailScenario.sinkArguments(port: 0) + hold) { sink in
             let path = try TemporaryDirectory.make().appendingPathComponent("kill.sqlite").path
             let database = "sqlite:" + path
             let lease = ["--send-lease", "5"]
             let mail = try await MailScenario.start(database: database, smtpPort: sink.port, extraArguments: lease)
-            // Eight the sink holds for 3 s before answering the final dot, twenty it takes at once.
+            // Eight the sink holds before answering the final dot, twenty it takes at once.
             let slow = (0..<8).map { "slow-\($0)@example.org" }
             let quick = (0..<20).map { "quick-\($0)@example.org" }
             let ids = try await mail.queue(slow + quick)
-            // Kill once the quick ones have arrived and the slow ones are on the wire.
-            for _ in 0..<500 {
+            // Kill once the quick ones have arrived and the slow ones are on the wire (polled;
+            // two minutes bound a hang).
+            for _ in 0..<6000 {
                 let arrived = quick.filter { !sink.files(containing: $0 + "/").isEmpty }.count
                 let sending = try await mail.messages(status: "sending")
                 if arrived == quick.count, sending.count == slow.count { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(await mail.server.stop(signal: SIGKILL) == SIGKILL)
+            _ = FileManager.default.createFile(
+                atPath: sink.directory.appendingPathComponent("release-slow").path,
+                contents: nil
+            )
             // What the outbox held at the crash, read from the database file itself.
             let midSend = try await MailScenario.recipients(inStatus: "sending", sqlite: path)
             #expect(Set(slow).isSubset(of: midSend), "the slow ones were mid-send: \(midSend)")

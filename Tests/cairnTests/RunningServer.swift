@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestFixtures
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -7,7 +8,7 @@ import Testing
 
 /// A `cairn serve` process on a free port of 127.0.0.1.
 final class RunningServer: Sendable {
-    let process: Process
+    let process: ChildProcess
     let port: Int
     let logURL: URL
 
@@ -21,7 +22,7 @@ final class RunningServer: Sendable {
         }
     }
 
-    private init(process: Process, port: Int, logURL: URL) {
+    private init(process: ChildProcess, port: Int, logURL: URL) {
         self.process = process
         self.port = port
         self.logURL = logURL
@@ -34,16 +35,16 @@ final class RunningServer: Sendable {
     ) async throws -> RunningServer {
         let logURL = try TemporaryDirectory.make().appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = CairnBinary.url
-        process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
-            .merging(environment) { $1 }
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        for _ in 0..<300 {
+        let process = try await ChildProcess.spawn(
+            CairnBinary.url.path,
+            ["serve", "--port", "0", "--database", database] + extraArguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CAIRN_") }
+                .merging(environment) { $1 },
+            output: .file(logURL.path),
+            error: .file(logURL.path)
+        )
+        // Ready once it logs its port (a condition, looked at every 50 ms; two minutes bound a hang).
+        for _ in 0..<2400 {
             let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on 127.0.0.1:") {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
@@ -52,20 +53,22 @@ final class RunningServer: Sendable {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        process.signal(SIGKILL)
+        _ = await process.wait()
         throw Failure.didNotStart((try? String(contentsOf: logURL, encoding: .utf8)) ?? "")
     }
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// Waits until the server's log holds `text` `count` times (a condition, not a time); false
-    /// if it does not within `attempts` looks 20 ms apart.
-    func waitForLog(_ text: String, count: Int = 1, attempts: Int = 500) async -> Bool {
+    /// if it does not within `attempts` looks 20 ms apart (a minute: a bound on a hang, generous
+    /// for a busy machine).
+    func waitForLog(_ text: String, count: Int = 1, attempts: Int = 3000) async -> Bool {
         await waitForLog(attempts: attempts) { $0.components(separatedBy: text).count - 1 >= count }
     }
 
     /// Waits until the server's log satisfies `condition`; false if it does not within `attempts` looks.
-    func waitForLog(attempts: Int = 500, _ condition: (String) -> Bool) async -> Bool {
+    func waitForLog(attempts: Int = 3000, _ condition: (String) -> Bool) async -> Bool {
         for _ in 0..<attempts {
             if condition(log) { return true }
             try? await Task.sleep(for: .milliseconds(20))
@@ -75,9 +78,8 @@ final class RunningServer: Sendable {
 
     /// Sends SIGTERM and waits for the exit status.
     func stop(signal: Int32 = SIGTERM) async -> Int32 {
-        kill(process.processIdentifier, signal)
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationStatus
+        process.signal(signal)
+        return await process.wait()
     }
 
     func withClient<Value: Sendable>(

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnTestFixtures
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -67,17 +68,12 @@ import Testing
     static func runPython(_ python: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let outURL = try TemporaryDirectory.make().appendingPathComponent("python.log")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let log = try FileHandle(forWritingTo: outURL)
-        process.standardOutput = log
-        process.standardError = log
-        let status = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        let status = try await ChildProcess.run(
+            python,
+            arguments,
+            output: .file(outURL.path),
+            error: .file(outURL.path)
+        )
         return (status, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "")
     }
 }

@@ -1,3 +1,4 @@
+public import CairnCore
 import Synchronization
 
 /// Wakes waiting workers without their polling the database: the event log writer rings the
@@ -16,8 +17,12 @@ public final class WakeSignal: Sendable {
     }
 
     private let state = Mutex(State())
+    private let clock: any CairnClock
 
-    public init() {}
+    /// `clock` times the waits' timeouts.
+    public init(clock: any CairnClock = SystemClock()) {
+        self.clock = clock
+    }
 
     /// How many waits are waiting now (for tests that must know a worker went idle).
     package var waiting: Int { state.withLock { $0.waiters.count } }
@@ -47,7 +52,7 @@ public final class WakeSignal: Sendable {
         }
         guard let number else { return }
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            try? await self.clock.sleep(for: timeout)
             self.end(number)
         }
         await withTaskCancellationHandler {

@@ -20,9 +20,11 @@ import Testing
         )
     }
 
-    /// Waits until no event is waiting (a condition, not a time), for a running processor.
+    /// Waits until no event is waiting (a condition, not a time), for a running processor, moving
+    /// the manual clock on meanwhile: the processor's idle waits and retry delays are on it.
     func waitUntilProcessed(_ stores: CairnStores) async throws {
         for _ in 0..<500 where try await !stores.inspection.pendingEvents(limit: 1).isEmpty {
+            clock.advance(by: .seconds(1))
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -167,7 +167,7 @@ public final class EventLogWriter: Service, Sendable {
         entries.reserveCapacity(batch.reduce(0) { $0 + $1.entries.count })
         for pending in batch { entries.append(contentsOf: pending.entries) }
         await ensureBrands(of: entries)
-        let started = ContinuousClock.now
+        let started = clock.uptime()
         var stored = false
         do {
             let duplicates = try await store.append(
@@ -187,11 +187,6 @@ public final class EventLogWriter: Service, Sendable {
             )
             for pending in batch { pending.continuation.resume(throwing: error) }
         }
-        let (seconds, attoseconds) = (ContinuousClock.now - started).components
-        metrics.groupCommit(
-            events: entries.count,
-            seconds: Double(seconds) + Double(attoseconds) / 1e18,
-            stored: stored
-        )
+        metrics.groupCommit(events: entries.count, seconds: clock.seconds(since: started), stored: stored)
     }
 }

@@ -33,7 +33,7 @@ public struct MessageIdPruner: Service {
         while !Task.isCancelledOrShuttingDown {
             await pruneExpired()
             // The wait ends early when the server shuts down.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }
     }
 

@@ -1,3 +1,4 @@
+public import CairnCore
 public import CairnStorage
 public import Foundation
 public import Logging
@@ -17,6 +18,7 @@ public final class RateLimitSync: Service, Sendable {
     private let ledger: any RateLimitLedger
     private let node: String
     private let interval: Duration
+    private let clock: any CairnClock
     private let logger: Logger
 
     private struct State {
@@ -40,12 +42,14 @@ public final class RateLimitSync: Service, Sendable {
         ledger: any RateLimitLedger,
         node: String = UUID().uuidString.lowercased(),
         interval: Duration = .milliseconds(250),
+        clock: any CairnClock = SystemClock(),
         logger: Logger
     ) {
         self.limiter = limiter
         self.ledger = ledger
         self.node = node
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
@@ -55,7 +59,7 @@ public final class RateLimitSync: Service, Sendable {
             var first = true
             while !Task.isCancelled {
                 do {
-                    if !first { try await Task.sleep(for: self.interval) }
+                    if !first { try await self.clock.sleep(for: self.interval) }
                     first = false
                     try await self.exchange()
                 } catch is CancellationError {

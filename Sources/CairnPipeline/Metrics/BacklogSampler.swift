@@ -1,3 +1,4 @@
+public import CairnCore
 public import CairnStorage
 public import Logging
 public import ServiceLifecycle
@@ -10,6 +11,7 @@ public struct BacklogSampler: Service {
     let outbox: any OutboxStore
     let metrics: CairnMetrics
     let interval: Duration
+    let clock: any CairnClock
     let logger: Logger
 
     public init(
@@ -17,19 +19,21 @@ public struct BacklogSampler: Service {
         outbox: any OutboxStore,
         metrics: CairnMetrics,
         interval: Duration = .seconds(5),
+        clock: any CairnClock = SystemClock(),
         logger: Logger
     ) {
         self.processing = processing
         self.outbox = outbox
         self.metrics = metrics
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             await sample()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }
     }
 
@@ -39,7 +43,10 @@ public struct BacklogSampler: Service {
             metrics.processorBacklog(try await processing.backlog())
             metrics.outboxDepth(try await outbox.depth())
         } catch {
-            logger.debug("reading the backlogs for the metrics failed", metadata: ["error": "\(error)"])
+            logger.debug(
+                "reading the backlogs for the metrics failed",
+                metadata: ["error": "\(String(reflecting: error))"]
+            )
         }
     }
 }

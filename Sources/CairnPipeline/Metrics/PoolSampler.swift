@@ -1,3 +1,4 @@
+public import CairnCore
 public import CairnStorage
 public import Logging
 public import ServiceLifecycle
@@ -9,11 +10,18 @@ public struct PoolSampler: Service {
     let probe: any DatabaseProbe
     let metrics: CairnMetrics
     let interval: Duration
+    let clock: any CairnClock
 
-    public init(probe: any DatabaseProbe, metrics: CairnMetrics, interval: Duration = .seconds(5)) {
+    public init(
+        probe: any DatabaseProbe,
+        metrics: CairnMetrics,
+        interval: Duration = .seconds(5),
+        clock: any CairnClock = SystemClock()
+    ) {
         self.probe = probe
         self.metrics = metrics
         self.interval = interval
+        self.clock = clock
     }
 
     public func run() async throws {
@@ -24,7 +32,7 @@ public struct PoolSampler: Service {
         var previous: PoolUsage?
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             previous = sample(since: previous)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }
     }
 

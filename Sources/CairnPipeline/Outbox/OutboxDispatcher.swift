@@ -103,7 +103,11 @@ public final class OutboxDispatcher: Service, Sendable {
                         if self.inFlight.withLock({ $0.finished(tenant) }) { self.wake.ring() }
                     }
                 }
-                if claimed.count < (next?.limit ?? 1) { await wake.wait(upTo: settings.idleInterval) }
+                if claimed.count < (next?.limit ?? 1) {
+                    // A shutdown ends the wait at once, not at its timeout (the clock's, which a
+                    // test's manual clock may never reach).
+                    await cancelWhenGracefulShutdown { await self.wake.wait(upTo: self.settings.idleInterval) }
+                }
             }
         }
         renewal.cancel()
@@ -115,13 +119,16 @@ public final class OutboxDispatcher: Service, Sendable {
     private func renewLeases() async {
         let interval = settings.lease / 3
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await clock.sleep(for: interval)
             let claims = Array(underWay.withLock { $0 })
             guard !claims.isEmpty, !Task.isCancelled else { continue }
             do {
                 _ = try await store.renewLeases(claims, until: clock.now().adding(settings.lease))
             } catch {
-                logger.error("renewing the leases of sends under way failed", metadata: ["error": "\(error)"])
+                logger.error(
+                    "renewing the leases of sends under way failed",
+                    metadata: ["error": "\(String(reflecting: error))"]
+                )
             }
         }
     }
@@ -198,7 +205,7 @@ public final class OutboxDispatcher: Service, Sendable {
         } catch {
             logger.error(
                 "withdrawing consent after a provider's opt-out failed",
-                metadata: ["messageId": "\(message.messageId)", "error": "\(error)"]
+                metadata: ["messageId": "\(message.messageId)", "error": "\(String(reflecting: error))"]
             )
         }
     }
@@ -210,11 +217,5 @@ public final class OutboxDispatcher: Service, Sendable {
         case .failed: return "failed"
         case .dead: return "dead"
         }
-    }
-}
-
-extension Timestamp {
-    func adding(_ duration: Duration) -> Timestamp {
-        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + Int64(duration.seconds * 1000))
     }
 }

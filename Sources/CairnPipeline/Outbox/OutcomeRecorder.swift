@@ -65,9 +65,12 @@ final class OutcomeRecorder: Sendable {
             } catch {
                 logger.error(
                     "recording outcomes of sends failed",
-                    metadata: ["messages": "\(outcomes.count)", "attempt": "\(attempt)", "error": "\(error)"]
+                    metadata: [
+                        "messages": "\(outcomes.count)", "attempt": "\(attempt)",
+                        "error": "\(String(reflecting: error))",
+                    ]
                 )
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
+                try? await clock.sleep(for: .milliseconds(200 * attempt))
             }
         }
         return Array(repeating: nil, count: outcomes.count)

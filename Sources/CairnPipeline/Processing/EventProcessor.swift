@@ -89,7 +89,7 @@ public final class EventProcessor: Service, Sendable {
 
     /// Nothing waits: until this node stores events, or `idleDelay` (events other nodes stored).
     private func idle() async throws {
-        guard let eventsStored else { return try await Task.sleep(for: idleDelay) }
+        guard let eventsStored else { return try await clock.sleep(for: idleDelay) }
         await eventsStored.wait(upTo: idleDelay)
         try Task.checkCancellation()
     }
@@ -97,7 +97,7 @@ public final class EventProcessor: Service, Sendable {
     /// The database is away or busy: nothing is wrong with the events, so nothing is set aside.
     private func pause(after error: any Error) async {
         logger.error("event processing failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
-        try? await Task.sleep(for: retryDelay)
+        try? await clock.sleep(for: retryDelay)
     }
 
     /// After a refused batch: tries its first event alone a few times, and if it is still
@@ -120,7 +120,7 @@ public final class EventProcessor: Service, Sendable {
                     "event refused alone",
                     metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: again))"]
                 )
-                if attempt < maxAttempts { try await Task.sleep(for: retryDelay) }
+                if attempt < maxAttempts { try await clock.sleep(for: retryDelay) }
             }
         }
         logger.error("setting an event aside as failed", metadata: ["sequence": "\(refused.sequence)"])

@@ -1,3 +1,4 @@
+import CairnCore
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -103,8 +104,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// in one read), so that a small request costs no timer.
     func channelReadComplete(context: ChannelHandlerContext) {
         if readingBody, bodyDeadline == nil {
-            let (seconds, attoseconds) = limits.bodyTimeout.components
-            let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            let timeout = TimeAmount.nanoseconds(limits.bodyTimeout.nanoseconds)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             bodyDeadline = context.eventLoop.scheduleTask(in: timeout) {
                 // The body did not arrive in time: the connection is dropped, whatever was read.

@@ -1,3 +1,4 @@
+import CairnCore
 import CairnPipeline
 import Hummingbird
 
@@ -5,21 +6,21 @@ import Hummingbird
 /// or `unmatched`, so that unknown paths cannot grow the label set), method and status.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: CairnMetrics
+    let clock: any CairnClock
 
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let started = ContinuousClock.now
+        let started = clock.uptime()
         var status = 500
         defer {
-            let (seconds, attoseconds) = (ContinuousClock.now - started).components
             metrics.httpRequest(
                 route: context.endpointPath ?? "unmatched",
                 method: request.method.rawValue,
                 status: status,
-                seconds: Double(seconds) + Double(attoseconds) / 1e18
+                seconds: clock.seconds(since: started)
             )
         }
         do {

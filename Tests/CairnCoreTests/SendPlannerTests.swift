@@ -130,7 +130,7 @@ import Testing
 
     @Test func anUnsubscribeTokenNamesItsSubjectAndRefusesTampering() throws {
         let signer = UnsubscribeSigner(key: .generate())
-        let subject = UnsubscribeToken(tenant: tenant, userId: "ABC/123", channel: .sms)
+        let subject = UnsubscribeSubject(tenant: tenant, userId: "ABC/123", channel: .sms)
         let token = signer.token(for: subject)
         #expect(signer.subject(of: token) == subject)
         #expect(UnsubscribeSigner(key: .generate()).subject(of: token) == nil, "another key's token is refused")

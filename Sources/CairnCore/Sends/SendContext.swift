@@ -16,7 +16,7 @@ public struct SendContext: Sendable {
     public static let none = SendContext(defaultChannels: [], publicBaseURL: nil, unsubscribe: nil)
 
     /// The one-click unsubscribe link for a customer and channel, when the server can sign one.
-    public func unsubscribeURL(for subject: UnsubscribeToken) -> String? {
+    public func unsubscribeURL(for subject: UnsubscribeSubject) -> String? {
         guard let publicBaseURL, let unsubscribe else { return nil }
         return publicBaseURL + "/u/" + unsubscribe.token(for: subject)
     }

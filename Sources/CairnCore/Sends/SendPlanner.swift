@@ -68,7 +68,7 @@ public struct SendPlanner: Sendable {
         }
         let unsubscribeURL = profile.userId.flatMap { userId in
             context.unsubscribeURL(
-                for: UnsubscribeToken(tenant: profile.tenant, userId: userId, channel: request.channel)
+                for: UnsubscribeSubject(tenant: profile.tenant, userId: userId, channel: request.channel)
             )
         }
         var data = MergeData(event: .object(request.body), customer: profile)

@@ -56,7 +56,7 @@ struct UnsubscribeController: Sendable {
         )
     }
 
-    private func subject(_ context: CairnRequestContext) throws -> UnsubscribeToken? {
+    private func subject(_ context: CairnRequestContext) throws -> UnsubscribeSubject? {
         signer.subject(of: try context.parameters.require("token"))
     }
 

@@ -1,3 +1,6 @@
+import CairnCore
+import CairnServer
+
 /// The settings of sends: Cairn's public URL, the secret key, the server-wide providers, retries.
 extension Settings {
     static let publicURL = Setting(
@@ -75,7 +78,7 @@ extension Settings {
         environment: "CAIRN_SEND_ATTEMPTS",
         valueName: "n",
         help: "Attempts at a message before it is dead (transient failures only).",
-        defaultText: "5"
+        defaultText: "\(SettingDefaults.app.sending.retry.maxAttempts)"
     )
     static let sendRetryBase = Setting(
         key: "sending.retryBaseMilliseconds",
@@ -83,7 +86,7 @@ extension Settings {
         environment: "CAIRN_SEND_RETRY_BASE_MS",
         valueName: "ms",
         help: "Backoff between attempts: a random wait up to this times 2^(attempt-1), at most 10 minutes.",
-        defaultText: "2000"
+        defaultText: SettingDefaults.sendRetryBase
     )
     static let sendLease = Setting(
         key: "sending.leaseSeconds",
@@ -92,7 +95,7 @@ extension Settings {
         valueName: "seconds",
         help: "How long a node's claim on a message lasts unless renewed (a third of the way through, while the "
             + "send is under way): a message caught mid-send by a crash is sent again after this.",
-        defaultText: "120"
+        defaultText: SettingDefaults.seconds(SettingDefaults.app.sending.lease)
     )
 
     static let outbox = Setting(
@@ -102,7 +105,7 @@ extension Settings {
         valueName: "on|off",
         help: "Send what the outbox holds from this node (--no-outbox: queue messages but leave sending to "
             + "other nodes).",
-        defaultText: "on"
+        defaultText: SettingDefaults.onOff(SettingDefaults.app.sending.enabled)
     )
 
     static let sending = [

@@ -1,3 +1,7 @@
+import CairnServer
+import CairnStorage
+import Logging
+
 /// Every setting of Cairn, in one place: `serve --help`, the README's table (`cairn settings`)
 /// and the readers of each section are made from these.
 enum Settings {
@@ -16,7 +20,7 @@ enum Settings {
         environment: "CAIRN_DATABASE",
         valueName: "url",
         help: "Where Cairn keeps its data: sqlite:PATH or postgres://user:password@host:port/database.",
-        defaultText: "sqlite:cairn.sqlite",
+        defaultText: SettingDefaults.app.storage.database.description,
         isSecret: true
     )
     static let poolSize = Setting(
@@ -25,7 +29,7 @@ enum Settings {
         environment: "CAIRN_DB_POOL_SIZE",
         valueName: "n",
         help: "Most connections to a PostgreSQL server.",
-        defaultText: "20"
+        defaultText: "\(SettingDefaults.app.storage.connection.poolSize)"
     )
     static let statementTimeout = Setting(
         key: "storage.statementTimeout",
@@ -33,7 +37,7 @@ enum Settings {
         environment: "CAIRN_DB_STATEMENT_TIMEOUT",
         valueName: "seconds",
         help: "Longest a PostgreSQL statement (or idle transaction, or wait for a connection) may take.",
-        defaultText: "30"
+        defaultText: SettingDefaults.seconds(SettingDefaults.app.storage.connection.statementTimeout)
     )
     static let host = Setting(
         key: "http.host",
@@ -41,7 +45,7 @@ enum Settings {
         environment: "CAIRN_HOST",
         valueName: "address",
         help: "Address to listen on.",
-        defaultText: "127.0.0.1"
+        defaultText: SettingDefaults.app.http.host
     )
     static let port = Setting(
         key: "http.port",
@@ -49,7 +53,7 @@ enum Settings {
         environment: "CAIRN_PORT",
         valueName: "port",
         help: "Port to listen on; 0 picks a free one.",
-        defaultText: "8080"
+        defaultText: "\(SettingDefaults.app.http.port)"
     )
     static let idleTimeout = Setting(
         key: "http.idleTimeout",
@@ -58,7 +62,7 @@ enum Settings {
         valueName: "seconds",
         help: "How long a connection may wait for a request head (idle between requests, or sending one slowly) "
             + "before it is closed.",
-        defaultText: "30"
+        defaultText: SettingDefaults.seconds(SettingDefaults.app.http.idleTimeout)
     )
     static let bodyTimeout = Setting(
         key: "http.bodyTimeout",
@@ -66,7 +70,7 @@ enum Settings {
         environment: "CAIRN_HTTP_BODY_TIMEOUT",
         valueName: "seconds",
         help: "How long a request body may take to arrive after its head before the connection is closed.",
-        defaultText: "60"
+        defaultText: SettingDefaults.seconds(SettingDefaults.app.http.bodyTimeout)
     )
     static let maxConnections = Setting(
         key: "http.maxConnections",
@@ -74,7 +78,7 @@ enum Settings {
         environment: "CAIRN_HTTP_MAX_CONNECTIONS",
         valueName: "n",
         help: "The most connections open at once; more are closed as they arrive.",
-        defaultText: "4096"
+        defaultText: "\(SettingDefaults.app.http.maxConnections)"
     )
     static let maxBodyBytes = Setting(
         key: "ingest.maxBodyBytes",
@@ -82,7 +86,7 @@ enum Settings {
         environment: "CAIRN_MAX_BODY_BYTES",
         valueName: "bytes",
         help: "Largest Track API request body accepted.",
-        defaultText: "6291456"
+        defaultText: "\(SettingDefaults.app.ingest.maxBodyBytes)"
     )
     static let messageIdWindow = Setting(
         key: "ingest.messageIdWindow",
@@ -90,7 +94,7 @@ enum Settings {
         environment: "CAIRN_MESSAGE_ID_WINDOW",
         valueName: "seconds",
         help: "How long a Segment messageId keeps later messages with the same id and write key out.",
-        defaultText: "604800 (7 days)"
+        defaultText: SettingDefaults.messageIdWindow
     )
     static let processor = Setting(
         key: "processor.enabled",
@@ -98,7 +102,7 @@ enum Settings {
         environment: "CAIRN_PROCESSOR",
         valueName: "on|off",
         help: "Apply accepted events to customer profiles on this node (--no-processor: leave them waiting).",
-        defaultText: "on"
+        defaultText: SettingDefaults.onOff(SettingDefaults.app.processor.enabled)
     )
     static let processorWorkers = Setting(
         key: "processor.workers",
@@ -106,7 +110,7 @@ enum Settings {
         environment: "CAIRN_PROCESSOR_WORKERS",
         valueName: "n",
         help: "Event batches this node processes side by side.",
-        defaultText: "1 on SQLite, 2 on PostgreSQL"
+        defaultText: SettingDefaults.processorWorkers
     )
     static let regulationLease = Setting(
         key: "regulations.leaseSeconds",
@@ -115,7 +119,7 @@ enum Settings {
         valueName: "seconds",
         help: "How long a node's claim on a data-protection request lasts unless renewed: one caught part way by "
             + "a crash is carried out again (from the start) after this.",
-        defaultText: "30"
+        defaultText: SettingDefaults.seconds(SettingDefaults.app.regulations.lease)
     )
     static let role = Setting(
         key: "role",
@@ -124,7 +128,7 @@ enum Settings {
         valueName: "all|api|worker",
         help: "What this node runs: the HTTP surfaces (api), the background workers (worker: processor, outbox, "
             + "regulations and messageId pruner, with only /health and /ready over HTTP), or both.",
-        defaultText: "all"
+        defaultText: SettingDefaults.app.role.rawValue
     )
     static let metricsToken = Setting(
         key: "metrics.token",
@@ -141,7 +145,7 @@ enum Settings {
         environment: "CAIRN_LOG_LEVEL",
         valueName: "level",
         help: "Log level: trace, debug, info, notice, warning, error or critical.",
-        defaultText: "info"
+        defaultText: SettingDefaults.app.logLevel.rawValue
     )
 
     /// Every subcommand reads these.

@@ -1,21 +1,6 @@
 import Crypto
 import Foundation
 
-/// What an unsubscribe link names: one customer of one brand, by their userId (which still
-/// finds them after a merge into another customer), on one channel. The link needs no login:
-/// its token is signed with a key derived from the server's `SecretKey`.
-public struct UnsubscribeToken: Sendable, Hashable {
-    public var tenant: Tenant
-    public var userId: String
-    public var channel: AssetChannel
-
-    public init(tenant: Tenant, userId: String, channel: AssetChannel) {
-        self.tenant = tenant
-        self.userId = userId
-        self.channel = channel
-    }
-}
-
 /// Signs and checks unsubscribe tokens: base64url of a JSON array, a dot, base64url of its
 /// HMAC-SHA256.
 public struct UnsubscribeSigner: Sendable {
@@ -26,7 +11,7 @@ public struct UnsubscribeSigner: Sendable {
         self.keyBytes = key.derived("unsubscribe links")
     }
 
-    public func token(for subject: UnsubscribeToken) -> String {
+    public func token(for subject: UnsubscribeSubject) -> String {
         let payload = JSONValue.array([
             .string(Self.version), .string(subject.tenant.clientId), .string(subject.tenant.accountId),
             .string(subject.tenant.brandId), .string(subject.userId), .string(subject.channel.rawValue),
@@ -36,7 +21,7 @@ public struct UnsubscribeSigner: Sendable {
     }
 
     /// The subject of a token this server signed; nil for anything else.
-    public func subject(of token: String) -> UnsubscribeToken? {
+    public func subject(of token: String) -> UnsubscribeSubject? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = Self.data(base64URL: parts[0]),
             let signature = Self.data(base64URL: parts[1]),
@@ -47,7 +32,7 @@ public struct UnsubscribeSigner: Sendable {
             let brand = fields[3].stringValue, let userId = fields[4].stringValue,
             let channel = fields[5].stringValue.flatMap(AssetChannel.init(rawValue:))
         else { return nil }
-        return UnsubscribeToken(
+        return UnsubscribeSubject(
             tenant: Tenant(clientId: client, accountId: account, brandId: brand),
             userId: userId,
             channel: channel

@@ -92,7 +92,10 @@ public struct RegulationWorker: Service {
             _ = try await store.renew(id: regulation.id, holder: holder, leaseUntil: now)
             return false
         } catch let error as RegulationLost {
-            logger.info("regulation \(regulation.id) was taken over", metadata: ["reason": "\(error)"])
+            logger.info(
+                "regulation \(regulation.id) was taken over",
+                metadata: ["reason": "\(String(reflecting: error))"]
+            )
             return true
         }
         regulation.completedAt = clock.now()

@@ -110,7 +110,7 @@ run_backend() {
     local kind=$1 nodes=$2 database token
     new_database "$kind"
     database=$DATABASE
-    token=$("$BIN" tokens create --client bench --account bench --brand B --rate 10000000 --burst 10000000 \
+    token=$("$BIN" tokens create --client bench --account bench --brand B --rate 1000000 --burst 1000000 \
         --database "$database" | tail -n 1)
     export CAIRN_TOKEN=$token
     echo "==> $kind, $nodes node(s): ingest with the processor off" >&2

@@ -55,7 +55,7 @@ TRACK_URL="$URL/track/bench/bench/B/v1"
 prepare() {
     local database=$1 admin
     TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
-        --rate 10000000 --burst 10000000 --database "$database" | tail -n 1)
+        --rate 1000000 --burst 1000000 --database "$database" | tail -n 1)
     admin=$("$BIN" admin-tokens create --database "$database" | tail -n 1)
     start_server "$database" --no-outbox --no-processor
     curl -fsS -X PUT "$URL/admin/v1/brands/bench/bench/B/assets/note" -H "Authorization: Bearer $admin" \

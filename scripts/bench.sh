@@ -45,7 +45,7 @@ trap cleanup EXIT
 
 export CAIRN_TOKEN
 CAIRN_TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
-    --rate 10000000 --burst 10000000 --database "$DB" | tail -n 1)
+    --rate 1000000 --burst 1000000 --database "$DB" | tail -n 1)
 
 PORT=$(free_port)
 stats() { python3 Benchmarks/sqlite_stats.py "$@"; }
@@ -86,7 +86,7 @@ stop_server
 echo "==> track for ${SECONDS_PER_PHASE}s with the processor on (lag from acknowledgement to processed)" >&2
 LAG_DB="$WORK/lag.sqlite"
 CAIRN_TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
-    --rate 10000000 --burst 10000000 --database "sqlite:$LAG_DB" | tail -n 1)
+    --rate 1000000 --burst 1000000 --database "sqlite:$LAG_DB" | tail -n 1)
 start_server "sqlite:$LAG_DB"
 track_live=$(run_wrk Benchmarks/wrk/track.lua "$TRACK_URL/track" "$SECONDS_PER_PHASE")
 wait_processed "$LAG_DB"
@@ -96,7 +96,7 @@ stop_server
 echo "==> processor: a backlog of $BACKLOG_EVENTS mixed events, taken in with the processor off" >&2
 BACKLOG_DB="$WORK/backlog.sqlite"
 CAIRN_TOKEN=$("$BIN" tokens create --client bench --account bench --brand B \
-    --rate 10000000 --burst 10000000 --database "sqlite:$BACKLOG_DB" | tail -n 1)
+    --rate 1000000 --burst 1000000 --database "sqlite:$BACKLOG_DB" | tail -n 1)
 start_server "sqlite:$BACKLOG_DB" --no-processor
 while [ "$(stats "$BACKLOG_DB" count)" -lt "$BACKLOG_EVENTS" ]; do
     run_wrk Benchmarks/wrk/mixed.lua "$TRACK_URL/batch" 2 >/dev/null

@@ -125,4 +125,19 @@ count=$(grep -oE 'Test run with [0-9]+ tests' "$log" | grep -oE '[0-9]+' | tail 
 echo "==> OpenAPI: openapi-spec-validator and schemathesis"
 scripts/check-openapi.sh "$(swift build --show-bin-path)/cairn"
 
+# Every benchmark script still runs: a smoke pass of seconds against the debug build, on SQLite
+# and on the throwaway PostgreSQL (its figures mean nothing; scripts/bench.sh is for figures).
+echo "==> benchmarks: smoke pass"
+bench_log="$pg_dir/bench-smoke.log"
+bench_smoke() {
+    BENCH_BINARY="$(swift build --show-bin-path)/cairn" BENCH_SECONDS=1 BENCH_TARGET_EVENTS=2000 \
+        BENCH_BACKLOG_EVENTS=2000 BENCH_SENDS=200 scripts/bench.sh "$@" >"$bench_log" 2>&1 || {
+        echo "scripts/bench.sh $* no longer runs:" >&2
+        tail -n 40 "$bench_log" >&2
+        exit 1
+    }
+}
+bench_smoke
+bench_smoke --database "postgres://cairn@127.0.0.1:$pg_port/postgres"
+
 echo "${count:-0} passed, 0 failed"

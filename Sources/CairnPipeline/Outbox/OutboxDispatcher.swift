@@ -75,6 +75,19 @@ public final class OutboxDispatcher: Service, Sendable {
 
     public func run() async throws {
         let renewal = Task { await self.renewLeases() }
+        // A shutdown rings the idle wait, which then ends at once rather than at its timeout (the
+        // clock's, which a test's manual clock may never reach); the loop then sees the shutdown.
+        await withGracefulShutdownHandler {
+            await self.dispatch()
+        } onGracefulShutdown: {
+            self.wake.ring()
+        }
+        renewal.cancel()
+        await senders.shutdown()
+    }
+
+    /// Claims and sends until the node shuts down, waiting on `wake` while nothing is due.
+    private func dispatch() async {
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let next = inFlight.withLock { $0.nextClaim() }
@@ -103,15 +116,9 @@ public final class OutboxDispatcher: Service, Sendable {
                         if self.inFlight.withLock({ $0.finished(tenant) }) { self.wake.ring() }
                     }
                 }
-                if claimed.count < (next?.limit ?? 1) {
-                    // A shutdown ends the wait at once, not at its timeout (the clock's, which a
-                    // test's manual clock may never reach).
-                    await cancelWhenGracefulShutdown { await self.wake.wait(upTo: self.settings.idleInterval) }
-                }
+                if claimed.count < (next?.limit ?? 1) { await wake.wait(upTo: settings.idleInterval) }
             }
         }
-        renewal.cancel()
-        await senders.shutdown()
     }
 
     /// Every third of a lease, extends the leases of the sends under way: a send slower than a

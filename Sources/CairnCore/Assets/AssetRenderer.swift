@@ -9,10 +9,14 @@ public enum AssetRenderer {
     }
 
     /// Throws `AssetRejection` (`template_error`) only for content saved before a check it no longer passes.
+    /// With `templates`, the content is the published version `version` and its compiled
+    /// templates are taken from (and kept in) that cache.
     public static func render(
         _ content: JSONValue,
         channel: AssetChannel,
-        data: MergeData
+        data: MergeData,
+        version: TemplateCache.Key? = nil,
+        templates: TemplateCache? = nil
     ) throws(AssetRejection)
         -> Rendered
     {
@@ -21,7 +25,12 @@ public enum AssetRenderer {
         var missing: [String] = []
         func fill(_ text: String, escaping: MergeTemplate.Escaping, field: String) throws(AssetRejection) -> JSONValue {
             do throws(TemplateError) {
-                let template = try MergeTemplate(text, escaping: escaping)
+                let template =
+                    if let templates, let version {
+                        try templates.template(version, field: field, source: text, escaping: escaping)
+                    } else {
+                        try MergeTemplate(text, escaping: escaping)
+                    }
                 for tag in template.missingTags(in: data) where !missing.contains(tag) { missing.append(tag) }
                 return .string(template.render(data))
             } catch {

@@ -4,9 +4,12 @@
 /// contact point; the brand (or the server) has a provider; the templates render.
 public struct SendPlanner: Sendable {
     public var context: SendContext
+    /// The compiled templates of the versions rendered so far (shared by its copies).
+    public let templates: TemplateCache
 
-    public init(context: SendContext) {
+    public init(context: SendContext, templates: TemplateCache = TemplateCache()) {
         self.context = context
+        self.templates = templates
     }
 
     /// One send command to plan.
@@ -75,7 +78,13 @@ public struct SendPlanner: Sendable {
         if let unsubscribeURL { data.root["unsubscribeUrl"] = .string(unsubscribeURL) }
         let rendered: AssetRenderer.Rendered
         do {
-            rendered = try AssetRenderer.render(live.content, channel: asset.channel, data: data)
+            rendered = try AssetRenderer.render(
+                live.content,
+                channel: asset.channel,
+                data: data,
+                version: TemplateCache.Key(tenant: asset.tenant, assetId: asset.assetId, version: live.version),
+                templates: templates
+            )
         } catch {
             return .failure(.templateError(error))
         }

@@ -13,6 +13,8 @@ public struct MergeTemplate: Sendable {
     public let source: String
     let escaping: Escaping
     private let template: MustacheTemplate
+    /// Its tags as `missingTags` walks them, read once.
+    private let tags: [TagScanner.Tag]
 
     /// Throws `TemplateError` with the line and column where the template stops making sense.
     public init(_ source: String, escaping: Escaping) throws(TemplateError) {
@@ -37,6 +39,7 @@ public struct MergeTemplate: Sendable {
         }
         self.source = source
         self.escaping = escaping
+        self.tags = TagScanner.tags(in: source)
     }
 
     /// On a line of its own, so that it goes with its newline and the template parses as written.
@@ -48,7 +51,7 @@ public struct MergeTemplate: Sendable {
 
     /// The tags that found no value in `data`, in the order they appear.
     public func missingTags(in data: MergeData) -> [String] {
-        TagScanner.missingTags(in: source, data: data)
+        TagScanner.missingTags(tags, data: data)
     }
 }
 

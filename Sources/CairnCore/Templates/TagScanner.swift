@@ -15,9 +15,35 @@ enum TagScanner {
         var name: String
     }
 
+    /// A tag that counts for `missingTags`, read once from a template's source.
+    struct Tag: Sendable, Hashable {
+        enum Kind: Sendable, Hashable {
+            case section
+            case invertedSection
+            case close
+            case variable
+        }
+
+        var kind: Kind
+        var name: String
+        /// The name split at its dots.
+        var path: [Substring]
+
+        init(_ kind: Kind, name: String = "") {
+            self.kind = kind
+            self.name = name
+            self.path = name.split(separator: ".")
+        }
+    }
+
     static func missingTags(in source: String, data: MergeData) -> [String] {
-        var stack = [Level(contexts: [.object(data.root)], renders: true, name: "")]
-        var missing: [String] = []
+        missingTags(tags(in: source), data: data)
+    }
+
+    /// The tags of `source` that `missingTags` walks, in order (up to a set-delimiter tag: what
+    /// follows is no longer read as {{tags}}).
+    static func tags(in source: String) -> [Tag] {
+        var tags: [Tag] = []
         var rest = Substring(source)
         while let open = rest.range(of: "{{") {
             var tag = rest[open.upperBound...]
@@ -27,30 +53,46 @@ enum TagScanner {
             let body = tag[..<close.lowerBound].trimmingSpaces()
             rest = tag[close.upperBound...]
             guard let sigil = body.first else { continue }
-            let renders = stack.allSatisfy(\.renders)
             switch sigil {
             case "=":
-                // New delimiters: what follows is no longer read as {{tags}}.
-                return missing
+                return tags
             case "!", "%", ">", "<", "$":
                 continue
             case "#", "^":
-                let name = String(Self.name(body.dropFirst()))
-                let value = resolve(name, in: stack)
-                // A section whose name finds nothing may be a typo hiding content: shown like a tag.
-                if renders, value == nil, !missing.contains(name) { missing.append(name) }
-                let truthy = value.map(isTruthy) ?? false
-                if sigil == "#" {
-                    stack.append(Level(contexts: truthy ? contexts(of: value) : [], renders: truthy, name: name))
-                } else {
-                    stack.append(Level(contexts: [], renders: !truthy, name: name))
-                }
+                tags.append(Tag(sigil == "#" ? .section : .invertedSection, name: String(name(body.dropFirst()))))
             case "/":
-                if stack.count > 1 { stack.removeLast() }
+                tags.append(Tag(.close))
             default:
                 let name = String(Self.name(sigil == "&" ? body.dropFirst() : body))
-                guard renders, name != ".", !name.isEmpty else { continue }
-                if resolve(name, in: stack) == nil, !missing.contains(name) { missing.append(name) }
+                guard name != ".", !name.isEmpty else { continue }
+                tags.append(Tag(.variable, name: name))
+            }
+        }
+        return tags
+    }
+
+    /// The tags that find no value in `data`, in the order they appear.
+    static func missingTags(_ tags: [Tag], data: MergeData) -> [String] {
+        var stack = [Level(contexts: [.object(data.root)], renders: true, name: "")]
+        var missing: [String] = []
+        for tag in tags {
+            let renders = stack.allSatisfy(\.renders)
+            switch tag.kind {
+            case .section, .invertedSection:
+                let value = resolve(tag.path, in: stack)
+                // A section whose name finds nothing may be a typo hiding content: shown like a tag.
+                if renders, value == nil, !missing.contains(tag.name) { missing.append(tag.name) }
+                let truthy = value.map(isTruthy) ?? false
+                if tag.kind == .section {
+                    stack.append(Level(contexts: truthy ? contexts(of: value) : [], renders: truthy, name: tag.name))
+                } else {
+                    stack.append(Level(contexts: [], renders: !truthy, name: tag.name))
+                }
+            case .close:
+                if stack.count > 1 { stack.removeLast() }
+            case .variable:
+                guard renders else { continue }
+                if resolve(tag.path, in: stack) == nil, !missing.contains(tag.name) { missing.append(tag.name) }
             }
         }
         return missing
@@ -65,8 +107,7 @@ enum TagScanner {
         return name
     }
 
-    private static func resolve(_ name: String, in stack: [Level]) -> JSONValue? {
-        let path = name.split(separator: ".")
+    private static func resolve(_ path: [Substring], in stack: [Level]) -> JSONValue? {
         guard let first = path.first else { return nil }
         for level in stack.reversed() {
             for context in level.contexts {

@@ -10,12 +10,14 @@ public protocol PersonalDataStore: Sendable {
     /// Erases the subject's data, or a slice of it: up to `limit` rows for data erased in slices
     /// (fewer once none are left); data erased all at once ignores `limit`. Returns how many.
     func erase(_ subject: DataSubject, limit: Int, at time: Timestamp) async throws -> Int
-    /// Cancels what waits to be done for a subject just suppressed (messages not yet sent);
-    /// returns how many, or nil when it holds nothing that waits.
-    func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int?
+    /// Cancels what waits to be done for a subject just suppressed (messages not yet sent),
+    /// changing up to `page` rows per statement; returns how many, or nil when it holds nothing
+    /// that waits.
+    func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int?
     /// The subject's data for an access export, by customer id (the profiles themselves head the
-    /// export: a store of them returns nothing here).
-    func export(_ subject: DataSubject) async throws -> [String: [JSONValue]]
+    /// export: a store of them returns nothing here). A backend that reads in statements of its
+    /// own reads up to `page` rows with each; one that reads all in one transaction may ignore it.
+    func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]]
 }
 
 /// Whom a regulation is about, as the stores find them: the customers its subject names, and

@@ -5,7 +5,8 @@ enum RegulationRecord {
     /// The columns, in the order `decode` reads them.
     static let columns = """
         id, client_id, account_id, brand_id, type, subject_kind, subject_value, subject_digest, status,
-        requested_by, requested_at, completed_at, result, error_code, error_message, export IS NOT NULL
+        requested_by, requested_at, completed_at, result, error_code, error_message, export IS NOT NULL,
+        attempts
         """
 
     struct Columns {
@@ -23,6 +24,7 @@ enum RegulationRecord {
         var errorCode: String?
         var errorMessage: String?
         var hasExport: Bool
+        var attempts: Int
     }
 
     static func decode(_ columns: Columns) throws -> Regulation {
@@ -41,7 +43,8 @@ enum RegulationRecord {
             completedAt: columns.completedAt.map(Timestamp.init(millisecondsSinceEpoch:)),
             result: columns.result.map(counts(from:)),
             error: columns.errorCode.map { EventError(code: $0, message: columns.errorMessage ?? "") },
-            hasExport: columns.hasExport
+            hasExport: columns.hasExport,
+            attempts: columns.attempts
         )
     }
 

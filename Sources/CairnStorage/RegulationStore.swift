@@ -18,6 +18,13 @@ public protocol RegulationStore: Sendable {
     /// Extends `holder`'s lease; false once the regulation is not pending or another holds it
     /// (this one's lease ended and another node took it over).
     func renew(id: String, holder: String, leaseUntil: Timestamp) async throws -> Bool
+    /// Lets `holder`'s claim go at once, its attempt not counted (it waits on something else
+    /// than itself: events received before it still wait for the processor). False when another
+    /// holds it now.
+    func release(id: String, holder: String) async throws -> Bool
+    /// Records that `holder`'s attempt failed with `error` (kept until the next attempt ends) and
+    /// holds the regulation back, pending, until `retryAt`. False when another holds it now.
+    func retry(id: String, holder: String, error: EventError, retryAt: Timestamp) async throws -> Bool
     /// Records the end, if `holder` still holds it: `done` with what was done (and an access
     /// export), or `failed`. An erasure's subject is erased with it, leaving its digest. False
     /// when another holds it now.

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.processor.helpText)) var processor: Bool?
     @Option(help: help(Settings.processorWorkers)) var processorWorkers: Int?
     @Option(help: help(Settings.regulationLease)) var regulationLease: Int?
+    @Option(help: help(Settings.regulationAttempts)) var regulationAttempts: Int?
     @Option(help: help(Settings.metricsToken)) var metricsToken: String?
     @Option(help: help(Settings.logLevel)) var logLevel: String?
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.outbox.helpText)) var outbox: Bool?
@@ -99,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let processor { flags[Settings.processor] = .bool(processor) }
         if let processorWorkers { flags[Settings.processorWorkers] = .int(processorWorkers) }
         if let regulationLease { flags[Settings.regulationLease] = .int(regulationLease) }
+        if let regulationAttempts { flags[Settings.regulationAttempts] = .int(regulationAttempts) }
         if let outbox { flags[Settings.outbox] = .bool(outbox) }
         if let metricsToken { flags[Settings.metricsToken] = .string(metricsToken) }
         if let logLevel { flags[Settings.logLevel] = .string(logLevel) }

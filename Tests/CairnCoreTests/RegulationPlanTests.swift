@@ -55,8 +55,8 @@ import Testing
         }
     }
 
-    @Test func onlyEventsAreErasedInSlices() {
-        #expect(PersonalData.allCases.filter(\.isErasedInSlices) == [.events])
+    @Test func eventsAndMessagesAreErasedInSlices() {
+        #expect(PersonalData.allCases.filter(\.isErasedInSlices) == [.events, .messages])
         #expect(PersonalData.messages.cancelledKey == "messagesCancelled")
         #expect(PersonalData.regulations.rawValue == "earlierRegulations")
     }

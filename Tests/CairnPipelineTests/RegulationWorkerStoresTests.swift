@@ -26,12 +26,12 @@ import Testing
             }
         }
 
-        func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? {
+        func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? {
             calls.withLock { $0.append("cancel") }
             return 4
         }
 
-        func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] {
+        func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]] {
             calls.withLock { $0.append("export") }
             return Dictionary(uniqueKeysWithValues: subject.customerIds.map { ($0, ["elsewhere"]) })
         }

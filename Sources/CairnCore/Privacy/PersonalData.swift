@@ -12,8 +12,9 @@ public enum PersonalData: String, Sendable, Hashable, CaseIterable {
     case profiles
 
     /// Whether it is erased a slice at a time (so that no transaction holds the writer long),
-    /// rather than all at once: a customer may have many events, but few of anything else.
-    public var isErasedInSlices: Bool { self == .events }
+    /// rather than all at once: a customer may have many events and messages, but few of
+    /// anything else.
+    public var isErasedInSlices: Bool { self == .events || self == .messages }
 
     /// What the result of a suppression counts under, for what waited to be done for the customer
     /// and was cancelled (`messagesCancelled`).

@@ -15,6 +15,9 @@ public struct Regulation: Sendable, Hashable {
     public var error: EventError?
     /// Whether an export (of an `access` request) can be downloaded.
     public var hasExport: Bool
+    /// How many times a worker took it up (a claim counts one): past its worker's limit it ends
+    /// `failed`, keeping the last attempt's error.
+    public var attempts: Int
 
     public init(
         id: String,
@@ -27,7 +30,8 @@ public struct Regulation: Sendable, Hashable {
         completedAt: Timestamp? = nil,
         result: [String: Int]? = nil,
         error: EventError? = nil,
-        hasExport: Bool = false
+        hasExport: Bool = false,
+        attempts: Int = 0
     ) {
         self.id = id
         self.tenant = tenant
@@ -40,6 +44,7 @@ public struct Regulation: Sendable, Hashable {
         self.result = result
         self.error = error
         self.hasExport = hasExport
+        self.attempts = attempts
     }
 }
 

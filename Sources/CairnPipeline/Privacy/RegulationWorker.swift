@@ -7,7 +7,9 @@ public import ServiceLifecycle
 /// Carries out data-protection requests in the background, oldest first. A regulation is held
 /// by a lease while it is worked on; its steps (its `RegulationPlan`, walked over the stores
 /// that hold personal data) are idempotent, so one whose node died is taken up again from the
-/// start when the lease ends, by any node (claims skip rows others hold).
+/// start when the lease ends, by any node (claims skip rows others hold). Each claim counts an
+/// attempt: a step that throws holds the regulation back for `retry`'s backoff, its error kept,
+/// and past `retry.maxAttempts` the regulation ends `failed` with that error.
 public struct RegulationWorker: Service {
     let store: any RegulationStore
     let suppressions: any SuppressionStore
@@ -23,8 +25,12 @@ public struct RegulationWorker: Service {
     let metrics: CairnMetrics
     let logger: Logger
 
-    /// Events erased per transaction: small enough not to hold the writer long.
+    /// Events (and messages) erased per transaction: small enough not to hold the writer long;
+    /// also the rows a store reads or changes per statement for an export or a cancellation.
     let eventSlice: Int
+    /// Attempts before a regulation whose steps keep failing ends `failed`, and the backoff
+    /// between them.
+    let retry: RetryPolicy
 
     public init(
         store: any RegulationStore,
@@ -37,9 +43,11 @@ public struct RegulationWorker: Service {
         lease: Duration = .seconds(30),
         pollInterval: Duration = .seconds(2),
         eventSlice: Int = 1000,
+        retry: RetryPolicy = .regulations,
         metrics: CairnMetrics = .none,
         logger: Logger
     ) {
+        self.retry = retry
         self.metrics = metrics
         self.eventSlice = eventSlice
         self.store = store
@@ -83,13 +91,17 @@ public struct RegulationWorker: Service {
         guard var regulation = try await store.claim(at: now, leaseUntil: now.adding(lease), holder: holder) else {
             return false
         }
+        if regulation.attempts > retry.maxAttempts {
+            // Its earlier attempts ended without a word (a node died on it): it is not tried again.
+            return try await fail(regulation, holder: holder, error: regulation.error ?? Self.attemptsExhausted)
+        }
         var export: [UInt8]?
         do {
             (regulation.result, export) = try await perform(regulation, holder: holder)
             regulation.status = .done
         } catch RegulationLost.eventsWaiting {
             // Let it go at once, to be taken again (by any node) after the next poll.
-            _ = try await store.renew(id: regulation.id, holder: holder, leaseUntil: now)
+            _ = try await store.release(id: regulation.id, holder: holder)
             return false
         } catch let error as RegulationLost {
             logger.info(
@@ -97,6 +109,10 @@ public struct RegulationWorker: Service {
                 metadata: ["reason": "\(String(reflecting: error))"]
             )
             return true
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            return try await failed(regulation, holder: holder, error: error)
         }
         regulation.completedAt = clock.now()
         guard try await store.finish(regulation, holder: holder, export: export, eraseSubject: regulation.type.erases)

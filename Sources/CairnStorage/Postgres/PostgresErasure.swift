@@ -8,10 +8,11 @@ enum PostgresErasure {
     /// What an erased event keeps (see `ErasedRows.eventAssignments`).
     static let erasedEvent = ErasedRows.eventAssignments(emptyBody: "'\\x7b7d'::bytea")
 
-    /// Erases the customers' messages' recipients and content, failing those not yet sent;
-    /// returns how many.
+    /// Erases the customers' messages' recipients and content, failing those not yet sent: up to
+    /// `limit` of them (nil: all); returns how many.
     static func eraseMessages(
         of customerIds: [String],
+        limit: Int? = nil,
         at time: Timestamp,
         on connection: PostgresConnection,
         logger: Logger
@@ -24,7 +25,8 @@ enum PostgresErasure {
                 error_message = CASE WHEN status IN ('queued', 'sending') THEN \(deleted.message) ELSE NULL END,
                 status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END,
                 lease_until = NULL, updated_at = \(time.millisecondsSinceEpoch)
-            WHERE customer_id = ANY(\(customerIds)) AND recipient <> \(erased)
+            WHERE id IN (SELECT id FROM messages WHERE customer_id = ANY(\(customerIds)) AND recipient <> \(erased)
+                LIMIT \(limit))
             RETURNING id
             """,
             logger: logger

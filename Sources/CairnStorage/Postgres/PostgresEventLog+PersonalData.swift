@@ -30,19 +30,31 @@ extension PostgresEventLog: PersonalDataStore {
         ).count
     }
 
-    public func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? { nil }
+    public func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? { nil }
 
-    /// Each customer's events, newest first.
-    public func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] {
-        let reader = PostgresProfileReader(database: database)
+    /// Each customer's events, newest first, read `page` at a time (from the customers' index,
+    /// each page after the last one's time and place in the log).
+    public func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]] {
+        let (tenant, size) = (subject.tenant, max(1, page))
         var exported: [String: [JSONValue]] = [:]
         for id in subject.customerIds {
-            exported[id] = try await reader.timeline(
-                customerId: id,
-                tenant: subject.tenant,
-                from: 0,
-                size: Int(Int32.max)
-            ).map(\.exported)
+            var events: [JSONValue] = []
+            var before = (time: Int64.max, sequence: Int64.max)
+            while true {
+                let rows = try await Self.storedEvents(
+                    database,
+                    """
+                    SELECT \(unescaped: Self.columns) FROM events
+                    WHERE customer_id = \(id) AND client_id = \(tenant.clientId) AND account_id = \(tenant.accountId)
+                        AND brand_id = \(tenant.brandId) AND (event_time, seq) < (\(before.time), \(before.sequence))
+                    ORDER BY event_time DESC, seq DESC LIMIT \(size)
+                    """
+                )
+                events += rows.map(\.stored.exported)
+                guard rows.count == size, let last = rows.last else { break }
+                before = (last.stored.entry.event.eventTime.millisecondsSinceEpoch, last.sequence)
+            }
+            exported[id] = events
         }
         return exported
     }

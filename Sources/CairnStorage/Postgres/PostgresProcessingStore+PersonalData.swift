@@ -30,8 +30,8 @@ extension PostgresProcessingStore: PersonalDataStore {
         }
     }
 
-    public func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? { nil }
+    public func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? { nil }
 
     /// Nothing: the profiles head the export, found by `ProfileReader.customers(of:tenant:)`.
-    public func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] { [:] }
+    public func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]] { [:] }
 }

@@ -59,7 +59,8 @@ public struct PostgresRegulationStore: RegulationStore {
     public func claim(at time: Timestamp, leaseUntil: Timestamp, holder: String) async throws -> Regulation? {
         try await database.query(
             """
-            UPDATE regulations SET lease_until = \(leaseUntil.millisecondsSinceEpoch), lease_holder = \(holder)
+            UPDATE regulations SET lease_until = \(leaseUntil.millisecondsSinceEpoch), lease_holder = \(holder),
+                attempts = attempts + 1
             WHERE id = (SELECT id FROM regulations
                         WHERE status = 'pending'
                             AND (lease_until IS NULL OR lease_until <= \(time.millisecondsSinceEpoch))
@@ -74,6 +75,25 @@ public struct PostgresRegulationStore: RegulationStore {
         try await !database.query(
             """
             UPDATE regulations SET lease_until = \(leaseUntil.millisecondsSinceEpoch)
+            WHERE id = \(id) AND status = 'pending' AND lease_holder = \(holder) RETURNING id
+            """
+        ).isEmpty
+    }
+
+    public func release(id: String, holder: String) async throws -> Bool {
+        try await !database.query(
+            """
+            UPDATE regulations SET lease_until = NULL, lease_holder = NULL, attempts = greatest(attempts - 1, 0)
+            WHERE id = \(id) AND status = 'pending' AND lease_holder = \(holder) RETURNING id
+            """
+        ).isEmpty
+    }
+
+    public func retry(id: String, holder: String, error: EventError, retryAt: Timestamp) async throws -> Bool {
+        try await !database.query(
+            """
+            UPDATE regulations SET lease_until = \(retryAt.millisecondsSinceEpoch), lease_holder = NULL,
+                error_code = \(error.code), error_message = \(error.message)
             WHERE id = \(id) AND status = 'pending' AND lease_holder = \(holder) RETURNING id
             """
         ).isEmpty
@@ -123,7 +143,8 @@ public struct PostgresRegulationStore: RegulationStore {
                 result: cell(12, ByteBuffer?.self).map { Array($0.readableBytesView) },
                 errorCode: cell(13, String?.self),
                 errorMessage: cell(14, String?.self),
-                hasExport: cell(15, Bool.self)
+                hasExport: cell(15, Bool.self),
+                attempts: cell(16, Int.self)
             )
         )
     }

@@ -9,7 +9,14 @@ enum SQLiteErasure {
 
     /// Erases a customer's messages' recipients and content, failing those not yet sent.
     static func eraseMessages(of customerId: String, at time: Timestamp, _ db: Database) throws {
+        try eraseMessages(of: [customerId], limit: -1, at: time, db)
+    }
+
+    /// Erases up to `limit` (negative: all) of the customers' messages' recipients and content,
+    /// failing those not yet sent.
+    static func eraseMessages(of customerIds: [String], limit: Int, at time: Timestamp, _ db: Database) throws {
         let deleted = ErasedRows.customerDeleted
+        let list = Array(repeating: "?", count: customerIds.count).joined(separator: ", ")
         try db.execute(
             sql: """
                 UPDATE messages SET recipient = ?, content = X'7B7D', user_id = NULL,
@@ -17,12 +24,10 @@ enum SQLiteErasure {
                     error_message = CASE WHEN status IN ('queued', 'sending') THEN ? ELSE NULL END,
                     status = CASE WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status END,
                     lease_until = NULL, updated_at = ?
-                WHERE customer_id = ? AND recipient <> ?
+                WHERE id IN (SELECT id FROM messages WHERE customer_id IN (\(list)) AND recipient <> ? LIMIT ?)
                 """,
-            arguments: [
-                ErasedRows.recipient, deleted.code, deleted.message, time.millisecondsSinceEpoch,
-                customerId, ErasedRows.recipient,
-            ]
+            arguments: [ErasedRows.recipient, deleted.code, deleted.message, time.millisecondsSinceEpoch]
+                + StatementArguments(customerIds) + [ErasedRows.recipient, limit]
         )
     }
 

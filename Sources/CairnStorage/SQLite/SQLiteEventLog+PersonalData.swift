@@ -37,10 +37,10 @@ extension SQLiteEventLog: PersonalDataStore {
         }
     }
 
-    public func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? { nil }
+    public func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? { nil }
 
     /// Each customer's events, newest first.
-    public func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] {
+    public func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]] {
         let reader = SQLiteProfileReader(database: database)
         var exported: [String: [JSONValue]] = [:]
         for id in subject.customerIds {

@@ -6,16 +6,19 @@ import GRDB
 extension SQLiteOutboxStore: PersonalDataStore {
     public var personalData: PersonalData { .messages }
 
-    /// Erases the customers' messages' recipients and content (failing those not yet sent), all
-    /// at once.
+    /// Erases the recipients and content of up to `limit` of the customers' messages (failing
+    /// those not yet sent).
     public func erase(_ subject: DataSubject, limit: Int, at time: Timestamp) async throws -> Int {
-        try await SQLiteErasure.eachCustomer(subject.customerIds, in: database) { db, id in
-            try SQLiteErasure.eraseMessages(of: id, at: time, db)
+        let customerIds = subject.customerIds
+        guard !customerIds.isEmpty else { return 0 }
+        return try await database.write { db in
+            try SQLiteErasure.eraseMessages(of: customerIds, limit: max(1, limit), at: time, db)
+            return db.changesCount
         }
     }
 
     /// Fails the customers' messages still waiting to be sent.
-    public func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? {
+    public func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? {
         let error = ErasedRows.customerSuppressed
         return try await SQLiteErasure.eachCustomer(subject.customerIds, in: database) { db, id in
             try db.execute(
@@ -29,8 +32,8 @@ extension SQLiteOutboxStore: PersonalDataStore {
         }
     }
 
-    /// Each customer's messages, oldest first.
-    public func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] {
+    /// Each customer's messages, oldest first, in one read transaction (`page` is not needed).
+    public func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]] {
         try await database.read { db in
             var exported: [String: [JSONValue]] = [:]
             for id in subject.customerIds {

@@ -29,8 +29,8 @@ extension SQLiteRegulationStore: PersonalDataStore {
         }
     }
 
-    public func cancelWaiting(_ subject: DataSubject, at time: Timestamp) async throws -> Int? { nil }
+    public func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? { nil }
 
     /// Nothing: an export does not hold earlier regulations.
-    public func export(_ subject: DataSubject) async throws -> [String: [JSONValue]] { [:] }
+    public func export(_ subject: DataSubject, page: Int) async throws -> [String: [JSONValue]] { [:] }
 }

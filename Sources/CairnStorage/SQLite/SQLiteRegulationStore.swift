@@ -74,7 +74,7 @@ public struct SQLiteRegulationStore: RegulationStore {
             try Row.fetchOne(
                 db,
                 sql: """
-                    UPDATE regulations SET lease_until = ?, lease_holder = ?
+                    UPDATE regulations SET lease_until = ?, lease_holder = ?, attempts = attempts + 1
                     WHERE id = (SELECT id FROM regulations
                                 WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
                                 ORDER BY requested_at, id LIMIT 1)
@@ -90,6 +90,32 @@ public struct SQLiteRegulationStore: RegulationStore {
             try db.execute(
                 sql: "UPDATE regulations SET lease_until = ? WHERE id = ? AND status = 'pending' AND lease_holder = ?",
                 arguments: [leaseUntil.millisecondsSinceEpoch, id, holder]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func release(id: String, holder: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE regulations SET lease_until = NULL, lease_holder = NULL, attempts = max(attempts - 1, 0)
+                    WHERE id = ? AND status = 'pending' AND lease_holder = ?
+                    """,
+                arguments: [id, holder]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func retry(id: String, holder: String, error: EventError, retryAt: Timestamp) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE regulations SET lease_until = ?, lease_holder = NULL, error_code = ?, error_message = ?
+                    WHERE id = ? AND status = 'pending' AND lease_holder = ?
+                    """,
+                arguments: [retryAt.millisecondsSinceEpoch, error.code, error.message, id, holder]
             )
             return db.changesCount == 1
         }
@@ -138,7 +164,8 @@ public struct SQLiteRegulationStore: RegulationStore {
                 result: (row[12] as Data?).map { [UInt8]($0) },
                 errorCode: row[13],
                 errorMessage: row[14],
-                hasExport: row[15]
+                hasExport: row[15],
+                attempts: row[16]
             )
         )
     }

@@ -1,3 +1,4 @@
+import CairnCore
 import CairnServer
 import CairnStorage
 import Logging
@@ -121,6 +122,15 @@ enum Settings {
             + "a crash is carried out again (from the start) after this.",
         defaultText: SettingDefaults.seconds(SettingDefaults.app.regulations.lease)
     )
+    static let regulationAttempts = Setting(
+        key: "regulations.attempts",
+        flag: "regulation-attempts",
+        environment: "CAIRN_REGULATION_ATTEMPTS",
+        valueName: "n",
+        help: "Attempts at a data-protection request whose steps keep failing (the waits between them doubling, at "
+            + "most 5 minutes) before it ends failed, its last error kept.",
+        defaultText: "\(SettingDefaults.app.regulations.retry.maxAttempts)"
+    )
     static let role = Setting(
         key: "role",
         flag: "role",
@@ -154,7 +164,7 @@ enum Settings {
     static let serve =
         [
             host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
-            processorWorkers, regulationLease, metricsToken, logLevel,
+            processorWorkers, regulationLease, regulationAttempts, metricsToken, logLevel,
         ] + sending
     static let all = [config] + storage + serve
 

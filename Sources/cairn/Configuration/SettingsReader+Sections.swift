@@ -1,3 +1,4 @@
+import CairnCore
 import CairnServer
 import CairnStorage
 import Logging
@@ -66,6 +67,12 @@ extension SettingsReader {
                 throw CLIError("The regulation lease must be between 1 second and a day (86400).")
             }
             configuration.regulations.lease = .seconds(lease)
+        }
+        if let attempts = try await int(Settings.regulationAttempts) {
+            guard (1...1000).contains(attempts) else {
+                throw CLIError("The regulation attempts must be between 1 and 1000.")
+            }
+            configuration.regulations.retry.maxAttempts = attempts
         }
         if let text = try await string(Settings.role) {
             guard let role = NodeRole(rawValue: text.lowercased()) else {

@@ -115,6 +115,7 @@ struct AppServices {
                 clock: clock,
                 requested: regulationsRequested,
                 lease: configuration.regulations.lease,
+                retry: configuration.regulations.retry,
                 metrics: metrics,
                 logger: logger
             ),
@@ -146,14 +147,13 @@ struct AppServices {
             workers.append(
                 OutboxDispatcher(
                     store: stores.outbox,
-                    eventLog: stores.eventLog,
                     senders: providers,
                     clock: clock,
                     settings: OutboxDispatcher.Settings(
                         retry: sending.retry,
                         lease: sending.lease,
                         concurrency: sending.concurrency,
-                        perBrand: sending.perBrand
+                        laneCap: sending.laneCap
                     ),
                     wake: messagesQueued,
                     metrics: metrics,

@@ -20,6 +20,10 @@ public struct ChannelRecord: Sendable, Hashable {
     /// What may be shown: the settings with every secret masked.
     public var summary: JSONValue
     public var updatedAt: Timestamp
+    /// The most of the brand's messages on this channel in flight at once, across all nodes (nil:
+    /// the server's default): a provider that takes few connections is not flooded, and one brand
+    /// never holds every sender.
+    public var maxInFlight: Int?
 
     public init(
         tenant: Tenant,
@@ -27,7 +31,8 @@ public struct ChannelRecord: Sendable, Hashable {
         provider: String,
         sealedSettings: [UInt8],
         summary: JSONValue,
-        updatedAt: Timestamp
+        updatedAt: Timestamp,
+        maxInFlight: Int? = nil
     ) {
         self.tenant = tenant
         self.channel = channel
@@ -35,5 +40,6 @@ public struct ChannelRecord: Sendable, Hashable {
         self.sealedSettings = sealedSettings
         self.summary = summary
         self.updatedAt = updatedAt
+        self.maxInFlight = maxInFlight
     }
 }

@@ -4,36 +4,52 @@ public import CairnCore
 /// node, and their outcomes. A claim leases a message; a sender that dies mid-send leaves it
 /// `sending` until the lease ends, and then it is claimed again (sent at least once).
 public protocol OutboxStore: Sendable {
-    /// Claims up to `limit` messages due at `now` — queued ones whose next attempt is due, and
-    /// `sending` ones whose lease has ended — except those of the brands in `skipping`: each
-    /// becomes `sending` with one more attempt, leased until `leaseUntil`. On PostgreSQL claims
-    /// skip rows another node holds (`FOR UPDATE SKIP LOCKED`).
-    func claim(
-        limit: Int,
-        now: Timestamp,
-        leaseUntil: Timestamp,
-        skipping: Set<Tenant>
-    ) async throws
-        -> [ClaimedMessage]
-    /// Records the outcomes of attempts at claimed messages, in one transaction; for each, false
-    /// (and nothing changed) when its claim is no longer the message's (the lease ended and the
-    /// message was claimed again, or the outcome was recorded already).
+    /// Claims due messages for one node's senders (see `OutboxClaim`): first those whose lease
+    /// ended (a sender died; one at its last attempt is `dead` instead, `lease_expired`), then
+    /// queued ones whose next attempt is due, lane after lane (a brand's channel), least recently
+    /// served first, each lane taking at most its batch and never more than its cap in flight
+    /// across all nodes. Each becomes `sending` with one more attempt, leased for `lease`. On
+    /// PostgreSQL, claims skip rows and lanes another node holds, and leases are compared and
+    /// set on the database's clock, so nodes' clocks need not agree.
+    func claim(_ request: OutboxClaim) async throws -> [ClaimedMessage]
+    /// Records the outcomes of attempts at claimed messages, with their effects, in one
+    /// transaction; for each, false (and nothing changed, no effect applied) when its claim is no
+    /// longer the message's (the lease ended and the message was claimed again, or the outcome was
+    /// recorded already). A message recorded `sent` takes the receipts kept for it that may be
+    /// about that attempt (see `receipt`) and drops the others; one that ends `failed` or `dead`,
+    /// or is queued again (`retry`), drops them all.
     func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool]
-    /// Extends the leases of claims whose sends are still under way, so that a send slower than
-    /// a lease is not claimed again meanwhile; a claim that is no longer the message's is left
-    /// alone. How many leases were extended.
-    func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int
+    /// Extends the leases of claims whose sends are still under way by `lease` from now (the
+    /// database's now on PostgreSQL), so that a send slower than a lease is not claimed again
+    /// meanwhile; a claim that is no longer the message's is left alone. How many were extended.
+    func renewLeases(_ claims: [MessageClaim], now: Timestamp, lease: Duration) async throws -> Int
     /// A provider's receipt for a sent message: `delivered`, or `failed` with the provider's
-    /// error. False when there is no such message or it is not `sent` (or `delivered`, for a
-    /// late failure report).
-    func receipt(messageId: String, delivered: Bool, error: MessageError?, at time: Timestamp) async throws -> Bool
+    /// error, about the provider's message `providerMessageId` (Twilio's `MessageSid`) when the
+    /// provider names it. Each attempt at a message that reaches the provider is a message of its
+    /// own there, with its own id: a receipt naming another id than the one recorded with the
+    /// message is about another attempt (one that timed out after the provider took it), and is
+    /// refused. One that arrives before its message is recorded sent (still `queued` or
+    /// `sending`) is kept with its provider id, and applied in the transaction that records the
+    /// message sent if it names no id or the id recorded then, else dropped; a failure report
+    /// outranks a delivery kept before it for the same id. Kept receipts are dropped when their
+    /// message is queued again (they are about an attempt that will never be recorded sent), ends
+    /// `failed` or `dead`, or is erased. False when there is no such message, it is already past
+    /// the receipt (`failed`, `dead`, or `delivered` for a delivery report), or the receipt is
+    /// about another attempt.
+    func receipt(
+        messageId: String,
+        providerMessageId: String?,
+        delivered: Bool,
+        error: MessageError?,
+        at time: Timestamp
+    ) async throws -> Bool
     /// The messages an event made, oldest first.
     func messages(eventId: EventID) async throws -> [OutboxMessage]
     /// A brand's messages, newest first.
     func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage]
     /// A message by id alone (for provider webhooks, whose URL names only the message).
     func message(messageId: String) async throws -> OutboxMessage?
-    /// How many messages wait (queued or sending).
+    /// How many messages wait (queued or sending): a sum of the lanes' counters, not a count.
     func depth() async throws -> Int
 }
 
@@ -63,11 +79,19 @@ public struct ClaimedMessage: Sendable {
     public var consent: [String: ChannelConsent]?
     /// Whether a data-protection request has suppressed the customer since the message was made.
     public var suppressed: Bool
+    /// The most messages of its lane in flight at once, across all nodes.
+    public var laneCap: Int
 
-    public init(message: OutboxMessage, consent: [String: ChannelConsent]?, suppressed: Bool = false) {
+    public init(
+        message: OutboxMessage,
+        consent: [String: ChannelConsent]?,
+        suppressed: Bool = false,
+        laneCap: Int = OutboxClaim.defaultCap
+    ) {
         self.message = message
         self.consent = consent
         self.suppressed = suppressed
+        self.laneCap = laneCap
     }
 }
 
@@ -82,14 +106,17 @@ public struct MessageClaim: Sendable, Hashable {
     }
 }
 
-/// What one attempt came to, for the claim that made it.
+/// What one attempt came to, for the claim that made it, and what else it changes: its effects
+/// commit with it, and only when it is saved.
 public struct AttemptOutcome: Sendable, Hashable {
     public var claim: MessageClaim
     public var record: DeliveryRecord
+    public var effects: [OutcomeEffect]
 
-    public init(claim: MessageClaim, record: DeliveryRecord) {
+    public init(claim: MessageClaim, record: DeliveryRecord, effects: [OutcomeEffect] = []) {
         self.claim = claim
         self.record = record
+        self.effects = effects
     }
 }
 

@@ -42,7 +42,6 @@ import Testing
     ) -> OutboxDispatcher {
         OutboxDispatcher(
             store: stores.outbox,
-            eventLog: stores.eventLog,
             senders: senders,
             clock: clock,
             settings: OutboxDispatcher.Settings(
@@ -57,12 +56,7 @@ import Testing
     /// Claims what is due and delivers it, as the run loop does; how many it delivered.
     @discardableResult
     func deliverDue(_ dispatcher: OutboxDispatcher, _ stores: CairnStores) async throws -> Int {
-        let claimed = try await stores.outbox.claim(
-            limit: 10,
-            now: clock.now(),
-            leaseUntil: Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + 60_000),
-            skipping: []
-        )
+        let claimed = try await stores.outbox.claim(OutboxClaim(limit: 10, now: clock.now(), lease: .seconds(3600)))
         for item in claimed { await dispatcher.deliver(item) }
         return claimed.count
     }
@@ -165,12 +159,7 @@ import Testing
         let optedOut = MessageError(code: "provider_rejected", message: "Twilio 21610: unsubscribed recipient")
         let sender = ScriptedSender([.permanent(optedOut, withdrawsConsent: true), .sent(providerMessageId: "SM2")])
         let dispatcher = dispatcher(stores, sender)
-        let claimed = try await stores.outbox.claim(
-            limit: 1,
-            now: clock.now(),
-            leaseUntil: Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + 60_000),
-            skipping: []
-        )
+        let claimed = try await stores.outbox.claim(OutboxClaim(limit: 1, now: clock.now(), lease: .seconds(3600)))
         await dispatcher.deliver(try #require(claimed.first))
         // The withdrawal is an identify in the log; once processed, the second message is stopped.
         try await EventFixtures.processAll(stores, at: clock.now())
@@ -207,7 +196,6 @@ import Testing
         // Idle for a minute unless woken: only the processor's ring can make it send within the test.
         let dispatcher = OutboxDispatcher(
             store: stores.outbox,
-            eventLog: stores.eventLog,
             senders: sender,
             clock: clock,
             settings: OutboxDispatcher.Settings(idleInterval: .seconds(60)),
@@ -232,6 +220,34 @@ import Testing
         #expect(sender.attempts.count == 2)
     }
 
+    @Test func aBacklogKeepsItsLaneAtItsCapAndNoHigher() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, count: 40, at: clock.now())
+        let sender = HoldingSender()
+        let dispatcher = OutboxDispatcher(
+            store: stores.outbox,
+            senders: sender,
+            clock: clock,
+            settings: OutboxDispatcher.Settings(idleInterval: .milliseconds(5)),
+            logger: Logger(label: "outbox")
+        )
+        let running = Task { try await dispatcher.run() }
+        // A claim that took a batch is followed by another at once, until the lane is at its cap.
+        for _ in 0..<500 where sender.holding < OutboxClaim.defaultCap { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(sender.holding == OutboxClaim.defaultCap)
+        let sending = try await stores.outbox.messages(
+            tenant: EventFixtures.tenant,
+            filter: MessageFilter(status: .sending)
+        )
+        #expect(sending.count == OutboxClaim.defaultCap)
+        sender.release()
+        for _ in 0..<500 where try await stores.outbox.depth() > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        running.cancel()
+        _ = await running.result
+        #expect(try await stores.outbox.depth() == 0)
+        #expect(sender.most <= OutboxClaim.defaultCap, "never more than the lane's cap at once")
+    }
+
     @Test func theLeaseOfASendUnderWayIsRenewedSoNoOtherNodeClaimsIt() async throws {
         let stores = try await StoreBackend.sqlite.makeStores()
         try await SendFixtures.queueSMS(in: stores, at: clock.now())
@@ -239,7 +255,6 @@ import Testing
         let sender = HoldingSender()
         let dispatcher = OutboxDispatcher(
             store: store,
-            eventLog: stores.eventLog,
             senders: sender,
             clock: clock,
             settings: OutboxDispatcher.Settings(lease: .milliseconds(300), idleInterval: .milliseconds(5)),
@@ -256,12 +271,7 @@ import Testing
             for _ in 0..<500 where store.renewedUntil < wanted { try await Task.sleep(for: .milliseconds(10)) }
             #expect(store.renewedUntil >= wanted)
         }
-        let other = try await stores.outbox.claim(
-            limit: 10,
-            now: clock.now(),
-            leaseUntil: clock.now().adding(.seconds(60)),
-            skipping: []
-        )
+        let other = try await stores.outbox.claim(OutboxClaim(limit: 10, now: clock.now(), lease: .seconds(3600)))
         #expect(other.isEmpty, "another node does not claim a message whose send is under way")
         sender.release()
         for _ in 0..<500 where try await onlyMessage(stores).status != .sent {
@@ -275,16 +285,23 @@ import Testing
     }
 }
 
-/// A sender whose sends wait until the test releases them.
+/// A sender whose sends wait until the test releases them; it counts the sends it holds at once.
 final class HoldingSender: ChannelSender, SenderDirectory {
-    private let state = Mutex((holding: false, released: false))
+    private let state = Mutex((holding: 0, most: 0, released: false))
 
-    var isHolding: Bool { state.withLock { $0.holding } }
+    var isHolding: Bool { state.withLock { $0.holding > 0 } }
+    /// How many sends it holds now, and the most it held at once.
+    var holding: Int { state.withLock { $0.holding } }
+    var most: Int { state.withLock { $0.most } }
     func release() { state.withLock { $0.released = true } }
 
     func send(_ message: OutboxMessage) async -> SendOutcome {
-        state.withLock { $0.holding = true }
+        state.withLock {
+            $0.holding += 1
+            $0.most = max($0.most, $0.holding)
+        }
         while !state.withLock({ $0.released }) { try? await Task.sleep(for: .milliseconds(5)) }
+        state.withLock { $0.holding -= 1 }
         return .sent(providerMessageId: "SM-held")
     }
 
@@ -301,29 +318,33 @@ final class RenewalWatchingStore: OutboxStore {
 
     var renewedUntil: Int64 { latest.withLock { $0 } }
 
-    func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int {
-        let renewed = try await inner.renewLeases(claims, until: until)
-        if renewed > 0 { latest.withLock { $0 = max($0, until.millisecondsSinceEpoch) } }
+    func renewLeases(_ claims: [MessageClaim], now: Timestamp, lease: Duration) async throws -> Int {
+        let renewed = try await inner.renewLeases(claims, now: now, lease: lease)
+        let until = now.adding(lease).millisecondsSinceEpoch
+        if renewed > 0 { latest.withLock { $0 = max($0, until) } }
         return renewed
     }
 
-    func claim(
-        limit: Int,
-        now: Timestamp,
-        leaseUntil: Timestamp,
-        skipping: Set<Tenant>
-    ) async throws
-        -> [ClaimedMessage]
-    {
-        try await inner.claim(limit: limit, now: now, leaseUntil: leaseUntil, skipping: skipping)
-    }
+    func claim(_ request: OutboxClaim) async throws -> [ClaimedMessage] { try await inner.claim(request) }
 
     func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool] {
         try await inner.record(outcomes, at: time)
     }
 
-    func receipt(messageId: String, delivered: Bool, error: MessageError?, at time: Timestamp) async throws -> Bool {
-        try await inner.receipt(messageId: messageId, delivered: delivered, error: error, at: time)
+    func receipt(
+        messageId: String,
+        providerMessageId: String?,
+        delivered: Bool,
+        error: MessageError?,
+        at time: Timestamp
+    ) async throws -> Bool {
+        try await inner.receipt(
+            messageId: messageId,
+            providerMessageId: providerMessageId,
+            delivered: delivered,
+            error: error,
+            at: time
+        )
     }
 
     func messages(eventId: EventID) async throws -> [OutboxMessage] { try await inner.messages(eventId: eventId) }

@@ -42,6 +42,52 @@ import Testing
         }
     }
 
+    @Test func aBrandsProviderMaySetItsMostMessagesInFlight() async throws {
+        let app = try await sendingApp()
+        let admin = try await adminToken(app)
+        let email = #""provider":"smtp","url":"smtp://mail.example.com""#
+        let answers = try await app.test { client in
+            (
+                put: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/email",
+                    token: admin,
+                    body: "{\(email),\"maxInFlight\":4}"
+                ),
+                list: try await client.admin(.get, Self.brand + "/channels", token: admin),
+                zero: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/email",
+                    token: admin,
+                    body: "{\(email),\"maxInFlight\":0}"
+                ),
+                text: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/email",
+                    token: admin,
+                    body: "{\(email),\"maxInFlight\":\"many\"}"
+                ),
+                backToDefault: try await client.admin(
+                    .put,
+                    Self.brand + "/channels/email",
+                    token: admin,
+                    body: "{\(email),\"maxInFlight\":null}"
+                )
+            )
+        }
+        #expect(answers.put.status == .ok)
+        #expect(answers.put.json["channel"]?["maxInFlight"] == 4)
+        #expect(answers.put.json["channel"]?["settings"]?["maxInFlight"] == nil, "not a provider setting")
+        let channels = try #require(answers.list.json["channels"]?.arrayValue)
+        #expect(channels.map { $0["maxInFlight"] } == [4, 16], "the brand's own, then the server's default")
+        for refused in [answers.zero, answers.text] {
+            #expect(refused.status == .badRequest)
+            #expect(refused.code == "invalid_max_in_flight")
+        }
+        #expect(answers.backToDefault.json["channel"]?["maxInFlight"] == 16)
+        #expect(try await app.stores.channels.channel(tenant: TestApp.tenant, channel: .email)?.maxInFlight == nil)
+    }
+
     @Test func aBrandsProviderIsSealedAndShownMasked() async throws {
         let app = try await sendingApp()
         let admin = try await adminToken(app)
@@ -193,7 +239,7 @@ import Testing
         let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
         let message = try #require(try await app.stores.outbox.messages(eventId: eventId).first)
         let now = app.clock.now()
-        _ = try await app.stores.outbox.claim(limit: 1, now: now, leaseUntil: now, skipping: [])
+        _ = try await app.stores.outbox.claim(OutboxClaim(limit: 1, now: now, lease: .seconds(3600)))
         _ = try await app.stores.outbox.record(
             .sent(providerMessageId: "SM1"),
             messageId: message.messageId,

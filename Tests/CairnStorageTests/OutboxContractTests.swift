@@ -41,7 +41,7 @@ import Testing
     func outcomesAreRecordedTogetherEachByItsOwnClaim(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await arrange(stores, count: 3)
-        let claimed = try await stores.outbox.claim(limit: 3, now: later(1), leaseUntil: later(1000), skipping: [])
+        let claimed = try await stores.outbox.claim(OutboxClaim(limit: 3, now: later(1), lease: .seconds(3600)))
         try #require(claimed.count == 3)
         let ids = claimed.map(\.message.messageId)
         let error = MessageError(code: "provider_rejected", message: "SMTP: 550 no such user")
@@ -66,26 +66,40 @@ import Testing
         #expect(try await stores.outbox.record([], at: later(6)).isEmpty)
     }
 
+    /// A claim for `limit` at `now`, leased for an hour: no lease ends within a test unless the
+    /// test ends it (a lease of zero, or renewed for zero). Leases are on the database's clock on
+    /// PostgreSQL, so a test cannot move them with `now`.
+    func claim(
+        _ stores: CairnStores,
+        limit: Int,
+        at now: Timestamp,
+        lease: Duration = .seconds(3600)
+    ) async throws
+        -> [ClaimedMessage]
+    {
+        try await stores.outbox.claim(OutboxClaim(limit: limit, now: now, lease: lease))
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aRenewedLeaseKeepsAMessageFromBeingClaimedAgain(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await arrange(stores, count: 2)
-        let claimed = try await stores.outbox.claim(limit: 2, now: later(1), leaseUntil: later(1000), skipping: [])
+        let claimed = try await claim(stores, limit: 2, at: later(1), lease: .zero)
         try #require(claimed.count == 2)
         let kept = MessageClaim(messageId: claimed[0].message.messageId, attempt: 1)
         let wrongAttempt = MessageClaim(messageId: claimed[1].message.messageId, attempt: 7)
-        #expect(try await stores.outbox.renewLeases([kept, wrongAttempt], until: later(5000)) == 1)
-        // At the first lease's end only the message whose lease was not renewed is claimed again.
-        let again = try await stores.outbox.claim(limit: 10, now: later(1000), leaseUntil: later(10000), skipping: [])
+        #expect(try await stores.outbox.renewLeases([kept, wrongAttempt], now: later(2), lease: .seconds(3600)) == 1)
+        // Both leases ended at once; only the message whose lease was not renewed is claimed again.
+        let again = try await claim(stores, limit: 10, at: later(3))
         #expect(again.map(\.message.messageId) == [claimed[1].message.messageId])
         // A claim that is no longer the message's renews nothing.
         let stale = MessageClaim(messageId: claimed[1].message.messageId, attempt: 1)
-        #expect(try await stores.outbox.renewLeases([stale], until: later(9000)) == 0)
-        #expect(try await stores.outbox.renewLeases([], until: later(9000)) == 0)
-        #expect(
-            try await stores.outbox.claim(limit: 10, now: later(4999), leaseUntil: later(6000), skipping: []).isEmpty
-        )
-        let last = try await stores.outbox.claim(limit: 10, now: later(5000), leaseUntil: later(6000), skipping: [])
+        #expect(try await stores.outbox.renewLeases([stale], now: later(4), lease: .zero) == 0)
+        #expect(try await stores.outbox.renewLeases([], now: later(4), lease: .zero) == 0)
+        #expect(try await claim(stores, limit: 10, at: later(5)).isEmpty)
+        // Renewed for nothing, the kept lease ends: the message is claimed again.
+        #expect(try await stores.outbox.renewLeases([kept], now: later(6), lease: .zero) == 1)
+        let last = try await claim(stores, limit: 10, at: later(7))
         #expect(last.map(\.message.messageId) == [kept.messageId])
     }
 
@@ -93,15 +107,15 @@ import Testing
     func aMessageIsClaimedOnceUntilItsLeaseEnds(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await arrange(stores, count: 3)
-        let first = try await stores.outbox.claim(limit: 2, now: later(1), leaseUntil: later(1000), skipping: [])
+        let first = try await claim(stores, limit: 2, at: later(1))
         #expect(first.count == 2)
         #expect(first.allSatisfy { $0.message.status == .sending && $0.message.attempts == 1 })
         #expect(first.first?.consent?["sms"]?.subscribed == true, "the customer's consent comes with the claim")
-        let second = try await stores.outbox.claim(limit: 10, now: later(2), leaseUntil: later(1000), skipping: [])
+        let second = try await claim(stores, limit: 10, at: later(2))
         #expect(second.count == 1, "claimed messages are not claimed again while leased")
         #expect(Set((first + second).map(\.message.messageId)).count == 3)
-        #expect(try await stores.outbox.claim(limit: 10, now: later(3), leaseUntil: later(1000), skipping: []).isEmpty)
-        // The lease of one ends without an outcome (its sender died): it is claimed again.
+        #expect(try await claim(stores, limit: 10, at: later(3)).isEmpty)
+        // The lease of the others ends without an outcome (their senders died): claimed again.
         let sent = first[0].message
         #expect(
             try await stores.outbox.record(
@@ -111,7 +125,9 @@ import Testing
                 at: later(4)
             )
         )
-        let again = try await stores.outbox.claim(limit: 10, now: later(1000), leaseUntil: later(2000), skipping: [])
+        let ending = [first[1], second[0]].map { MessageClaim(messageId: $0.message.messageId, attempt: 1) }
+        #expect(try await stores.outbox.renewLeases(ending, now: later(5), lease: .zero) == 2)
+        let again = try await claim(stores, limit: 10, at: later(1000))
         #expect(Set(again.map(\.message.messageId)) == Set([first[1], second[0]].map(\.message.messageId)))
         #expect(again.allSatisfy { $0.message.attempts == 2 })
         // The first claim's outcome comes too late: it no longer counts.
@@ -134,7 +150,7 @@ import Testing
     func retriesWaitForTheirTimeAndFailuresAreKept(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await arrange(stores, count: 2)
-        let claimed = try await stores.outbox.claim(limit: 2, now: later(1), leaseUntil: later(1000), skipping: [])
+        let claimed = try await stores.outbox.claim(OutboxClaim(limit: 2, now: later(1), lease: .seconds(3600)))
         let (a, b) = (claimed[0].message, claimed[1].message)
         let busy = MessageError(code: "provider_rejected", message: "Twilio 20429: Too Many Requests")
         #expect(
@@ -148,9 +164,9 @@ import Testing
         let refused = MessageError(code: "provider_rejected", message: "Twilio 21211: invalid number")
         #expect(try await stores.outbox.record(.failed(refused), messageId: b.messageId, attempt: 1, at: later(2)))
         #expect(
-            try await stores.outbox.claim(limit: 10, now: later(499), leaseUntil: later(2000), skipping: []).isEmpty
+            try await stores.outbox.claim(OutboxClaim(limit: 10, now: later(499), lease: .seconds(3600))).isEmpty
         )
-        let retried = try await stores.outbox.claim(limit: 10, now: later(500), leaseUntil: later(2000), skipping: [])
+        let retried = try await stores.outbox.claim(OutboxClaim(limit: 10, now: later(500), lease: .seconds(3600)))
         #expect(retried.map(\.message.messageId) == [a.messageId])
         #expect(retried.first?.message.error == busy, "the last error stays visible while it retries")
         #expect(try await stores.outbox.record(.dead(busy), messageId: a.messageId, attempt: 2, at: later(501)))
@@ -167,17 +183,11 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
-    func aBusyBrandIsSkippedAndReceiptsMoveSentMessages(_ backend: StoreBackend) async throws {
+    func receiptsMoveSentMessagesOfTheirOwnBrand(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         let other = Tenant(clientId: "c", accountId: "a", brandId: "other")
-        _ = try await arrange(stores, count: 2)
         _ = try await arrange(stores, count: 1, tenant: other)
-        let claimed = try await stores.outbox.claim(
-            limit: 10,
-            now: later(1),
-            leaseUntil: later(1000),
-            skipping: [EventFixtures.tenant]
-        )
+        let claimed = try await claim(stores, limit: 10, at: later(1))
         #expect(claimed.map(\.message.tenant) == [other])
         let message = claimed[0].message
         #expect(
@@ -189,11 +199,25 @@ import Testing
             )
         )
         #expect(
-            try await stores.outbox.receipt(messageId: message.messageId, delivered: true, error: nil, at: later(3))
+            try await stores.outbox.receipt(
+                messageId: message.messageId,
+                providerMessageId: "SMx",
+                delivered: true,
+                error: nil,
+                at: later(3)
+            )
         )
         #expect(try await stores.outbox.message(tenant: other, messageId: message.messageId)?.status == .delivered)
         #expect(try await stores.outbox.message(tenant: EventFixtures.tenant, messageId: message.messageId) == nil)
-        #expect(!(try await stores.outbox.receipt(messageId: "nope", delivered: true, error: nil, at: later(3))))
+        #expect(
+            !(try await stores.outbox.receipt(
+                messageId: "nope",
+                providerMessageId: "SMx",
+                delivered: true,
+                error: nil,
+                at: later(3)
+            ))
+        )
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -1,7 +1,10 @@
 import CairnCore
-import CairnStorage
 import CairnTestFixtures
+import Dispatch
+import GRDB
 import Testing
+
+@testable import CairnStorage
 
 @Suite struct SQLiteDatabaseTests {
     @Test func commitsAreDurableAndMigrationsNamed() async throws {
@@ -10,9 +13,43 @@ import Testing
         #expect(
             try await database.appliedMigrations() == [
                 "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
-                "0006_admin_and_assets", "0007_lookups", "0008_outbox", "0009_regulations",
+                "0006_admin_and_assets", "0007_lookups", "0008_outbox", "0009_regulations", "0010_outbox_lanes",
+                "0011_message_receipts", "0012_regulation_failures",
             ]
         )
+    }
+
+    @Test func anOutboxClaimCommitsWithoutSyncAndLeavesEveryOtherWriteDurable() async throws {
+        let database = try SQLiteDatabase(path: TemporaryFiles.path(named: "db.sqlite"))
+        let outbox = SQLiteOutboxStore(database: database)
+        #expect(try await database.writeWithoutSync { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        _ = try await outbox.claim(OutboxClaim(limit: 1, now: EventFixtures.receivedAt, lease: .seconds(1)))
+        #expect(try await database.synchronousLevel() == 2)
+        await #expect(throws: (any Error).self) {
+            try await database.writeWithoutSync { db in try db.execute(sql: "SELECT * FROM no_such_table") }
+        }
+        #expect(try await database.synchronousLevel() == 2, "a failed claim leaves it durable too")
+    }
+
+    @Test func aCancelledClaimLeavesEveryOtherWriteDurable() async throws {
+        let database = try SQLiteDatabase(path: TemporaryFiles.path(named: "db.sqlite"))
+        let started = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
+        let claim = Task {
+            try await database.writeWithoutSync { db in
+                started.continuation.yield()
+                // The claim's transaction is open when its task is cancelled (GRDB then fails
+                // every statement of that task but rollbacks).
+                release.wait()
+                return try Int.fetchOne(db, sql: "SELECT 1")
+            }
+        }
+        var waits = started.stream.makeAsyncIterator()
+        _ = await waits.next()
+        claim.cancel()
+        release.signal()
+        _ = try? await claim.value
+        #expect(try await database.synchronousLevel() == 2)
     }
 
     @Test func dataSurvivesReopening() async throws {

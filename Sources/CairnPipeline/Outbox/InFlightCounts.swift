@@ -1,40 +1,48 @@
 import CairnCore
+import CairnStorage
 
-/// The messages a dispatcher has in flight, per brand, and what its next claim may take.
-/// Claims come in batches of half a brand's share (`batch`), so a claim transaction serves
-/// several sends; a brand is skipped while more than half its share is in flight, so no brand
-/// ever has more than `perBrand` (a slow provider holds up its own brand only).
+/// The messages a dispatcher has in flight, per lane (a brand's channel), and when another claim
+/// is worth making. The caps themselves hold across nodes, in the store's claims; these counts
+/// only tell the dispatcher when one of its sends ending may have let a claim take more: a lane
+/// it holds is back by a batch (`OutboxClaim.batch`), or a batch of its own slots is free again.
 struct InFlightCounts: Sendable {
     let concurrency: Int
-    let perBrand: Int
-    private(set) var counts: [Tenant: Int] = [:]
+    /// The fewest free slots worth a claim.
+    let batch: Int
+    private(set) var counts: [BrandChannel: Int] = [:]
+    private var batches: [BrandChannel: Int] = [:]
     private(set) var total = 0
 
-    init(concurrency: Int, perBrand: Int) {
+    init(concurrency: Int, defaultCap: Int) {
         self.concurrency = max(1, concurrency)
-        self.perBrand = max(1, perBrand)
+        batch = min(OutboxClaim.batch(cap: max(1, defaultCap)), self.concurrency)
     }
 
-    /// The most one claim takes: half a brand's share (at least one, at most the concurrency).
-    var batch: Int { max(1, min(perBrand / 2, concurrency)) }
-
-    /// The next claim: how many and which brands to skip; nil while fewer than a batch of slots are free.
-    func nextClaim() -> (limit: Int, skipping: Set<Tenant>)? {
-        guard concurrency - total >= batch else { return nil }
-        return (batch, Set(counts.filter { $0.value > perBrand - batch }.keys))
+    /// How many the next claim may take: every free slot; nil while fewer than a batch are free.
+    var nextClaim: Int? {
+        let free = concurrency - total
+        return free >= batch ? free : nil
     }
 
-    mutating func started(_ tenant: Tenant) {
-        counts[tenant, default: 0] += 1
+    /// A claimed message's send began; `cap` is its lane's.
+    mutating func started(_ lane: BrandChannel, cap: Int) {
+        counts[lane, default: 0] += 1
+        batches[lane] = OutboxClaim.batch(cap: cap)
         total += 1
     }
 
-    /// A send ended. True when that makes possible a claim that was not: its brand is no longer
-    /// skipped, or a batch of slots is free again.
-    mutating func finished(_ tenant: Tenant) -> Bool {
-        let left = counts[tenant, default: 1] - 1
-        counts[tenant] = left == 0 ? nil : left
+    /// A send ended. True when a claim may now take what it could not: a batch of the lane's
+    /// slots or of this dispatcher's is free since the last.
+    mutating func finished(_ lane: BrandChannel) -> Bool {
+        let left = counts[lane, default: 1] - 1
+        let laneBatch = batches[lane] ?? batch
+        if left == 0 {
+            counts[lane] = nil
+            batches[lane] = nil
+        } else {
+            counts[lane] = left
+        }
         total -= 1
-        return left == perBrand - batch || concurrency - total == batch
+        return left % laneBatch == 0 || concurrency - total == batch
     }
 }

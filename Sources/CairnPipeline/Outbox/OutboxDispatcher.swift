@@ -9,16 +9,22 @@ import Synchronization
 /// sends each through its brand's provider, and records the outcome: `sent`, queued again after
 /// a transient failure (exponential backoff, full jitter), `failed` after a permanent one, `dead`
 /// after the last attempt. Consent is checked again just before a marketing message leaves.
-/// At most `perBrand` of one brand's messages are in flight, so a slow provider cannot hold up
-/// other brands. On shutdown it stops claiming and lets the sends under way finish.
+/// Claims go round the lanes (brands' channels) with due messages, and a lane has at most its cap
+/// in flight across all nodes, so neither a backlog nor a slow provider holds up other brands.
+/// An outcome is recorded however long the database takes (the lease renewed meanwhile), so a
+/// message is sent again only when its node died. On shutdown it stops claiming and lets the
+/// sends under way finish.
 public final class OutboxDispatcher: Service, Sendable {
     public struct Settings: Sendable {
         public var retry: RetryPolicy
         /// How long a claim holds a message; a sender that dies leaves it to be sent again after
         /// this. Leases of sends under way are renewed every third of it.
         public var lease: Duration
+        /// The most sends in flight on this node.
         public var concurrency: Int
-        public var perBrand: Int
+        /// The most messages of one lane (a brand's channel) in flight at once across all nodes,
+        /// unless its channel settings set `maxInFlight`.
+        public var laneCap: Int
         /// How long an idle dispatcher waits before looking again (for retries that fell due, and
         /// messages other nodes queued); this node's processor and finished sends wake it sooner.
         public var idleInterval: Duration
@@ -26,20 +32,19 @@ public final class OutboxDispatcher: Service, Sendable {
         public init(
             retry: RetryPolicy = RetryPolicy(),
             lease: Duration = .seconds(120),
-            concurrency: Int = 64,
-            perBrand: Int = 16,
+            concurrency: Int = 256,
+            laneCap: Int = OutboxClaim.defaultCap,
             idleInterval: Duration = .seconds(1)
         ) {
             self.retry = retry
             self.lease = lease
             self.concurrency = max(1, concurrency)
-            self.perBrand = max(1, perBrand)
+            self.laneCap = max(1, laneCap)
             self.idleInterval = idleInterval
         }
     }
 
     private let store: any OutboxStore
-    private let eventLog: any EventLogStore
     private let senders: any SenderDirectory
     private let clock: any CairnClock
     private let settings: Settings
@@ -53,7 +58,6 @@ public final class OutboxDispatcher: Service, Sendable {
 
     public init(
         store: any OutboxStore,
-        eventLog: any EventLogStore,
         senders: any SenderDirectory,
         clock: any CairnClock,
         settings: Settings = Settings(),
@@ -62,14 +66,13 @@ public final class OutboxDispatcher: Service, Sendable {
         logger: Logger
     ) {
         self.store = store
-        self.eventLog = eventLog
         self.senders = senders
         self.clock = clock
         self.settings = settings
         self.wake = wake
         self.metrics = metrics
         self.logger = logger
-        inFlight = Mutex(InFlightCounts(concurrency: settings.concurrency, perBrand: settings.perBrand))
+        inFlight = Mutex(InFlightCounts(concurrency: settings.concurrency, defaultCap: settings.laneCap))
         recorder = OutcomeRecorder(store: store, clock: clock, logger: logger)
     }
 
@@ -86,43 +89,45 @@ public final class OutboxDispatcher: Service, Sendable {
         await senders.shutdown()
     }
 
-    /// Claims and sends until the node shuts down, waiting on `wake` while nothing is due.
+    /// Claims and sends until the node shuts down. A claim that took something is followed by
+    /// another at once; one that took nothing waits on `wake` (a send ending, the processor).
     private func dispatch() async {
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let next = inFlight.withLock { $0.nextClaim() }
                 var claimed: [ClaimedMessage] = []
-                if let next {
+                if let limit = inFlight.withLock({ $0.nextClaim }) {
                     do {
-                        let now = clock.now()
                         claimed = try await store.claim(
-                            limit: next.limit,
-                            now: now,
-                            leaseUntil: now.adding(settings.lease),
-                            skipping: next.skipping
+                            OutboxClaim(
+                                limit: limit,
+                                now: clock.now(),
+                                lease: settings.lease,
+                                defaultCap: settings.laneCap,
+                                maxAttempts: settings.retry.maxAttempts
+                            )
                         )
                     } catch {
                         logger.error("outbox claim failed", metadata: ["error": "\(String(reflecting: error))"])
                     }
                 }
                 for item in claimed {
-                    let tenant = item.message.tenant
+                    let lane = BrandChannel(tenant: item.message.tenant, channel: item.message.channel)
                     let claim = MessageClaim(messageId: item.message.messageId, attempt: item.message.attempts)
-                    inFlight.withLock { $0.started(tenant) }
+                    inFlight.withLock { $0.started(lane, cap: item.laneCap) }
                     underWay.withLock { _ = $0.insert(claim) }
                     group.addTask {
                         await self.deliver(item)
                         self.underWay.withLock { _ = $0.remove(claim) }
-                        if self.inFlight.withLock({ $0.finished(tenant) }) { self.wake.ring() }
+                        if self.inFlight.withLock({ $0.finished(lane) }) { self.wake.ring() }
                     }
                 }
-                if claimed.count < (next?.limit ?? 1) { await wake.wait(upTo: settings.idleInterval) }
+                if claimed.isEmpty { await wake.wait(upTo: settings.idleInterval) }
             }
         }
     }
 
-    /// Every third of a lease, extends the leases of the sends under way: a send slower than a
-    /// lease (a slow provider, a wait for a pooled connection) is not claimed again meanwhile.
+    /// Every third of a lease, extends the leases of the sends under way (and of outcomes still
+    /// being recorded): a send slower than a lease is not claimed again meanwhile.
     private func renewLeases() async {
         let interval = settings.lease / 3
         while !Task.isCancelled {
@@ -130,7 +135,7 @@ public final class OutboxDispatcher: Service, Sendable {
             let claims = Array(underWay.withLock { $0 })
             guard !claims.isEmpty, !Task.isCancelled else { continue }
             do {
-                _ = try await store.renewLeases(claims, until: clock.now().adding(settings.lease))
+                _ = try await store.renewLeases(claims, now: clock.now(), lease: settings.lease)
             } catch {
                 logger.error(
                     "renewing the leases of sends under way failed",
@@ -151,8 +156,11 @@ public final class OutboxDispatcher: Service, Sendable {
             outcome: Self.outcomeName(record),
             seconds: clock.uptime() - started
         )
-        await save(record, for: message)
-        if case .permanent(_, withdrawsConsent: true) = outcome { await withdrawConsent(message) }
+        var effects: [OutcomeEffect] = []
+        if case .permanent(_, withdrawsConsent: true) = outcome, let withdrawal = withdrawConsent(message) {
+            effects.append(withdrawal)
+        }
+        await save(record, effects: effects, for: message)
     }
 
     /// One attempt: the customer not suppressed since, consent checked again for marketing, then
@@ -186,9 +194,10 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    private func save(_ record: DeliveryRecord, for message: OutboxMessage) async {
+    /// Records the outcome with its effects, which commit with it (and only if it is saved).
+    private func save(_ record: DeliveryRecord, effects: [OutcomeEffect], for message: OutboxMessage) async {
         let claim = MessageClaim(messageId: message.messageId, attempt: message.attempts)
-        if await recorder.record(AttemptOutcome(claim: claim, record: record)) == false {
+        if await recorder.record(AttemptOutcome(claim: claim, record: record, effects: effects)) == false {
             logger.warning(
                 "a message's claim ended before its outcome was recorded",
                 metadata: ["messageId": "\(message.messageId)"]
@@ -196,10 +205,12 @@ public final class OutboxDispatcher: Service, Sendable {
         }
     }
 
-    /// The provider says the recipient opted out: their consent to the channel is withdrawn,
-    /// through the log like any identify, so it shows on their timeline.
-    private func withdrawConsent(_ message: OutboxMessage) async {
-        guard let userId = message.userId else { return }
+    /// The provider says the recipient opted out: their consent to the channel is withdrawn in
+    /// the transaction that records the outcome (so no claim after it sends them marketing), with
+    /// an identify in the log saying so, which shows on their timeline. Nil for a message with no
+    /// userId (the identify could name no one).
+    private func withdrawConsent(_ message: OutboxMessage) -> OutcomeEffect? {
+        guard let userId = message.userId else { return nil }
         let entry = SystemEvents.withdrawal(
             tenant: message.tenant,
             userId: userId,
@@ -207,14 +218,7 @@ public final class OutboxDispatcher: Service, Sendable {
             reason: .providerOptOut,
             at: clock.now()
         )
-        do {
-            try await eventLog.append([entry])
-        } catch {
-            logger.error(
-                "withdrawing consent after a provider's opt-out failed",
-                metadata: ["messageId": "\(message.messageId)", "error": "\(String(reflecting: error))"]
-            )
-        }
+        return .withdrawConsent(channel: message.channel, event: entry)
     }
 
     static func outcomeName(_ record: DeliveryRecord) -> String {

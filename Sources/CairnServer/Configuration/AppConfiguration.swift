@@ -87,6 +87,8 @@ public struct ProcessorSettings: Sendable {
 public struct RegulationSettings: Sendable {
     /// How long a node holds a data-protection request it works on unless it renews the hold.
     public var lease: Duration = .seconds(30)
+    /// Attempts before a request whose steps keep failing ends `failed`, and the backoff between them.
+    public var retry = RetryPolicy.regulations
 
     public init() {}
 }
@@ -104,9 +106,11 @@ public struct SendingSettings: Sendable {
     public var retry = RetryPolicy()
     /// How long a sender's claim on a message lasts: after a crash, the message is sent again once it ends.
     public var lease: Duration = .seconds(120)
-    /// Messages in flight at once on this node, and at most of one brand.
-    public var concurrency = 64
-    public var perBrand = 16
+    /// Messages in flight at once on this node.
+    public var concurrency = 256
+    /// Messages of one brand's channel in flight at once across all nodes, unless the brand's
+    /// channel settings set `maxInFlight`.
+    public var laneCap = OutboxClaim.defaultCap
     /// Whether this node sends (when its role runs workers).
     public var enabled = true
 

@@ -8,7 +8,12 @@ import Hummingbird
 /// Twilio's delivery receipts: `POST /webhooks/twilio/{messageId}` (the `StatusCallback` each SMS
 /// names). The `X-Twilio-Signature` must be Twilio's HMAC of the URL it called and the form,
 /// under the auth token of the account that sent the message; then `delivered` or `failed`
-/// (`undelivered`) moves the message. Other statuses (`sent`, `queued`) change nothing.
+/// (`undelivered`) moves the message. A receipt that arrives before the message is recorded sent
+/// (Twilio can answer faster than the grouped outcome write) is kept by the outbox and applied
+/// with that write, so it too is answered 204. Each attempt at a message that reached Twilio is a
+/// Twilio message of its own: the receipt names it (`MessageSid`), and one about another attempt
+/// than the one recorded sent (it timed out after Twilio took it) is not applied, and answered 204
+/// all the same (Twilio has nothing to retry). Other statuses (`sent`, `queued`) change nothing.
 struct TwilioWebhookController: Sendable {
     let outbox: any OutboxStore
     let providers: ChannelProviders
@@ -43,18 +48,39 @@ struct TwilioWebhookController: Sendable {
                 message: "X-Twilio-Signature does not match this request."
             )
         }
+        let sid = Self.messageSid(in: parameters)
         switch TwilioStatusCallback.outcome(of: parameters) {
         case .delivered?:
-            _ = try await outbox.receipt(messageId: messageId, delivered: true, error: nil, at: clock.now())
+            _ = try await outbox.receipt(
+                messageId: messageId,
+                providerMessageId: sid,
+                delivered: true,
+                error: nil,
+                at: clock.now()
+            )
         case .failed(let code)?:
             let error = MessageError(
                 code: "undelivered",
                 message: "Twilio reported the message undelivered" + (code.map { " (error \($0))." } ?? ".")
             )
-            _ = try await outbox.receipt(messageId: messageId, delivered: false, error: error, at: clock.now())
+            _ = try await outbox.receipt(
+                messageId: messageId,
+                providerMessageId: sid,
+                delivered: false,
+                error: error,
+                at: clock.now()
+            )
         case .progress?, nil:
             break
         }
         return Response(status: .noContent)
+    }
+
+    /// The Twilio message the callback is about: `MessageSid` (or the older `SmsSid`), the sid
+    /// Twilio answered the send with; nil when neither is there.
+    static func messageSid(in parameters: [(String, String)]) -> String? {
+        let named = parameters.first(where: { $0.0 == "MessageSid" }) ?? parameters.first(where: { $0.0 == "SmsSid" })
+        guard let sid = named?.1, !sid.isEmpty else { return nil }
+        return sid
     }
 }

@@ -17,13 +17,15 @@ public struct PostgresChannelStore: ChannelStore {
             try await connection.query(
                 """
                 INSERT INTO brand_channels
-                    (client_id, account_id, brand_id, channel, provider, sealed_settings, summary, updated_at)
+                    (client_id, account_id, brand_id, channel, provider, sealed_settings, summary, updated_at,
+                        max_in_flight)
                 VALUES (\(tenant.clientId), \(tenant.accountId), \(tenant.brandId), \(record.channel.rawValue),
                     \(record.provider), \(ByteBuffer(bytes: record.sealedSettings)),
-                    \(ByteBuffer(bytes: record.summary.encoded())), \(record.updatedAt.millisecondsSinceEpoch))
+                    \(ByteBuffer(bytes: record.summary.encoded())), \(record.updatedAt.millisecondsSinceEpoch),
+                    \(record.maxInFlight))
                 ON CONFLICT (client_id, account_id, brand_id, channel) DO UPDATE SET provider = excluded.provider,
                     sealed_settings = excluded.sealed_settings, summary = excluded.summary,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, max_in_flight = excluded.max_in_flight
                 """,
                 logger: logger
             )
@@ -62,14 +64,14 @@ public struct PostgresChannelStore: ChannelStore {
     {
         try await connection.query(
             """
-            SELECT channel, provider, sealed_settings, summary, updated_at FROM brand_channels
+            SELECT channel, provider, sealed_settings, summary, updated_at, max_in_flight FROM brand_channels
             WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId) AND brand_id = \(tenant.brandId)
             ORDER BY channel
             """,
             logger: logger
         ).collect().compactMap { row in
-            let (channelText, provider, sealed, summary, updated) = try row.decode(
-                (String, String, ByteBuffer, ByteBuffer, Int64).self
+            let (channelText, provider, sealed, summary, updated, maxInFlight) = try row.decode(
+                (String, String, ByteBuffer, ByteBuffer, Int64, Int?).self
             )
             guard let channel = AssetChannel(rawValue: channelText) else { return nil }
             return ChannelRecord(
@@ -78,7 +80,8 @@ public struct PostgresChannelStore: ChannelStore {
                 provider: provider,
                 sealedSettings: Array(sealed.readableBytesView),
                 summary: (try? JSONParser.parse(Array(summary.readableBytesView))) ?? .object([:]),
-                updatedAt: Timestamp(millisecondsSinceEpoch: updated)
+                updatedAt: Timestamp(millisecondsSinceEpoch: updated),
+                maxInFlight: maxInFlight
             )
         }
     }

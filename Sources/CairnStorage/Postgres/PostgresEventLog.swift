@@ -1,5 +1,6 @@
 public import CairnCore
 import Foundation
+import Logging
 import PostgresNIO
 
 /// The event log in PostgreSQL. `append` writes a whole group in one transaction with
@@ -17,28 +18,46 @@ public struct PostgresEventLog: EventLogStore {
 
     public func append(_ entries: [EventLogEntry], duplicatesSince: Timestamp) async throws -> [EventID] {
         guard !entries.isEmpty else { return [] }
+        let logger = database.logger
         return try await database.transaction { connection in
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(PostgresDatabase.LockKey.eventLog.rawValue))",
-                logger: database.logger
-            )
-            let (kept, duplicates) = try await claimMessageIds(entries, since: duplicatesSince, connection)
-            var start = 0
-            while start < kept.count {
-                let slice = kept[start..<min(start + Self.rowsPerStatement, kept.count)]
-                try await connection.query(Self.insert(slice), logger: database.logger)
-                start += Self.rowsPerStatement
-            }
-            return duplicates
+            try await Self.append(entries, duplicatesSince: duplicatesSince, on: connection, logger: logger)
         }
+    }
+
+    /// Appends within a transaction of the caller's (an outcome's effects log with it), taking
+    /// the log's turn for the rest of that transaction.
+    static func append(
+        _ entries: [EventLogEntry],
+        duplicatesSince: Timestamp,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [EventID] {
+        try await takeTurn(on: connection, logger: logger)
+        let (kept, duplicates) = try await claimMessageIds(entries, since: duplicatesSince, connection, logger)
+        var start = 0
+        while start < kept.count {
+            let slice = kept[start..<min(start + Self.rowsPerStatement, kept.count)]
+            try await connection.query(Self.insert(slice), logger: logger)
+            start += Self.rowsPerStatement
+        }
+        return duplicates
+    }
+
+    /// Waits for the log's turn, held until the transaction ends (taking it again is a no-op).
+    static func takeTurn(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(\(PostgresDatabase.LockKey.eventLog.rawValue))",
+            logger: logger
+        )
     }
 
     /// Claims the messageIds of `entries` for their tokens; returns the entries to store and the
     /// ids of those whose messageId is held by an earlier use at or after `since`.
-    private func claimMessageIds(
+    private static func claimMessageIds(
         _ entries: [EventLogEntry],
         since: Timestamp,
-        _ connection: PostgresConnection
+        _ connection: PostgresConnection,
+        _ logger: Logger
     ) async throws -> (kept: [EventLogEntry], duplicates: [EventID]) {
         struct Key: Hashable {
             var token: String
@@ -78,7 +97,7 @@ public struct PostgresEventLog: EventLogStore {
                     """,
                 binds: bindings
             )
-            for try await (token, messageId) in try await connection.query(query, logger: database.logger).decode(
+            for try await (token, messageId) in try await connection.query(query, logger: logger).decode(
                 (String, String).self
             ) {
                 claimed.insert(Key(token: token, messageId: messageId))

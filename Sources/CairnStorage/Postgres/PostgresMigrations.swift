@@ -306,6 +306,9 @@ enum PostgresMigrations {
             ]
         ),
         ("0009_regulations", regulations),
+        ("0010_outbox_lanes", outboxLanes),
+        ("0011_message_receipts", messageReceipts),
+        ("0012_regulation_failures", regulationFailures),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

@@ -10,88 +10,6 @@ public struct PostgresOutboxStore: OutboxStore {
         self.database = database
     }
 
-    public func claim(
-        limit: Int,
-        now: Timestamp,
-        leaseUntil: Timestamp,
-        skipping: Set<Tenant>
-    ) async throws
-        -> [ClaimedMessage]
-    {
-        let skipped = skipping.map { [$0.clientId, $0.accountId, $0.brandId].joined(separator: "\u{1f}") }
-        let (nowMillis, lease) = (now.millisecondsSinceEpoch, leaseUntil.millisecondsSinceEpoch)
-        let logger = database.logger
-        return try await database.transaction { connection in
-            // Messages whose lease ended first, then queued ones in the order they fell due: each
-            // a walk of its own partial index that stops at the limit.
-            var messages = try await connection.query(
-                """
-                UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = \(lease),
-                    updated_at = \(nowMillis)
-                WHERE id IN (
-                    SELECT id FROM messages
-                    WHERE status = 'sending' AND lease_until <= \(nowMillis)
-                        AND NOT (client_id || chr(31) || account_id || chr(31) || brand_id = ANY(\(skipped)))
-                    ORDER BY lease_until LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING \(unescaped: PostgresMessageRows.columns)
-                """,
-                logger: logger
-            ).collect().map(PostgresMessageRows.decode)
-            if messages.count < limit {
-                messages += try await connection.query(
-                    """
-                    UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = \(lease),
-                        updated_at = \(nowMillis)
-                    WHERE id IN (
-                        SELECT id FROM messages
-                        WHERE status = 'queued' AND next_attempt_at <= \(nowMillis)
-                            AND NOT (client_id || chr(31) || account_id || chr(31) || brand_id = ANY(\(skipped)))
-                        ORDER BY next_attempt_at LIMIT \(limit - messages.count)
-                        FOR UPDATE SKIP LOCKED)
-                    RETURNING \(unescaped: PostgresMessageRows.columns)
-                    """,
-                    logger: logger
-                ).collect().map(PostgresMessageRows.decode)
-            }
-            messages.sort { $0.nextAttemptAt < $1.nextAttemptAt }
-            guard !messages.isEmpty else { return [] }
-            let customerIds = Array(Set(messages.map(\.customerId)))
-            var consent: [String: [String: ChannelConsent]] = [:]
-            var suppressed: Set<String> = []
-            for row in try await connection.query(
-                "SELECT id, consent, suppressed FROM customers WHERE id = ANY(\(customerIds))",
-                logger: logger
-            ).collect() {
-                let (id, bytes, isSuppressed) = try row.decode((String, ByteBuffer, Bool).self)
-                consent[id] = StoredJSON.consent(from: Array(bytes.readableBytesView))
-                if isSuppressed { suppressed.insert(id) }
-            }
-            return messages.map {
-                ClaimedMessage(
-                    message: $0,
-                    consent: consent[$0.customerId],
-                    suppressed: suppressed.contains($0.customerId)
-                )
-            }
-        }
-    }
-
-    public func renewLeases(_ claims: [MessageClaim], until: Timestamp) async throws -> Int {
-        guard !claims.isEmpty else { return 0 }
-        let ids = claims.map(\.messageId)
-        let attempts = claims.map(\.attempt)
-        let rows = try await database.query(
-            """
-            UPDATE messages AS m SET lease_until = \(until.millisecondsSinceEpoch)
-            FROM unnest(\(ids), \(attempts)) AS c(id, attempt)
-            WHERE m.id = c.id AND m.status = 'sending' AND m.attempts = c.attempt
-            RETURNING m.id
-            """
-        )
-        return rows.count
-    }
-
     public func messages(eventId: EventID) async throws -> [OutboxMessage] {
         try await database.query(
             """
@@ -123,7 +41,7 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func depth() async throws -> Int {
-        let rows = try await database.query("SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')")
+        let rows = try await database.query("SELECT coalesce(sum(queued + sending), 0)::bigint FROM outbox_lanes")
         return try rows.first?.decode(Int.self) ?? 0
     }
 }

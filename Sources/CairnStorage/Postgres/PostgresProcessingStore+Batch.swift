@@ -165,7 +165,13 @@ extension PostgresProcessingStore {
         }
         try await markOutcomes(result.outcomes, processedAt: processedAt, on: connection)
         // In the transaction that marks their events processed: an event is processed if and only if its messages exist.
-        for message in result.messages {
+        // In lane order: each insert's trigger locks its lane's counters until commit, and every
+        // writer of them locks lanes in that order (see `PostgresOutboxStore.claim`).
+        let byLane = result.messages.enumerated().sorted { a, b in
+            let (left, right) = (PostgresOutboxStore.LaneKey(a.element), PostgresOutboxStore.LaneKey(b.element))
+            return left < right || (!(right < left) && a.offset < b.offset)
+        }
+        for (_, message) in byLane {
             try await PostgresMessageRows.insert(message, on: connection, logger: database.logger)
         }
     }

@@ -92,6 +92,12 @@ extension PostgresProcessingStore {
             "UPDATE processor_partitions SET partition = partition WHERE partition = \(partition)",
             logger: database.logger
         )
+        // The messages it queues are counted in its partition's shard of their lanes' counters,
+        // which no other transaction writes (a shared one would fail batches that meet on it).
+        try await connection.query(
+            "SELECT set_config('cairn.lane_shard', \(String(Int(partition) + 1)), true)",
+            logger: database.logger
+        )
         let events = try await PostgresEventLog.storedEvents(
             database,
             """

@@ -16,15 +16,16 @@ public struct SQLiteChannelStore: ChannelStore {
             try db.execute(
                 sql: """
                     INSERT INTO brand_channels
-                        (client_id, account_id, brand_id, channel, provider, sealed_settings, summary, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        (client_id, account_id, brand_id, channel, provider, sealed_settings, summary, updated_at,
+                        max_in_flight)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (client_id, account_id, brand_id, channel) DO UPDATE SET provider = excluded.provider,
                         sealed_settings = excluded.sealed_settings, summary = excluded.summary,
-                        updated_at = excluded.updated_at
+                        updated_at = excluded.updated_at, max_in_flight = excluded.max_in_flight
                     """,
                 arguments: Self.key(record.tenant) + [
                     record.channel.rawValue, record.provider, Data(record.sealedSettings),
-                    Data(record.summary.encoded()), record.updatedAt.millisecondsSinceEpoch,
+                    Data(record.summary.encoded()), record.updatedAt.millisecondsSinceEpoch, record.maxInFlight,
                 ]
             )
         }
@@ -57,7 +58,7 @@ public struct SQLiteChannelStore: ChannelStore {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT channel, provider, sealed_settings, summary, updated_at FROM brand_channels
+                SELECT channel, provider, sealed_settings, summary, updated_at, max_in_flight FROM brand_channels
                 WHERE client_id = ? AND account_id = ? AND brand_id = ? ORDER BY channel
                 """,
             arguments: key(tenant)
@@ -69,7 +70,8 @@ public struct SQLiteChannelStore: ChannelStore {
                 provider: row[1],
                 sealedSettings: [UInt8](row[2] as Data),
                 summary: (try? JSONParser.parse([UInt8](row[3] as Data))) ?? .object([:]),
-                updatedAt: Timestamp(millisecondsSinceEpoch: row[4])
+                updatedAt: Timestamp(millisecondsSinceEpoch: row[4]),
+                maxInFlight: row[5]
             )
         }
     }

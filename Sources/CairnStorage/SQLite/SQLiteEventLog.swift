@@ -27,42 +27,47 @@ public struct SQLiteEventLog: EventLogStore {
     public func append(_ entries: [EventLogEntry], duplicatesSince: Timestamp) async throws -> [EventID] {
         guard !entries.isEmpty else { return [] }
         return try await database.write { db in
-            let statement = try db.cachedStatement(sql: Self.insertSQL)
-            var duplicates: [EventID] = []
-            for entry in entries {
-                if let messageId = entry.messageId {
-                    try db.cachedStatement(sql: Self.claimMessageIdSQL).execute(arguments: [
-                        entry.tokenId, messageId, entry.receivedAt.millisecondsSinceEpoch,
-                        duplicatesSince.millisecondsSinceEpoch,
-                    ])
-                    if db.changesCount == 0 {
-                        duplicates.append(entry.id)
-                        continue
-                    }
-                }
-                let event = entry.event
-                try statement.execute(arguments: [
-                    entry.id.description,
-                    entry.tenant.clientId,
-                    entry.tenant.accountId,
-                    entry.tenant.brandId,
-                    entry.tokenId,
-                    event.action.rawValue,
-                    event.eventName,
-                    event.userId,
-                    event.anonymousId,
-                    event.originalTimestamp,
-                    event.eventTime.millisecondsSinceEpoch,
-                    entry.receivedAt.millisecondsSinceEpoch,
-                    Data(entry.body),
-                    entry.messageId,
-                    event.groupId,
-                    event.previousId,
-                    ProcessingPartition.of(entry),
-                ])
-            }
-            return duplicates
+            try Self.append(entries, duplicatesSince: duplicatesSince, db)
         }
+    }
+
+    /// Appends within a write transaction of the caller's (an outcome's effects log with it).
+    static func append(_ entries: [EventLogEntry], duplicatesSince: Timestamp, _ db: Database) throws -> [EventID] {
+        let statement = try db.cachedStatement(sql: Self.insertSQL)
+        var duplicates: [EventID] = []
+        for entry in entries {
+            if let messageId = entry.messageId {
+                try db.cachedStatement(sql: Self.claimMessageIdSQL).execute(arguments: [
+                    entry.tokenId, messageId, entry.receivedAt.millisecondsSinceEpoch,
+                    duplicatesSince.millisecondsSinceEpoch,
+                ])
+                if db.changesCount == 0 {
+                    duplicates.append(entry.id)
+                    continue
+                }
+            }
+            let event = entry.event
+            try statement.execute(arguments: [
+                entry.id.description,
+                entry.tenant.clientId,
+                entry.tenant.accountId,
+                entry.tenant.brandId,
+                entry.tokenId,
+                event.action.rawValue,
+                event.eventName,
+                event.userId,
+                event.anonymousId,
+                event.originalTimestamp,
+                event.eventTime.millisecondsSinceEpoch,
+                entry.receivedAt.millisecondsSinceEpoch,
+                Data(entry.body),
+                entry.messageId,
+                event.groupId,
+                event.previousId,
+                ProcessingPartition.of(entry),
+            ])
+        }
+        return duplicates
     }
 
     public func pruneMessageIds(seenBefore: Timestamp, limit: Int) async throws -> Int {

@@ -286,6 +286,15 @@ enum SQLiteMigrations {
         migrator.registerMigration("0009_regulations") { db in
             try db.execute(sql: SQLiteMigrations.regulations)
         }
+        migrator.registerMigration("0010_outbox_lanes") { db in
+            try db.execute(sql: SQLiteMigrations.outboxLanes)
+        }
+        migrator.registerMigration("0011_message_receipts") { db in
+            try db.execute(sql: SQLiteMigrations.messageReceipts)
+        }
+        migrator.registerMigration("0012_regulation_failures") { db in
+            try db.execute(sql: SQLiteMigrations.regulationFailures)
+        }
         return migrator
     }
 }

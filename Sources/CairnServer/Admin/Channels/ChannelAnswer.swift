@@ -14,21 +14,25 @@ enum ChannelAnswer {
         let settings: JSONValue
         /// Absent, not `null`, for a default (the synthesized encoding leaves out a nil).
         let updatedAt: String?
+        /// The most of the brand's messages on this channel in flight at once, across all nodes.
+        let maxInFlight: Int
 
-        init(_ record: ChannelRecord) {
+        init(_ record: ChannelRecord, laneCap: Int) {
             channel = record.channel.rawValue
             source = "brand"
             provider = record.provider
             settings = record.summary
             updatedAt = record.updatedAt.iso8601
+            maxInFlight = record.maxInFlight ?? laneCap
         }
 
-        init(default settings: ProviderSettings) {
+        init(default settings: ProviderSettings, laneCap: Int) {
             channel = settings.channel.rawValue
             source = "default"
             provider = settings.provider
             self.settings = settings.summary
             updatedAt = nil
+            maxInFlight = laneCap
         }
     }
 

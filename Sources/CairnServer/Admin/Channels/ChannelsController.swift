@@ -6,12 +6,18 @@ import Hummingbird
 /// A brand's channel providers under `/admin/v1/brands/{clientId}/{accountId}/{brandId}/channels`:
 /// `PUT {channel}` sets one (its secrets sealed at rest), `GET` shows them with secrets masked,
 /// beside the server's defaults that brands without their own use; `DELETE {channel}` goes back
-/// to the default.
+/// to the default. A provider may set `maxInFlight`: the most of the brand's messages on that
+/// channel in flight at once across all nodes (else the server's `laneCap`).
 struct ChannelsController: Sendable {
     let channels: any ChannelStore
     let box: SecretBox?
     let defaults: [ProviderSettings]
+    /// A brand channel's most messages in flight when its settings set none.
+    let laneCap: Int
     let clock: any CairnClock
+
+    /// The largest `maxInFlight` a brand may set.
+    static let maxInFlightLimit = 1000
 
     func addRoutes(to group: RouterGroup<AdminContext>) {
         group.get("channels", use: self.list)
@@ -22,10 +28,11 @@ struct ChannelsController: Sendable {
     @Sendable func put(request: Request, context: AdminContext) async throws -> ChannelAnswer.One {
         let tenant = try context.pathTenant()
         let channel = try Self.channel(context)
-        let body = try await AdminBody.read(request)
+        var fields = try await AdminBody.read(request).fields
+        let maxInFlight = try Self.maxInFlight(fields.removeValue(forKey: "maxInFlight"))
         let settings: ProviderSettings
         do throws(ProviderError) {
-            settings = try ProviderSettings(json: .object(body.fields), channel: channel)
+            settings = try ProviderSettings(json: .object(fields), channel: channel)
         } catch {
             throw APIError(.badRequest, code: "invalid_provider", message: error.description)
         }
@@ -42,17 +49,18 @@ struct ChannelsController: Sendable {
             provider: settings.provider,
             sealedSettings: try box.seal(settings.json.encoded()),
             summary: settings.summary,
-            updatedAt: clock.now()
+            updatedAt: clock.now(),
+            maxInFlight: maxInFlight
         )
         try await channels.put(record)
-        return ChannelAnswer.One(channel: .init(record))
+        return ChannelAnswer.One(channel: .init(record, laneCap: laneCap))
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> ChannelAnswer.List {
         let own = try await channels.channels(tenant: try context.pathTenant())
-        var entries = own.map(ChannelAnswer.Channel.init)
+        var entries = own.map { ChannelAnswer.Channel($0, laneCap: laneCap) }
         for settings in defaults where !own.contains(where: { $0.channel == settings.channel }) {
-            entries.append(ChannelAnswer.Channel(default: settings))
+            entries.append(ChannelAnswer.Channel(default: settings, laneCap: laneCap))
         }
         return ChannelAnswer.List(channels: entries)
     }
@@ -67,6 +75,21 @@ struct ChannelsController: Sendable {
             )
         }
         return ChannelAnswer.Removed()
+    }
+
+    /// A body's `maxInFlight`: absent or null for the server's default, else a whole number from 1
+    /// to `maxInFlightLimit`.
+    static func maxInFlight(_ value: JSONValue?) throws -> Int? {
+        guard let value, !value.isNull else { return nil }
+        guard case .number(let text) = value, let number = Int(text), (1...maxInFlightLimit).contains(number) else {
+            throw APIError(
+                .badRequest,
+                code: "invalid_max_in_flight",
+                message:
+                    "maxInFlight must be a whole number from 1 to \(maxInFlightLimit), or null for the server's default."
+            )
+        }
+        return number
     }
 
     static func channel(_ context: AdminContext) throws -> AssetChannel {

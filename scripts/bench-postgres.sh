@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest and processor figures on PostgreSQL beside SQLite's, from one run, and with two nodes
 # beside one: `scripts/bench.sh --database postgres://user@host:port/db` runs this. The URL
-# names a server and a database this script may use to create (and drop) databases of its own.
+# names a server and a database this script may use to create (and drop) databases of its own;
+# without it (scripts/bench-postgres.sh alone) it starts a throwaway cluster of its own.
 #
 # For each of SQLite, PostgreSQL with one node and PostgreSQL with two nodes:
 #   - ingest with the processor off: single-event track req/s and 100-event batch events/s
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ADMIN_URL=${1:?usage: scripts/bench-postgres.sh postgres://user@host:port/database}
+ADMIN_URL=${1:-}  # none: a throwaway cluster of this script's own (start_postgres)
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 
@@ -33,9 +34,15 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     for name in "${DATABASES[@]}"; do psql -q "$(psql_url "$ADMIN_URL")" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 || true; done
+    stop_postgres
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+if [ -z "$ADMIN_URL" ]; then
+    echo "==> a throwaway PostgreSQL cluster" >&2
+    start_postgres
+    ADMIN_URL=$PG_URL
+fi
 
 # new_database KIND -> sets DATABASE to a database URL of its own
 new_database() {

@@ -18,7 +18,7 @@ if [ "${1:-}" = "--database" ]; then
 fi
 
 if [ "${1:-}" = "--sends" ]; then
-    exec scripts/bench-sends.sh
+    exec scripts/bench-sends.sh "${@:2}"
 fi
 
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}

@@ -12,8 +12,12 @@ public protocol ChannelSender: Sendable {
 public enum SendOutcome: Sendable, Hashable {
     /// The provider took it; its own id for it, when it gives one.
     case sent(providerMessageId: String?)
-    /// Worth trying again later (4xx, a timeout, the provider away, or an unknown outcome).
+    /// Worth trying again later (4xx, a timeout before the message was handed over, the provider away).
     case transient(MessageError)
+    /// The whole message was handed over but no answer came (the connection closed or timed out
+    /// after the final dot, or after a request was sent): the provider may or may not have taken
+    /// it, so trying again may send it twice.
+    case unknown(MessageError)
     /// Trying again will not help. `withdrawsConsent` when the provider says the recipient opted out.
     case permanent(MessageError, withdrawsConsent: Bool)
 }
@@ -32,6 +36,14 @@ extension MessageError {
     /// The channel's settings are wrong (a bad URL, a secret that cannot be opened).
     public static func providerMisconfigured(_ message: String) -> MessageError {
         MessageError(code: "provider_misconfigured", message: message)
+    }
+
+    /// The provider was handed the whole message and never answered (`outcome_unknown`).
+    public static func outcomeUnknown(_ message: String) -> MessageError {
+        MessageError(
+            code: "outcome_unknown",
+            message: message + " The provider was handed the whole message but never answered; it may have taken it."
+        )
     }
 
     public static let unsubscribed = MessageError(

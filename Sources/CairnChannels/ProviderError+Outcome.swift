@@ -10,6 +10,8 @@ extension SendOutcome {
             self = .permanent(.providerRejected(text), withdrawsConsent: error.withdrawsConsent)
         case (.rejected, _):
             self = .transient(.providerRejected(text))
+        case (_, .unknownOutcome):
+            self = .unknown(.outcomeUnknown(text))
         case (.misconfigured, _), (.invalidSettings, _):
             self = .permanent(.providerMisconfigured(text), withdrawsConsent: false)
         default:

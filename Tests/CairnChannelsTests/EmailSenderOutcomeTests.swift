@@ -26,7 +26,7 @@ import Testing
         let refused = ProviderError.unavailable("connection refused")
         #expect(EmailSender.outcome(of: refused) == .transient(.providerUnavailable("SMTP: connection refused")))
         let silent = ProviderError.unavailable("no answer to the final dot", kind: .unknownOutcome)
-        #expect(EmailSender.outcome(of: silent) == .transient(.providerUnavailable("SMTP: no answer to the final dot")))
+        #expect(EmailSender.outcome(of: silent) == .unknown(.outcomeUnknown("SMTP: no answer to the final dot")))
         let tls = ProviderError.misconfigured("the certificate is not trusted")
         #expect(
             EmailSender.outcome(of: tls)

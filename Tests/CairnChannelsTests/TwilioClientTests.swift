@@ -1,7 +1,8 @@
-import CairnChannels
 import Foundation
 import Logging
 import Testing
+
+@testable import CairnChannels
 
 /// TwilioClient against `Tests/Peers/twilio_fake.py`, checking what the fake received.
 @Suite struct TwilioClientTests {
@@ -173,6 +174,23 @@ import Testing
         #expect(error.httpStatus == nil)
         #expect(error.providerCode == nil)
         #expect(error.message.hasPrefix("Twilio unreachable: "))
+    }
+
+    /// Twilio read the request and hung up: it may have taken the message, so sending again may
+    /// send it twice.
+    @Test func aHangUpAfterTheRequestIsAnUnknownOutcome() async throws {
+        try await HangingUpServer.with { port in
+            let settings = try TwilioSettings(
+                accountSid: TwilioFake.accountSid,
+                authToken: TwilioFake.authToken,
+                from: "+15005550006",
+                baseURL: "http://127.0.0.1:\(port)"
+            )
+            let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(5))
+            let error = try await Self.failure(client, SMSRequest(to: "+15551234567", body: "hi"))
+            #expect(error.kind == .unknownOutcome, "\(error.message)")
+            #expect(SMSSender.outcome(of: error) == .unknown(.outcomeUnknown(error.message)))
+        }
     }
 
     @Test func noAnswerInTimeIsTransient() async throws {

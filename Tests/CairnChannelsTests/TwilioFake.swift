@@ -143,3 +143,29 @@ enum SilentServer {
         try await channel.close()
     }
 }
+
+/// A TCP listener on 127.0.0.1 that reads what it is sent and hangs up without answering.
+enum HangingUpServer {
+    final class HangUp: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            context.close(promise: nil)
+        }
+    }
+
+    static func with(_ body: (Int) async throws -> Void) async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(HangUp()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        do {
+            try await body(channel.localAddress?.port ?? 0)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        try await channel.close()
+    }
+}

@@ -112,6 +112,36 @@ import Testing
         #expect(dead.error == Self.busy)
     }
 
+    /// The provider was handed the whole message and never answered: it may have it, so the
+    /// message is tried once more, and an unknown outcome again ends it failed (not five sends).
+    @Test func anUnknownOutcomeIsTriedOnceMoreThenFailed() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let silent = MessageError.outcomeUnknown("SMTP: no answer to the final dot.")
+        let sender = ScriptedSender([.unknown(silent)])
+        let dispatcher = dispatcher(stores, sender)
+        try await deliverDue(dispatcher, stores)
+        #expect(try await onlyMessage(stores).status == .queued)
+        for _ in 0..<4 { try await deliverDue(dispatcher, stores) }
+        let failed = try await onlyMessage(stores)
+        #expect(failed.status == .failed)
+        #expect(failed.attempts == 2)
+        #expect(failed.error?.code == "outcome_unknown")
+        #expect(sender.attempts.count == 2)
+    }
+
+    @Test func anUnknownOutcomeAfterAnotherFailureIsTriedAgain() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        try await SendFixtures.queueSMS(in: stores, at: clock.now())
+        let silent = MessageError.outcomeUnknown("SMTP: no answer to the final dot.")
+        let sender = ScriptedSender([.transient(Self.busy), .unknown(silent), .sent(providerMessageId: "SM1")])
+        let dispatcher = dispatcher(stores, sender)
+        for _ in 0..<3 { try await deliverDue(dispatcher, stores) }
+        let sent = try await onlyMessage(stores)
+        #expect(sent.status == .sent)
+        #expect(sent.attempts == 3)
+    }
+
     @Test func consentWithdrawnBeforeTheMessageLeavesStopsIt() async throws {
         let stores = try await StoreBackend.sqlite.makeStores()
         try await SendFixtures.queueSMS(in: stores, at: clock.now())

@@ -59,7 +59,8 @@ public final class TwilioClient: Sendable {
         do {
             answer = try await exchange(httpRequest)
         } catch {
-            let failure = ProviderError.twilio(httpStatus: nil, code: nil, message: describe(error))
+            var failure = ProviderError.twilio(httpStatus: nil, code: nil, message: describe(error))
+            if Self.cameAfterTheRequest(error) { failure.kind = .unknownOutcome }
             logger.debug("Twilio send failed", metadata: ["error": "\(failure.message)"])
             throw failure
         }
@@ -118,6 +119,13 @@ public final class TwilioClient: Sendable {
             guard let first = try await group.next(), let answer = first else { throw HTTPClientError.deadlineExceeded }
             return answer
         }
+    }
+
+    /// Whether a transport failure came once the request was on its way: the server closed the
+    /// connection without answering, so Twilio may have taken the message. (A deadline that passed
+    /// says nothing of the kind: AsyncHTTPClient retries a refused connection until then.)
+    static func cameAfterTheRequest(_ error: any Error) -> Bool {
+        (error as? HTTPClientError) == .remoteConnectionClosed
     }
 
     /// A sentence for a transport failure; AsyncHTTPClient's errors name no credentials.

@@ -186,12 +186,22 @@ public final class OutboxDispatcher: Service, Sendable {
             return .sent(providerMessageId: providerMessageId)
         case .permanent(let error, _):
             return .failed(error)
+        case .unknown(let error):
+            // Tried once more, since the provider may not have it; an unknown outcome right after
+            // another ends it: trying on would send it again each time.
+            if message.error?.code == error.code { return .failed(error) }
+            return retry(after: error, for: message)
         case .transient(let error):
-            guard settings.retry.allowsRetry(afterAttempts: message.attempts) else { return .dead(error) }
-            var generator = SystemRandomNumberGenerator()
-            let wait = settings.retry.delay(afterAttempts: message.attempts, using: &generator)
-            return .retry(error, nextAttemptAt: clock.now().adding(.milliseconds(Int64(wait * 1000))))
+            return retry(after: error, for: message)
         }
+    }
+
+    /// Queued again after a backoff, or `dead` after the last attempt.
+    private func retry(after error: MessageError, for message: OutboxMessage) -> DeliveryRecord {
+        guard settings.retry.allowsRetry(afterAttempts: message.attempts) else { return .dead(error) }
+        var generator = SystemRandomNumberGenerator()
+        let wait = settings.retry.delay(afterAttempts: message.attempts, using: &generator)
+        return .retry(error, nextAttemptAt: clock.now().adding(.milliseconds(Int64(wait * 1000))))
     }
 
     /// Records the outcome with its effects, which commit with it (and only if it is saved).

@@ -30,12 +30,12 @@ public protocol OutboxStore: Sendable {
     /// message is about another attempt (one that timed out after the provider took it), and is
     /// refused. One that arrives before its message is recorded sent (still `queued` or
     /// `sending`) is kept with its provider id, and applied in the transaction that records the
-    /// message sent if it names no id or the id recorded then, else dropped; a failure report
-    /// outranks a delivery kept before it for the same id. Kept receipts are dropped when their
-    /// message is queued again (they are about an attempt that will never be recorded sent), ends
-    /// `failed` or `dead`, or is erased. False when there is no such message, it is already past
-    /// the receipt (`failed`, `dead`, or `delivered` for a delivery report), or the receipt is
-    /// about another attempt.
+    /// message sent if it names the id recorded then (or none was recorded), else dropped; of
+    /// two kept for the same id, the first stands. Kept receipts are dropped when their message
+    /// is queued again (they are about an attempt that will never be recorded sent), ends
+    /// `failed` or `dead`, or is erased. A final status only moves forward. False when there is no
+    /// such message, it is already final (`delivered`, `failed`, `dead`), or the receipt is about
+    /// another attempt.
     func receipt(
         messageId: String,
         providerMessageId: String?,

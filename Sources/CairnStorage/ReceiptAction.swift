@@ -1,10 +1,11 @@
 import CairnCore
 
 /// What a provider's receipt does to its message, by the message's status, the same on every
-/// backend: applied to a sent message (a failure report also to a delivered one), kept for one
-/// not yet recorded sent, refused otherwise. A receipt that names a provider message id other
-/// than the one recorded with the message is about another attempt at it (one that timed out
-/// after the provider took it, say), and is refused too.
+/// backend: applied to a sent message, kept for one not yet recorded sent, refused otherwise. A
+/// final status only moves forward: once `delivered` or `failed`, a message takes no other
+/// receipt (callbacks carry no timestamp, so a captured one could be replayed forever). A
+/// receipt must name the provider message id recorded with the message: another is about
+/// another attempt at it (one that timed out after the provider took it, say), and is refused.
 enum ReceiptAction {
     case apply
     case keep
@@ -16,21 +17,16 @@ enum ReceiptAction {
     init(status: MessageStatus, delivered: Bool, providerMessageId: String?, recordedProviderMessageId: String?) {
         switch status {
         case .queued, .sending: self = .keep
-        case .sent, .delivered:
-            if !Self.isSameAttempt(providerMessageId, recordedProviderMessageId) {
-                self = .refuse
-            } else {
-                self = status == .delivered && delivered ? .refuse : .apply
-            }
-        case .failed, .dead: self = .refuse
+        case .sent: self = Self.isSameAttempt(providerMessageId, recordedProviderMessageId) ? .apply : .refuse
+        case .delivered, .failed, .dead: self = .refuse
         }
     }
 
     /// Whether a receipt naming `providerMessageId` may be about the attempt recorded with
-    /// `recorded`: unless both are known and differ. (The SQL that applies kept receipts when a
-    /// message is recorded sent asks the same of each.)
+    /// `recorded`: it names that id, or the provider gave none to record. (The SQL that applies
+    /// kept receipts when a message is recorded sent asks the same of each.)
     static func isSameAttempt(_ providerMessageId: String?, _ recorded: String?) -> Bool {
-        guard let providerMessageId, let recorded else { return true }
+        guard let recorded else { return true }
         return providerMessageId == recorded
     }
 

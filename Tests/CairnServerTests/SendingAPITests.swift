@@ -275,9 +275,67 @@ import Testing
         #expect(answers.forged.status == .forbidden)
         #expect(answers.forged.code == "invalid_signature")
         #expect(answers.unsigned.status == .forbidden)
-        #expect(answers.unknown.status == .notFound)
+        // An unknown message is told apart from a known one by nothing: the signature is checked first.
+        #expect(answers.unknown.status == .forbidden)
+        #expect(answers.unknown.code == "invalid_signature")
         #expect(answers.signed.status == .noContent)
         #expect(try await app.stores.outbox.message(messageId: message.messageId)?.status == .delivered)
+        // A final status only moves forward (a signed callback replayed later changes nothing), and
+        // a callback about another message sid than the one recorded changes nothing.
+        func signedForm(_ form: [(String, String)]) -> (body: String, signature: String) {
+            (
+                form.map { "\($0.0)=\($0.1)" }.joined(separator: "&"),
+                TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: Self.twilioToken)
+            )
+        }
+        let undelivered = signedForm([
+            ("MessageSid", "SM1"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003"),
+            ("AccountSid", Self.twilioSid),
+        ])
+        let replayed = try await app.test { client in
+            try await client.post(
+                path,
+                token: nil,
+                body: undelivered.body,
+                headers: [.twilioSignature: undelivered.signature]
+            )
+        }
+        #expect(replayed.status == .noContent)
+        #expect(try await app.stores.outbox.message(messageId: message.messageId)?.status == .delivered)
+    }
+
+    @Test func aTwilioReceiptAboutAnotherSidChangesNothing() async throws {
+        let app = try await sendingApp()
+        let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
+        let message = try #require(try await app.stores.outbox.messages(eventId: eventId).first)
+        let now = app.clock.now()
+        _ = try await app.stores.outbox.claim(OutboxClaim(limit: 1, now: now, lease: .seconds(3600)))
+        _ = try await app.stores.outbox.record(
+            .sent(providerMessageId: "SM1"),
+            messageId: message.messageId,
+            attempt: 1,
+            at: now
+        )
+        let path = "/webhooks/twilio/\(message.messageId)"
+        let answer = try await app.test { client in
+            var answers: [Answer] = []
+            for sid in ["SM000", ""] {
+                var form = [("MessageStatus", "delivered"), ("AccountSid", Self.twilioSid)]
+                if !sid.isEmpty { form.insert(("MessageSid", sid), at: 0) }
+                let body = form.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+                let signature = TwilioSignature.sign(
+                    url: Self.publicURL + path,
+                    parameters: form,
+                    authToken: Self.twilioToken
+                )
+                answers.append(
+                    try await client.post(path, token: nil, body: body, headers: [.twilioSignature: signature])
+                )
+            }
+            return answers
+        }
+        #expect(answer.map(\.status) == [.noContent, .noContent])
+        #expect(try await app.stores.outbox.message(messageId: message.messageId)?.status == .sent)
     }
 
     @Test func anUnsubscribeLinkWithdrawsConsentWithoutALogin() async throws {

@@ -89,18 +89,47 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
-    func aFailureReportOutranksADeliveryKeptBeforeIt(_ backend: StoreBackend) async throws {
+    func theFirstFinalReceiptKeptStands(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         let message = try await claimedMessage(stores)
         #expect(try await receipt(of: message, sid: "SM1", at: 2, stores))
+        // Replayed or reordered: a callback carries no time, and a final status only moves forward.
         #expect(try await receipt(of: message, sid: "SM1", failed: Self.undelivered, at: 3, stores))
-        #expect(try await receipt(of: message, sid: "SM1", at: 4, stores))
         #expect(try await KeptReceipts.count(on: stores) == 1, "one receipt kept for one provider message")
         #expect(try await record(.sent(providerMessageId: "SM1"), of: message, stores))
         let recorded = try #require(try await stores.outbox.message(messageId: message.messageId))
-        #expect(recorded.status == .failed)
-        #expect(recorded.error == Self.undelivered)
+        #expect(recorded.status == .delivered)
+        #expect(recorded.error == nil)
         #expect(try await KeptReceipts.count(on: stores) == 0)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aFinalStatusTakesNoLaterReceipt(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let message = try await claimedMessage(stores)
+        #expect(try await record(.sent(providerMessageId: "SM1"), of: message, stores))
+        #expect(try await receipt(of: message, sid: "SM1", at: 2, stores))
+        #expect(!(try await receipt(of: message, sid: "SM1", failed: Self.undelivered, at: 3, stores)))
+        let delivered = try #require(try await stores.outbox.message(messageId: message.messageId))
+        #expect(delivered.status == .delivered)
+        #expect(delivered.error == nil)
+        let others = try await backend.makeStores()
+        let other = try await claimedMessage(others)
+        #expect(try await record(.sent(providerMessageId: "SM2"), of: other, others))
+        #expect(try await receipt(of: other, sid: "SM2", failed: Self.undelivered, at: 4, others))
+        #expect(!(try await receipt(of: other, sid: "SM2", at: 5, others)))
+        #expect(try await others.outbox.message(messageId: other.messageId)?.status == .failed)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aReceiptNamingNoSIDIsRefusedWhenOneWasRecorded(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let message = try await claimedMessage(stores)
+        #expect(try await receipt(of: message, sid: nil, failed: Self.undelivered, at: 2, stores))
+        #expect(try await record(.sent(providerMessageId: "SM1"), of: message, stores))
+        #expect(try await stores.outbox.message(messageId: message.messageId)?.status == .sent)
+        #expect(!(try await receipt(of: message, sid: nil, at: 3, stores)))
+        #expect(try await stores.outbox.message(messageId: message.messageId)?.status == .sent)
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -144,7 +173,7 @@ import Testing
         try await retriedAndClaimedAgain(message, stores)
         #expect(try await receipt(of: message, sid: "SM2", at: 11, stores))
         #expect(try await receipt(of: message, sid: "SM1", failed: Self.undelivered, at: 12, stores))
-        #expect(try await KeptReceipts.count(on: stores) == 2, "a failure outranks only a delivery of its own SID")
+        #expect(try await KeptReceipts.count(on: stores) == 2, "one receipt kept per SID")
         #expect(try await record(.sent(providerMessageId: "SM2"), of: message, attempt: 2, stores))
         let recorded = try #require(try await stores.outbox.message(messageId: message.messageId))
         #expect(recorded.status == .delivered)

@@ -13,7 +13,9 @@ import Hummingbird
 /// with that write, so it too is answered 204. Each attempt at a message that reached Twilio is a
 /// Twilio message of its own: the receipt names it (`MessageSid`), and one about another attempt
 /// than the one recorded sent (it timed out after Twilio took it) is not applied, and answered 204
-/// all the same (Twilio has nothing to retry). Other statuses (`sent`, `queued`) change nothing.
+/// all the same (Twilio has nothing to retry). A final status only moves forward: a callback
+/// carries no timestamp, so a captured one replayed later must change nothing. Other statuses
+/// (`sent`, `queued`) change nothing. An unknown message id is answered as a bad signature (403).
 struct TwilioWebhookController: Sendable {
     let outbox: any OutboxStore
     let providers: ChannelProviders
@@ -33,21 +35,20 @@ struct TwilioWebhookController: Sendable {
         let messageId = try context.parameters.require("messageId")
         let form = String(buffer: try await request.collectBody(upTo: 64 * 1024, what: "a Twilio status callback"))
         let parameters = TwilioStatusCallback.parameters(fromForm: form)
+        // The signature is checked before anything is said about the message: an unknown id, a
+        // message that is not an SMS of a Twilio brand, and a forged callback look the same.
+        let refused = APIError(
+            .forbidden,
+            code: "invalid_signature",
+            message: "X-Twilio-Signature does not match this request."
+        )
         guard let message = try await outbox.message(messageId: messageId), message.channel == .sms,
             case .twilio(let settings)? = await providers.settings(for: message.tenant, channel: .sms)
-        else {
-            throw APIError(.notFound, code: "message_not_found", message: "No SMS message \(messageId) was found.")
-        }
+        else { throw refused }
         let url = publicBaseURL + request.uri.description
         guard let signature = request.headers[Self.signatureHeader],
             TwilioSignature.isValid(signature, url: url, parameters: parameters, authToken: settings.authToken)
-        else {
-            throw APIError(
-                .forbidden,
-                code: "invalid_signature",
-                message: "X-Twilio-Signature does not match this request."
-            )
-        }
+        else { throw refused }
         let sid = Self.messageSid(in: parameters)
         switch TwilioStatusCallback.outcome(of: parameters) {
         case .delivered?:

@@ -121,17 +121,7 @@ extension PostgresOutboxStore {
                     logger: logger
                 )
             case .keep:
-                // One kept per provider id: a failure report outranks a delivery kept before it
-                // (which makes way), and the first failure report stays.
-                try await connection.query(
-                    """
-                    DELETE FROM message_receipts
-                    WHERE message_id = \(messageId)
-                        AND coalesce(provider_message_id, '') = coalesce(\(providerMessageId), '')
-                        AND status = 'delivered'
-                    """,
-                    logger: logger
-                )
+                // One kept per provider id: the first final status stands (as on the message).
                 try await connection.query(
                     """
                     INSERT INTO message_receipts
@@ -150,8 +140,8 @@ extension PostgresOutboxStore {
     }
 
     /// Applies to each message just recorded sent the receipts kept for it that may be about
-    /// that attempt: those naming no provider id or the one recorded, a failure report
-    /// outranking a delivery (the first received of each). Drops them all: the others are about
+    /// that attempt (naming the provider id recorded, or any when none was), the first received.
+    /// Drops them all: the others are about
     /// other attempts (that timed out after the provider took them), and will not be applied.
     /// (The statement sees the messages as the outcomes' write left them, with their provider
     /// ids; the condition is `ReceiptAction.isSameAttempt`'s.)
@@ -167,9 +157,8 @@ extension PostgresOutboxStore {
             chosen AS (
                 SELECT DISTINCT ON (kept.message_id) kept.message_id, kept.status, kept.error_code, kept.error_message
                 FROM kept JOIN messages AS sent ON sent.id = kept.message_id
-                WHERE kept.provider_message_id IS NULL OR sent.provider_message_id IS NULL
-                    OR kept.provider_message_id = sent.provider_message_id
-                ORDER BY kept.message_id, (kept.status = 'failed') DESC, kept.received_at
+                WHERE sent.provider_message_id IS NULL OR kept.provider_message_id = sent.provider_message_id
+                ORDER BY kept.message_id, kept.received_at
             )
             UPDATE messages AS m SET status = chosen.status, error_code = chosen.error_code,
                 error_message = chosen.error_message, updated_at = \(time.millisecondsSinceEpoch)

@@ -1,7 +1,7 @@
 extension SQLiteMigrations {
     /// Provider receipts that arrived before their message was recorded sent (still queued or
     /// sending), each with the provider message id it names (NULL when it names none): one per
-    /// message and provider id (a failure report outranks a delivery), taken by the write that
+    /// message and provider id (the first received stands), taken by the write that
     /// records the message sent when they name no id or the id recorded then (the others are
     /// about other attempts, and are dropped with them), and dropped when the message is queued
     /// again (a retry: they are about an attempt that will never be recorded sent), ends failed or

@@ -71,16 +71,7 @@ extension SQLiteOutboxStore {
                     arguments: [newStatus, error?.code, error?.message, time.millisecondsSinceEpoch, messageId]
                 )
             case .keep:
-                // One kept per provider id: a failure report outranks a delivery kept before it
-                // (which makes way), and the first failure report stays.
-                try db.execute(
-                    sql: """
-                        DELETE FROM message_receipts
-                        WHERE message_id = ? AND coalesce(provider_message_id, '') = coalesce(?, '')
-                            AND status = 'delivered'
-                        """,
-                    arguments: [messageId, providerMessageId]
-                )
+                // One kept per provider id: the first final status stands (as on the message).
                 try db.execute(
                     sql: """
                         INSERT INTO message_receipts
@@ -101,9 +92,9 @@ extension SQLiteOutboxStore {
     }
 
     /// Applies the receipts kept for a message just recorded sent (with provider id `recorded`)
-    /// that may be about that attempt: those naming no provider id or that one, a failure report
-    /// outranking a delivery (the first received of each). Drops them all: the others are about
-    /// other attempts (that timed out after the provider took them), and will not be applied.
+    /// that are about that attempt (`ReceiptAction.isSameAttempt`), the first received. Drops
+    /// them all: the others are about other attempts (that timed out after the provider took
+    /// them), and will not be applied.
     private static func applyKeptReceipts(
         of messageId: String,
         recorded: String?,
@@ -119,10 +110,7 @@ extension SQLiteOutboxStore {
         let kept = try Row.fetchAll(taken, arguments: [messageId]).filter {
             ReceiptAction.isSameAttempt($0[0] as String?, recorded)
         }
-        func rank(_ row: Row) -> (Int, Int64) {
-            ((row[1] as String) == MessageStatus.failed.rawValue ? 0 : 1, row[4] as Int64)
-        }
-        guard let chosen = kept.min(by: { rank($0) < rank($1) }) else { return }
+        guard let chosen = kept.min(by: { ($0[4] as Int64) < ($1[4] as Int64) }) else { return }
         try db.cachedStatement(
             sql: "UPDATE messages SET status = ?, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?"
         ).execute(arguments: [

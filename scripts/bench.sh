@@ -9,6 +9,7 @@
 #   BENCH_SECONDS=30 scripts/bench.sh
 #   scripts/bench.sh --database postgres://user@host:port/db   # PostgreSQL beside SQLite, 2 nodes beside 1
 #   scripts/bench.sh --sends         # only the sends benchmark (scripts/bench-sends.sh), which also runs last
+#   scripts/bench.sh --templates     # only the templates benchmark (scripts/bench-templates.sh), run before it
 #   BENCH_BINARY=/path/to/cairn scripts/bench.sh               # a cairn built elsewhere (another commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,10 @@ fi
 
 if [ "${1:-}" = "--sends" ]; then
     exec scripts/bench-sends.sh "${@:2}"
+fi
+
+if [ "${1:-}" = "--templates" ]; then
+    exec scripts/bench-templates.sh "${@:2}"
 fi
 
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
@@ -137,5 +142,6 @@ printf '  %-34s %12s   (target >= 20000; %s events from a cold start)\n' "proces
 printf '  %-34s %12s\n' "non-2xx or socket errors" \
     "$(( $(field errors "$health") + $(field errors "$track") + $(field errors "$batch") + $(field errors "$segment") + $(field errors "$track_live") ))"
 
+BENCH_BINARY="$BIN" scripts/bench-templates.sh
 echo
 BENCH_BINARY="$BIN" scripts/bench-sends.sh

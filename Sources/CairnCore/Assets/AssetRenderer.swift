@@ -8,7 +8,8 @@ public enum AssetRenderer {
         public var missingTags: [String]
     }
 
-    /// Throws `AssetRejection` (`template_error`) only for content saved before a check it no longer passes.
+    /// Throws `AssetRejection` (`template_error`) for content saved before a check it no longer passes,
+    /// and for a template that would render without end in sight for this data (`TemplateRenderLimit`).
     /// With `templates`, the content is the published version `version` and its compiled
     /// templates are taken from (and kept in) that cache.
     public static func render(
@@ -23,18 +24,31 @@ public enum AssetRenderer {
         guard case .object(let fields) = content else { return Rendered(content: content, missingTags: []) }
         var rendered = fields
         var missing: [String] = []
+        var listed: Set<String> = []
         func fill(_ text: String, escaping: MergeTemplate.Escaping, field: String) throws(AssetRejection) -> JSONValue {
+            let template: MergeTemplate
             do throws(TemplateError) {
-                let template =
+                template =
                     if let templates, let version {
                         try templates.template(version, field: field, source: text, escaping: escaping)
                     } else {
                         try MergeTemplate(text, escaping: escaping)
                     }
-                for tag in template.missingTags(in: data) where !missing.contains(tag) { missing.append(tag) }
-                return .string(template.render(data))
             } catch {
                 throw AssetRejection.template(error, field: field)
+            }
+            for tag in template.missingTags(in: data) {
+                if listed.insert(tag).inserted { missing.append(tag) }
+            }
+            do throws(TemplateRenderLimit) {
+                let text = try template.render(data)
+                return .string(text)
+            } catch {
+                throw AssetRejection(
+                    code: "template_error",
+                    message: "The template in \(field) cannot be rendered for this data: \(error.reason).",
+                    field: field
+                )
             }
         }
         for field in AssetContentRules.fields(of: channel) {

@@ -35,16 +35,4 @@ public struct MergeData: Sendable, Hashable {
         }
         return current
     }
-
-    /// A JSON value as Mustache reads it (see `JSONObjectContext`).
-    static func mustacheValue(_ value: JSONValue) -> Any? {
-        switch value {
-        case .null: return nil
-        case .bool(let flag): return flag
-        case .number(let text): return JSONNumberText(text: text)
-        case .string(let text): return text
-        case .array: return JSONListContext(value: value)
-        case .object: return JSONObjectContext(value: value)
-        }
-    }
 }

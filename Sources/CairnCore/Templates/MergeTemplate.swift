@@ -1,52 +1,48 @@
-import Foundation
-import Mustache
-
 /// One field of an asset as a Mustache template (sections and inverted sections give
 /// conditionals and defaults), compiled once when saved. HTML fields escape what they insert;
 /// text fields (a subject, an SMS, a push) insert it as it is.
+///
+/// Compiling takes time in proportion to the template's length, and nothing in it recurses
+/// except rendering, once per section level: sections nested deeper than `maximumNesting` are
+/// refused. A render stops with `TemplateRenderLimit` past `maximumRenderSteps` steps or
+/// `maximumRenderedBytes` bytes.
 public struct MergeTemplate: Sendable {
     public enum Escaping: Sendable {
         case html
         case none
     }
 
+    /// How deep sections may nest: `{{#a}}{{#b}}…{{/b}}{{/a}}` is 2.
+    public static let maximumNesting = 100
+    /// How many steps a render may take (a node rendered, an item of a list, a value looked through).
+    public static let maximumRenderSteps = 10_000_000
+    /// How long a rendered template may be, in bytes of UTF-8.
+    public static let maximumRenderedBytes = 10 * 1024 * 1024
+
     public let source: String
     let escaping: Escaping
-    private let template: MustacheTemplate
+    private let nodes: [MustacheNode]
     /// Its tags as `missingTags` walks them, read once.
     private let tags: [TagScanner.Tag]
 
     /// Throws `TemplateError` with the line and column where the template stops making sense.
     public init(_ source: String, escaping: Escaping) throws(TemplateError) {
         try TemplateError.refuseUnsupported(source)
-        do {
-            // Compiled as written, so that an error's line and column are the author's.
-            let compiled = try MustacheTemplate(string: source)
-            self.template = escaping == .html ? compiled : try MustacheTemplate(string: Self.textPragma + source)
-        } catch let error as MustacheTemplate.ParserError {
-            // The parser counts columns from the last "\n"; with Windows line ends, locate on a copy without "\r".
-            let unix = source.replacingOccurrences(of: "\r\n", with: "\n")
-            if unix != source,
-                case .failure(let located as MustacheTemplate.ParserError) = Result(catching: {
-                    try MustacheTemplate(string: unix)
-                })
-            {
-                throw TemplateError(located)
-            }
-            throw TemplateError(error)
-        } catch {
-            throw TemplateError(line: 1, column: 1, reason: "the template could not be read")
-        }
+        let nodes = try MustacheParser.parse(source, maximumNesting: Self.maximumNesting)
         self.source = source
         self.escaping = escaping
-        self.tags = TagScanner.tags(in: source)
+        self.nodes = nodes
+        self.tags = TagScanner.tags(of: nodes)
     }
 
-    /// On a line of its own, so that it goes with its newline and the template parses as written.
-    private static let textPragma = "{{% CONTENT_TYPE: TEXT }}\n"
-
-    public func render(_ data: MergeData) -> String {
-        template.render(JSONObjectContext(value: .object(data.root)))
+    /// Throws `TemplateRenderLimit` when, for this data, the render would go past the limits.
+    public func render(_ data: MergeData) throws(TemplateRenderLimit) -> String {
+        try MustacheRenderer.render(
+            nodes,
+            root: .object(data.root),
+            escapes: escaping == .html,
+            limits: MustacheRenderer.Limits(steps: Self.maximumRenderSteps, bytes: Self.maximumRenderedBytes)
+        )
     }
 
     /// The tags that found no value in `data`, in the order they appear.
@@ -67,17 +63,26 @@ public struct TemplateError: Error, Sendable, Hashable {
         self.reason = reason
     }
 
-    init(_ error: MustacheTemplate.ParserError) {
-        let reason: String
-        switch error.error as? MustacheTemplate.Error {
-        case .sectionCloseNameIncorrect?: reason = "a section is closed with a name other than the one it opened with"
-        case .unfinishedName?: reason = "a tag is not closed with }}"
-        case .expectedSectionEnd?: reason = "a section is opened and never closed"
-        case .invalidSetDelimiter?: reason = "a set-delimiter tag is malformed"
-        case .invalidConfigVariableSyntax?, .unrecognisedConfigVariable?: reason = "a {{% … }} pragma is not understood"
-        default: reason = "the template is malformed"
+    /// An error at `index` of `source`, counted as `position(of:in:)` counts.
+    init(at index: String.Index, in source: String, reason: String) {
+        let position = Self.position(of: index, in: source)
+        self.init(line: position.line, column: position.column, reason: reason)
+    }
+
+    /// The line and column of `index` in `source`, from 1: any newline character (`\r\n` is one)
+    /// begins a line, and a column is a character. A walk from the start: for errors only.
+    static func position(of index: String.Index, in source: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for character in source[..<index] {
+            if character.isNewline {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
-        self.init(line: error.context.lineNumber, column: error.context.columnNumber, reason: reason)
+        return (line, column)
     }
 
     /// Partials and inheritance need templates Cairn does not hold, and new delimiters would hide

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Finds the tags of a template that would render nothing for some data: what a preview shows
 /// a marketer as `missingTags`, so that a typo is seen before customers see it. It walks the
 /// tags as Mustache renders them: a section pushes its value (any element of a list), a section
@@ -15,7 +13,11 @@ enum TagScanner {
         var name: String
     }
 
-    /// A tag that counts for `missingTags`, read once from a template's source.
+    /// How many values the walk may look through for names (a list's items are as many values):
+    /// past it, the tags found so far are all it answers.
+    static let maximumLookups = 1_000_000
+
+    /// A tag that counts for `missingTags`, read once from a template when it is compiled.
     struct Tag: Sendable, Hashable {
         enum Kind: Sendable, Hashable {
             case section
@@ -36,84 +38,80 @@ enum TagScanner {
         }
     }
 
-    static func missingTags(in source: String, data: MergeData) -> [String] {
-        missingTags(tags(in: source), data: data)
-    }
-
-    /// The tags of `source` that `missingTags` walks, in order (up to a set-delimiter tag: what
-    /// follows is no longer read as {{tags}}).
-    static func tags(in source: String) -> [Tag] {
+    /// The tags of a parsed template that `missingTags` walks, in order: its sections (each with
+    /// its close) and variables, by the names inside their transforms (`uppercased(name)` reads
+    /// `name`); `{{.}}` and a list position's `{{index()}}` name nothing to look for.
+    static func tags(of nodes: [MustacheNode]) -> [Tag] {
         var tags: [Tag] = []
-        var rest = Substring(source)
-        while let open = rest.range(of: "{{") {
-            var tag = rest[open.upperBound...]
-            let triple = tag.first == "{"
-            if triple { tag = tag.dropFirst() }
-            guard let close = tag.range(of: triple ? "}}}" : "}}") else { break }
-            let body = tag[..<close.lowerBound].trimmingSpaces()
-            rest = tag[close.upperBound...]
-            guard let sigil = body.first else { continue }
-            switch sigil {
-            case "=":
-                return tags
-            case "!", "%", ">", "<", "$":
-                continue
-            case "#", "^":
-                tags.append(Tag(sigil == "#" ? .section : .invertedSection, name: String(name(body.dropFirst()))))
-            case "/":
+        // Where the open sections end, innermost last.
+        var ends: [Int] = []
+        for (index, node) in nodes.enumerated() {
+            while let end = ends.last, end == index {
                 tags.append(Tag(.close))
-            default:
-                let name = String(Self.name(sigil == "&" ? body.dropFirst() : body))
-                guard name != ".", !name.isEmpty else { continue }
-                tags.append(Tag(.variable, name: name))
+                ends.removeLast()
+            }
+            switch node {
+            case .section(let reference, let inverted, let end):
+                tags.append(Tag(inverted ? .invertedSection : .section, name: reference.name))
+                ends.append(end)
+            case .variable(let reference, _):
+                if reference.name != ".", !reference.name.isEmpty {
+                    tags.append(Tag(.variable, name: reference.name))
+                }
+            case .text, .contentType:
+                break
             }
         }
+        tags.append(contentsOf: repeatElement(Tag(.close), count: ends.count))
         return tags
     }
 
     /// The tags that find no value in `data`, in the order they appear.
     static func missingTags(_ tags: [Tag], data: MergeData) -> [String] {
         var stack = [Level(contexts: [.object(data.root)], renders: true, name: "")]
+        // How many levels of the stack do not render: a tag renders when none.
+        var hidden = 0
         var missing: [String] = []
+        var listed: Set<String> = []
+        var lookupsLeft = maximumLookups
         for tag in tags {
-            let renders = stack.allSatisfy(\.renders)
+            let renders = hidden == 0
             switch tag.kind {
             case .section, .invertedSection:
-                let value = resolve(tag.path, in: stack)
+                let value = resolve(tag.path, in: stack, lookupsLeft: &lookupsLeft)
+                if lookupsLeft <= 0 { return missing }
                 // A section whose name finds nothing may be a typo hiding content: shown like a tag.
-                if renders, value == nil, !missing.contains(tag.name) { missing.append(tag.name) }
+                if renders, value == nil, listed.insert(tag.name).inserted { missing.append(tag.name) }
                 let truthy = value.map(isTruthy) ?? false
-                if tag.kind == .section {
-                    stack.append(Level(contexts: truthy ? contexts(of: value) : [], renders: truthy, name: tag.name))
-                } else {
-                    stack.append(Level(contexts: [], renders: !truthy, name: tag.name))
-                }
+                let level =
+                    tag.kind == .section
+                    ? Level(contexts: truthy ? contexts(of: value) : [], renders: truthy, name: tag.name)
+                    : Level(contexts: [], renders: !truthy, name: tag.name)
+                if !level.renders { hidden += 1 }
+                stack.append(level)
             case .close:
-                if stack.count > 1 { stack.removeLast() }
+                if stack.count > 1 {
+                    let level = stack.removeLast()
+                    if !level.renders { hidden -= 1 }
+                }
             case .variable:
                 guard renders else { continue }
-                if resolve(tag.path, in: stack) == nil, !missing.contains(tag.name) { missing.append(tag.name) }
+                let value = resolve(tag.path, in: stack, lookupsLeft: &lookupsLeft)
+                if lookupsLeft <= 0 { return missing }
+                if value == nil, listed.insert(tag.name).inserted { missing.append(tag.name) }
             }
         }
         return missing
     }
 
-    /// A tag's name without spaces or a transform (`uppercased(name)` reads `name`).
-    private static func name(_ text: Substring) -> Substring {
-        var name = text.trimmingSpaces()
-        if let open = name.firstIndex(of: "("), name.last == ")" {
-            name = name[name.index(after: open)..<name.index(before: name.endIndex)].trimmingSpaces()
-        }
-        return name
-    }
-
-    private static func resolve(_ path: [Substring], in stack: [Level]) -> JSONValue? {
+    private static func resolve(_ path: [Substring], in stack: [Level], lookupsLeft: inout Int) -> JSONValue? {
         guard let first = path.first else { return nil }
+        let key = String(first)
         for level in stack.reversed() {
             for context in level.contexts {
-                guard case .object(let fields) = context, let head = fields[String(first)], !head.isNull else {
-                    continue
-                }
+                lookupsLeft -= 1
+                if lookupsLeft <= 0 { return nil }
+                guard case .object(let fields) = context, let head = fields[key], !head.isNull else { continue }
                 return MergeData.value(at: Array(path.dropFirst()), in: head)
             }
         }
@@ -135,14 +133,5 @@ enum TagScanner {
         case .some(let value): return [value]
         case .none: return []
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var result = self
-        while let first = result.first, first == " " || first == "\t" || first == "\n" { result = result.dropFirst() }
-        while let last = result.last, last == " " || last == "\t" || last == "\n" { result = result.dropLast() }
-        return result
     }
 }

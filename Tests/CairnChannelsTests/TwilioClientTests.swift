@@ -41,7 +41,7 @@ import Testing
                 SMSRequest(to: "+15551234567", body: "Hello there & café 👋")
             )
             #expect(receipt.status == "queued")
-            #expect(receipt.sid.hasPrefix("SM") && receipt.sid.count == 34)
+            #expect(receipt.sid?.hasPrefix("SM") == true && receipt.sid?.count == 34)
             let messages = try fake.messages(to: "+15551234567")
             try #require(messages.count == 1)
             let message = messages[0]
@@ -190,6 +190,21 @@ import Testing
             let error = try await Self.failure(client, SMSRequest(to: "+15551234567", body: "hi"))
             #expect(error.kind == .unknownOutcome, "\(error.message)")
             #expect(SMSSender.outcome(of: error) == .unknown(.outcomeUnknown(error.message)))
+        }
+    }
+
+    /// Twilio took the message (201) though its answer is no JSON: sent, with no sid to record.
+    @Test func aTakenMessageWhoseAnswerIsNotJSONIsSent() async throws {
+        try await FixedAnswerServer.with("HTTP/1.1 201 Created\r\nContent-Length: 9\r\n\r\nnot json!") { port in
+            let settings = try TwilioSettings(
+                accountSid: TwilioFake.accountSid,
+                authToken: TwilioFake.authToken,
+                from: "+15005550006",
+                baseURL: "http://127.0.0.1:\(port)"
+            )
+            let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(5))
+            let receipt = try await client.send(SMSRequest(to: "+15551234567", body: "hi"))
+            #expect(receipt.sid == nil)
         }
     }
 

@@ -169,3 +169,39 @@ enum HangingUpServer {
         try await channel.close()
     }
 }
+
+/// A TCP listener on 127.0.0.1 that answers whatever it is sent with `answer`, then hangs up.
+enum FixedAnswerServer {
+    final class Answer: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let answer: String
+        var answered = false
+
+        init(_ answer: String) {
+            self.answer = answer
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard !answered else { return }
+            answered = true
+            let bytes = context.channel.allocator.buffer(string: answer)
+            context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    static func with(_ answer: String, _ body: (Int) async throws -> Void) async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Answer(answer)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        do {
+            try await body(channel.localAddress?.port ?? 0)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        try await channel.close()
+    }
+}

@@ -18,12 +18,13 @@ public struct SMSRequest: Sendable {
 
 /// Twilio's answer to an accepted message.
 public struct SMSReceipt: Sendable, Hashable {
-    /// The message SID (`SM…`): the provider message id.
-    public var sid: String
+    /// The message SID (`SM…`): the provider message id; nil when Twilio took the message (2xx)
+    /// with an answer that names none.
+    public var sid: String?
     /// The status as Twilio answered it: "queued", or "accepted" through a messaging service.
     public var status: String
 
-    public init(sid: String, status: String) {
+    public init(sid: String?, status: String) {
         self.sid = sid
         self.status = status
     }

@@ -12,12 +12,23 @@ public final class SMSSender: ChannelSender {
         self.publicBaseURL = publicBaseURL
     }
 
+    /// A body that rendered empty (or to white space alone) is not sent: the provider would
+    /// charge for a blank message, and trying again cannot help.
+    public static let emptyBody = MessageError(
+        code: "empty_body",
+        message: "The SMS body rendered empty (its merge tags had nothing to show); nothing was sent."
+    )
+
     public func send(_ message: OutboxMessage) async -> SendOutcome {
+        let body = message.content["body"]?.stringValue ?? ""
+        guard body.contains(where: { !$0.isWhitespace }) else {
+            return .permanent(Self.emptyBody, withdrawsConsent: false)
+        }
         let from = message.content["from"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let request = SMSRequest(
             to: message.to,
             from: from,
-            body: message.content["body"]?.stringValue ?? "",
+            body: body,
             statusCallback: Self.statusCallback(base: publicBaseURL, messageId: message.messageId)
         )
         do {

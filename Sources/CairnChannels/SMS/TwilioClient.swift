@@ -77,17 +77,20 @@ public final class TwilioClient: Sendable {
             )
             throw failure
         }
-        guard let sid = json?["sid"] as? String, !sid.isEmpty else {
-            // Twilio took the request, so sending again could send twice: permanent.
-            throw ProviderError(
-                code: .rejected,
-                kind: .permanent,
-                message: "Twilio HTTP \(answer.status): the answer has no message sid",
-                httpStatus: answer.status
+        // Twilio took the message (2xx), whatever its answer's body says: sending again would
+        // send it twice. An answer that names no sid leaves receipts nothing to match.
+        let sid = (json?["sid"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        if sid == nil {
+            logger.warning(
+                "Twilio took a message but its answer names no message sid",
+                metadata: ["status": "\(answer.status)"]
             )
         }
         let receipt = SMSReceipt(sid: sid, status: json?["status"] as? String ?? "queued")
-        logger.debug("Twilio accepted the message", metadata: ["sid": "\(sid)", "status": "\(receipt.status)"])
+        logger.debug(
+            "Twilio accepted the message",
+            metadata: ["sid": "\(sid ?? "none")", "status": "\(receipt.status)"]
+        )
         return receipt
     }
 

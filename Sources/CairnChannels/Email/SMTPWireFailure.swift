@@ -1,5 +1,10 @@
 import NIOCore
+import NIOPosix
 import NIOSSL
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What went wrong on the wire: thrown by the connection, then judged by ``SMTPStateMachine`` by the
 /// step it happened in (``SMTPStateMachine/wireFailed(_:)``). Never leaves the module.
@@ -61,12 +66,33 @@ enum SMTPWireFailure: Error {
                 message = "TLS with \(server) failed (\(step)): \(error)"
             }
         case .io(let error):
-            message = "the connection to \(server) failed (\(step)): \(error)"
+            message = "the connection to \(server) failed (\(step)): \(Self.describe(error))"
         case .injectedPlaintext:
             kind = .permanent
             message = "the server sent data after agreeing to STARTTLS; refusing to continue (\(server))"
         }
         guard kind != .permanent else { return .misconfigured(message) }
         return .unavailable(message, kind: afterFinalDot ? .unknownOutcome : .transient)
+    }
+
+    /// A transport error in words: what NIO's connection errors say in full (each address tried
+    /// and why it failed, or the name that did not resolve), an I/O error by its system message.
+    static func describe(_ error: any Error) -> String {
+        if let connection = error as? NIOConnectionError {
+            if let dns = connection.dnsAError ?? connection.dnsAAAAError {
+                return "the name \(connection.host) could not be resolved (\(describe(dns)))"
+            }
+            let tries = connection.connectionErrors.map { "\(address($0.target)): \(describe($0.error))" }
+            return tries.isEmpty ? "no address of \(connection.host) could be tried" : tries.joined(separator: "; ")
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return String(describing: error)
+    }
+
+    /// An address as `host:port` (`[v6]:port`).
+    private static func address(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        if case .v6 = address { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
     }
 }

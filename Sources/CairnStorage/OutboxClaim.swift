@@ -13,7 +13,8 @@ public struct OutboxClaim: Sendable, Hashable {
     public var lease: Duration
     /// The most messages of one lane in flight at once, unless its channel settings say.
     public var defaultCap: Int
-    /// A message whose lease ended after this many attempts is not claimed again but `dead`.
+    /// A message whose lease ended after this many attempts is not claimed again but `dead` (as is
+    /// one whose lease ended twice in a row).
     public var maxAttempts: Int
 
     public init(
@@ -44,10 +45,17 @@ public struct OutboxClaim: Sendable, Hashable {
 }
 
 extension MessageError {
-    /// A message whose sender died mid-send on its last attempt (a message that kills its node
-    /// is not tried forever).
+    /// A message whose sender died mid-send on its last attempt, or on two attempts in a row (a
+    /// message that kills its node is not tried forever, however many attempts it has left).
     public static let leaseExpired = MessageError(
         code: "lease_expired",
         message: "The message's last attempt never finished (its sender stopped mid-send); it is not tried again."
+    )
+
+    /// What a message reclaimed after its sender died shows while it is tried again: a second
+    /// lease that ends in a row makes it `dead` (`leaseExpired`).
+    public static let leaseExpiredOnce = MessageError(
+        code: "lease_expired",
+        message: "An attempt never finished (its sender stopped mid-send); it is tried again."
     )
 }

@@ -109,6 +109,41 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func aMessageWhoseSenderDiesTwiceInARowIsDeadWithAttemptsLeft(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        _ = try await SendFixtures.queueSMS(in: stores, count: 1, tenant: hotels, at: time)
+        #expect(try await claim(stores, lease: .zero, maxAttempts: 40).map(\.message.attempts) == [1])
+        // Reclaimed once: tried again, marked until an outcome is recorded.
+        let again = try await claim(stores, lease: .zero, maxAttempts: 40)
+        #expect(again.map(\.message.attempts) == [2])
+        #expect(again.first?.message.error == .leaseExpiredOnce)
+        #expect(try await claim(stores, lease: .zero, maxAttempts: 40).isEmpty)
+        let message = try #require(try await stores.outbox.messages(tenant: hotels, filter: MessageFilter()).first)
+        #expect(message.status == .dead)
+        #expect(message.error == .leaseExpired)
+        #expect(message.attempts == 2)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anOutcomeBetweenTwoDeathsClearsTheMark(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        _ = try await SendFixtures.queueSMS(in: stores, count: 1, tenant: hotels, at: time)
+        _ = try await claim(stores, lease: .zero, maxAttempts: 40)
+        let reclaimed = try #require(try await claim(stores, lease: .zero, maxAttempts: 40).first)
+        let busy = MessageError(code: "provider_rejected", message: "Twilio 20429: Too Many Requests")
+        let retry = AttemptOutcome(
+            claim: MessageClaim(messageId: reclaimed.message.messageId, attempt: reclaimed.message.attempts),
+            record: .retry(busy, nextAttemptAt: later(10_000))
+        )
+        #expect(try await stores.outbox.record([retry], at: later(10_000)) == [true])
+        #expect(try await claim(stores, lease: .zero, maxAttempts: 40).map(\.message.attempts) == [3])
+        #expect(try await claim(stores, lease: .zero, maxAttempts: 40).map(\.message.attempts) == [4])
+        #expect(try await claim(stores, lease: .zero, maxAttempts: 40).isEmpty)
+        let message = try #require(try await stores.outbox.messages(tenant: hotels, filter: MessageFilter()).first)
+        #expect(message.status == .dead)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aMessageWhoseSenderDiesOnItsLastAttemptIsDead(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
         _ = try await SendFixtures.queueSMS(in: stores, count: 1, tenant: hotels, at: time)

@@ -183,6 +183,16 @@ import Testing
             customerIds: [customer.customerId]
         )
         #expect(lifted == customer.suppressionKeys.count)
+        // The last claim's send is given up as after a transient failure (a lease that ends twice in
+        // a row would make the message dead), so the next claim takes it from the queue.
+        let retry = AttemptOutcome(
+            claim: MessageClaim(
+                messageId: try #require(after.first).message.messageId,
+                attempt: after[0].message.attempts
+            ),
+            record: .retry(MessageError(code: "provider_unavailable", message: "later"), nextAttemptAt: later(3))
+        )
+        #expect(try await stores.outbox.record([retry], at: later(3)) == [true])
         let again = try await stores.outbox.claim(OutboxClaim(limit: 1, now: later(10), lease: .zero))
         #expect(again.map(\.suppressed) == [false])
         let identifyAgain = EventFixtures.entry(.identify, token: token, userId: "u1", traits: ["firstName": "Again"])

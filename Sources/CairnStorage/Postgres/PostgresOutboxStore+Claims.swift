@@ -70,7 +70,8 @@ extension PostgresOutboxStore {
         return rows.count
     }
 
-    /// Messages whose lease ended on their last attempt (their sender died each time) are `dead`
+    /// Messages whose lease ended on their last attempt, or for the second time in a row (the
+    /// first left `lease_expired` on them, which any recorded outcome clears), are `dead`
     /// (`lease_expired`), not claimed again.
     static func bury(_ connection: PostgresConnection, request: OutboxClaim, logger: Logger) async throws {
         let error = MessageError.leaseExpired
@@ -78,28 +79,32 @@ extension PostgresOutboxStore {
             """
             UPDATE messages SET status = 'dead', lease_until = NULL, error_code = \(error.code),
                 error_message = \(error.message), updated_at = \(request.now.millisecondsSinceEpoch)
-            WHERE status = 'sending' AND lease_until <= \(unescaped: databaseNow) AND attempts >= \(request.maxAttempts)
+            WHERE status = 'sending' AND lease_until <= \(unescaped: databaseNow)
+                AND (attempts >= \(request.maxAttempts) OR error_code = \(error.code))
             """,
             logger: logger
         )
     }
 
     /// Messages whose lease ended (their sender died) with attempts left, oldest lease first,
-    /// leased again. They stay `sending`, so no lane's counts change.
+    /// leased again and marked `lease_expired` until an outcome is recorded. They stay `sending`,
+    /// so no lane's counts change.
     static func reclaim(
         _ connection: PostgresConnection,
         request: OutboxClaim,
         logger: Logger
     ) async throws -> [OutboxMessage] {
-        try await connection.query(
+        let once = MessageError.leaseExpiredOnce
+        return try await connection.query(
             """
             UPDATE messages SET attempts = attempts + 1,
                 lease_until = \(unescaped: databaseNow) + \(request.lease.milliseconds),
-                updated_at = \(request.now.millisecondsSinceEpoch)
+                updated_at = \(request.now.millisecondsSinceEpoch), error_code = \(once.code),
+                error_message = \(once.message)
             WHERE id IN (
                 SELECT id FROM messages
                 WHERE status = 'sending' AND lease_until <= \(unescaped: databaseNow)
-                    AND attempts < \(request.maxAttempts)
+                    AND attempts < \(request.maxAttempts) AND error_code IS DISTINCT FROM \(once.code)
                 ORDER BY lease_until LIMIT \(request.limit)
                 FOR UPDATE SKIP LOCKED)
             RETURNING \(unescaped: PostgresMessageRows.columns)

@@ -57,29 +57,36 @@ extension SQLiteOutboxStore {
         }
     }
 
-    /// Messages whose lease ended on their last attempt: `dead`, not claimed again.
+    /// Messages whose lease ended on their last attempt, or for the second time in a row (the
+    /// first left `lease_expired` on them, which any recorded outcome clears): `dead`, not
+    /// claimed again.
     static func bury(_ db: Database, now: Int64, maxAttempts: Int) throws {
+        let error = MessageError.leaseExpired
         try db.cachedStatement(
             sql: """
                 UPDATE messages SET status = 'dead', lease_until = NULL, error_code = ?, error_message = ?,
                     updated_at = ?
-                WHERE status = 'sending' AND lease_until <= ? AND attempts >= ?
+                WHERE status = 'sending' AND lease_until <= ? AND (attempts >= ? OR error_code = ?)
                 """
-        ).execute(arguments: [MessageError.leaseExpired.code, MessageError.leaseExpired.message, now, now, maxAttempts])
+        ).execute(arguments: [error.code, error.message, now, now, maxAttempts, error.code])
     }
 
-    /// Messages whose lease ended (their sender died), oldest lease first, leased again. They
-    /// stay `sending`, so their lanes' counts do not change.
+    /// Messages whose lease ended (their sender died), oldest lease first, leased again and
+    /// marked `lease_expired` until an outcome is recorded. They stay `sending`, so their lanes'
+    /// counts do not change.
     static func reclaim(_ db: Database, now: Int64, leaseUntil: Int64, limit: Int) throws -> [OutboxMessage] {
         let statement = try db.cachedStatement(
             sql: """
-                UPDATE messages SET attempts = attempts + 1, lease_until = ?, updated_at = ?
+                UPDATE messages SET attempts = attempts + 1, lease_until = ?, updated_at = ?, error_code = ?,
+                    error_message = ?
                 WHERE id IN (
                     SELECT id FROM messages WHERE status = 'sending' AND lease_until <= ? ORDER BY lease_until LIMIT ?)
                 RETURNING \(SQLiteMessageRows.columns)
                 """
         )
-        return try Row.fetchAll(statement, arguments: [leaseUntil, now, now, limit]).map(SQLiteMessageRows.decode)
+        let error = MessageError.leaseExpiredOnce
+        return try Row.fetchAll(statement, arguments: [leaseUntil, now, error.code, error.message, now, limit])
+            .map(SQLiteMessageRows.decode)
     }
 
     /// The lanes with queued messages, least recently served first, with their caps.

@@ -77,7 +77,7 @@ extension Settings {
         flag: "send-attempts",
         environment: "CAIRN_SEND_ATTEMPTS",
         valueName: "n",
-        help: "Attempts at a message before it is dead (transient failures only).",
+        help: "Attempts at a message before it is dead (transient failures only); the default spans a day.",
         defaultText: "\(SettingDefaults.app.sending.retry.maxAttempts)"
     )
     static let sendRetryBase = Setting(
@@ -85,7 +85,7 @@ extension Settings {
         flag: "send-retry-base-ms",
         environment: "CAIRN_SEND_RETRY_BASE_MS",
         valueName: "ms",
-        help: "Backoff between attempts: a random wait up to this times 2^(attempt-1), at most 10 minutes.",
+        help: "Backoff between attempts: this times 2^(attempt-1), at most an hour, of which 3/4 to all is waited.",
         defaultText: SettingDefaults.sendRetryBase
     )
     static let sendLease = Setting(

@@ -50,9 +50,10 @@ extension SettingsReader {
                 throw CLIError("\(source(of: Settings.twilioAccountSid)): \(error)")
             }
         }
-        let attempts = try await int(Settings.sendAttempts) ?? 5
+        let defaults = RetryPolicy()
+        let attempts = try await int(Settings.sendAttempts) ?? defaults.maxAttempts
         guard (1...100).contains(attempts) else { throw CLIError("The send attempts must be between 1 and 100.") }
-        let base = try await int(Settings.sendRetryBase) ?? 2000
+        let base = try await int(Settings.sendRetryBase) ?? Int(defaults.baseSeconds * 1000)
         guard base >= 0 else { throw CLIError("The send retry base must be zero or more milliseconds.") }
         sending.retry = RetryPolicy(maxAttempts: attempts, baseSeconds: Double(base) / 1000)
         if let lease = try await int(Settings.sendLease) {

@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 import Testing
 
 /// The processor's checks of a send command, in the issue's order, and the message it makes.
@@ -135,6 +136,68 @@ import Testing
         #expect(signer.subject(of: token) == subject)
         #expect(UnsubscribeSigner(key: .generate()).subject(of: token) == nil, "another key's token is refused")
         #expect(signer.subject(of: "x" + token) == nil)
+        // Any bit altered (of the version, the nonce, the sealed subject or the tag) is refused.
+        let bytes = try #require(Self.base64URLDecoded(token))
+        for position in bytes.indices {
+            var tampered = bytes
+            tampered[position] ^= 0x01
+            #expect(signer.subject(of: Self.base64URLEncoded(tampered)) == nil, "byte \(position) altered")
+        }
+    }
+
+    @Test func anUnsubscribeTokenIsOpaque() throws {
+        let signer = UnsubscribeSigner(key: .generate())
+        let subject = UnsubscribeSubject(
+            tenant: Tenant(clientId: "acme-client", accountId: "acme-account", brandId: "acme-brand"),
+            userId: "customer-4711@example.org",
+            channel: .email
+        )
+        let token = signer.token(for: subject)
+        #expect(token.utf8.allSatisfy { Self.base64URLAlphabet.contains($0) }, "one base64url part, no padding")
+        let bytes = try #require(Self.base64URLDecoded(token))
+        let text = String(decoding: bytes, as: UTF8.self)
+        for readable in ["customer-4711@example.org", "customer-4711", "acme-client", "acme-account", "acme-brand"] {
+            #expect(!text.contains(readable), "\(readable) cannot be read from the token")
+            #expect(!token.contains(readable))
+        }
+        #expect((try? JSONParser.parse(Array(bytes))) == nil, "not JSON")
+        #expect(signer.token(for: subject) != token, "each token is new: two links cannot be matched up")
+        #expect(signer.subject(of: signer.token(for: subject)) == subject)
+    }
+
+    /// Links in emails sent before tokens were sealed: base64url of readable JSON, a dot, its
+    /// HMAC-SHA256 under the key derived from this secret key. Written out as the server that
+    /// sent them made them, so a change to how they are read cannot go unnoticed.
+    @Test func anUnsubscribeTokenSignedBeforeTokensWereSealedStillWorks() throws {
+        let key = try #require(SecretKey(base64: Self.legacyKey))
+        let subject = UnsubscribeSubject(tenant: tenant, userId: "ABC/123", channel: .sms)
+        #expect(UnsubscribeSigner(key: key).subject(of: Self.legacyToken) == subject)
+        #expect(UnsubscribeSigner(key: .generate()).subject(of: Self.legacyToken) == nil, "another key's is refused")
+        // The readable part changed (another customer) under the old signature is refused.
+        let parts = Self.legacyToken.split(separator: ".")
+        let otherPayload = Self.base64URLEncoded(Data(#"["u2","c","a","b","someone-else","sms"]"#.utf8))
+        let forged = otherPayload + "." + String(parts[1])
+        #expect(UnsubscribeSigner(key: key).subject(of: forged) == nil)
+        #expect(UnsubscribeSigner(key: key).subject(of: String(parts[0]) + ".") == nil, "no signature")
+    }
+
+    /// The secret key the legacy token below was signed under (the bytes 0 to 31).
+    static let legacyKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+    /// `["u2","c","a","b","ABC/123","sms"]`, signed under `legacyKey`.
+    static let legacyToken =
+        "WyJ1MiIsImMiLCJhIiwiYiIsIkFCQy8xMjMiLCJzbXMiXQ.inpxHZ-B2AJIRgUPhovNX4v2ldzGDpOKTt6gxOjlO9Q"
+
+    static let base64URLAlphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func base64URLDecoded(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+
+    static func base64URLEncoded(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     @Test func aSecretBoxOpensOnlyWithItsKey() throws {

@@ -403,6 +403,137 @@ import Testing
         let merged = try #require(try await app.stores.profiles.profile(userId: "new", tenant: TestApp.tenant))
         #expect(merged.consent["email"]?.subscribed == false, "the customer it was merged into is unsubscribed")
     }
+
+    /// The withdrawals Cairn wrote for customer u1 of the test brand, processed or not.
+    func withdrawals(_ app: TestApp) async throws -> [StoredEvent] {
+        var query = EventQuery(tenant: TestApp.tenant)
+        query.userId = "u1"
+        query.size = 1000
+        query.withBodies = false
+        return try await app.stores.eventLog.events(matching: query).filter { $0.entry.tokenId == SystemEvents.tokenId }
+    }
+
+    @Test func aRepeatedUnsubscribeWritesNothingMore() async throws {
+        let key = SecretKey.generate()
+        let app = try await sendingApp(key: key)
+        try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
+        let link =
+            "/u/"
+            + UnsubscribeSigner(key: key).token(
+                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
+            )
+        // Another link to the same customer and channel (each token issued is new) is a repeat too.
+        let again =
+            "/u/"
+            + UnsubscribeSigner(key: key).token(
+                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
+            )
+        let statuses = try await app.test { client in
+            var statuses: [HTTPResponse.Status] = []
+            for path in [link, link, again] {
+                let answer = try await client.post(
+                    path,
+                    token: nil,
+                    body: "List-Unsubscribe=One-Click",
+                    contentType: nil
+                )
+                statuses.append(answer.status)
+                try await app.processAll()
+            }
+            return statuses
+        }
+        #expect(statuses == [.ok, .ok, .ok], "a repeat is answered as the first was")
+        #expect(try await withdrawals(app).count == 1, "only the first wrote an event")
+        let after = try #require(try await app.stores.profiles.profile(userId: "u1", tenant: TestApp.tenant))
+        #expect(after.consent["sms"]?.subscribed == false)
+    }
+
+    @Test func anUnsubscribeLinkIsRateLimited() async throws {
+        let key = SecretKey.generate()
+        let app = try await sendingApp(key: key)
+        try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
+        let signer = UnsubscribeSigner(key: key)
+        let link = "/u/" + signer.token(for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms))
+        let other = "/u/" + signer.token(for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .email))
+        let answers = try await app.test { client in
+            var posts: [Answer] = []
+            for _ in 0..<11 {
+                posts.append(
+                    try await client.post(link, token: nil, body: "List-Unsubscribe=One-Click", contentType: nil)
+                )
+            }
+            let page = try await client.get(link, token: nil)
+            let otherLink = try await client.get(other, token: nil)
+            app.clock.advance(by: .seconds(6))
+            let later = try await client.post(link, token: nil, body: "List-Unsubscribe=One-Click", contentType: nil)
+            return (posts: posts, page: page, otherLink: otherLink, later: later)
+        }
+        #expect(answers.posts.count == 11)
+        #expect(answers.posts.prefix(10).allSatisfy { $0.status == .ok })
+        let refused = try #require(answers.posts.last)
+        #expect(refused.status == .tooManyRequests)
+        #expect(refused.code == "rate_limit_exceeded")
+        #expect(refused.headers[.retryAfter] == "6")
+        #expect(answers.page.status == .tooManyRequests, "the page shares the link's budget")
+        #expect(answers.otherLink.status == .ok, "another link has its own")
+        #expect(answers.later.status == .ok, "a request comes back every 6 seconds")
+        // Each allowed POST wrote (none was applied yet, so none is a repeat); no refused one did.
+        #expect(try await withdrawals(app).count == 11)
+    }
+
+    /// A link mailed before links were sealed: `["u2","hea","hea","HEA","u1","sms"]` and its
+    /// HMAC-SHA256, under the secret key of the bytes 0 to 31, as the server that sent it made it.
+    @Test func anUnsubscribeLinkSignedBeforeLinksWereSealedStillWorks() async throws {
+        let key = try #require(SecretKey(base64: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="))
+        let app = try await sendingApp(key: key)
+        try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
+        let payload = "WyJ1MiIsImhlYSIsImhlYSIsIkhFQSIsInUxIiwic21zIl0"
+        let signature = "g9BTapoJn1SGfxIvr0HI5dSk2qrzFSaVJKS4hzy5q6w"
+        // The same payload under an altered signature, and the sealed form with one byte altered.
+        let sealed = UnsubscribeSigner(key: key).token(
+            for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
+        )
+        let answers = try await app.test { client in
+            (
+                forged: try await client.post(
+                    "/u/\(payload).\(signature.dropLast())A",
+                    token: nil,
+                    body: "List-Unsubscribe=One-Click",
+                    contentType: nil
+                ),
+                tampered: try await client.post(
+                    "/u/" + Self.altered(sealed),
+                    token: nil,
+                    body: "List-Unsubscribe=One-Click",
+                    contentType: nil
+                ),
+                page: try await client.get("/u/\(payload).\(signature)", token: nil),
+                done: try await client.post(
+                    "/u/\(payload).\(signature)",
+                    token: nil,
+                    body: "List-Unsubscribe=One-Click",
+                    contentType: nil
+                )
+            )
+        }
+        #expect(answers.forged.status == .notFound)
+        #expect(answers.tampered.status == .notFound)
+        #expect(answers.page.status == .ok)
+        #expect(answers.done.status == .ok)
+        try await app.processAll()
+        let after = try #require(try await app.stores.profiles.profile(userId: "u1", tenant: TestApp.tenant))
+        #expect(after.consent["sms"]?.subscribed == false)
+    }
+
+    /// A base64url token with the lowest bit of its middle byte flipped.
+    static func altered(_ token: String) -> String {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard var bytes = Data(base64Encoded: base64) else { return token + "x" }
+        bytes[bytes.count / 2] ^= 0x01
+        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
 }
 
 extension HTTPField.Name {

@@ -15,7 +15,7 @@ public struct SendContext: Sendable {
     /// No provider anywhere: every send ends `channel_not_configured`.
     public static let none = SendContext(defaultChannels: [], publicBaseURL: nil, unsubscribe: nil)
 
-    /// The one-click unsubscribe link for a customer and channel, when the server can sign one.
+    /// The one-click unsubscribe link for a customer and channel, when the server can seal one.
     public func unsubscribeURL(for subject: UnsubscribeSubject) -> String? {
         guard let publicBaseURL, let unsubscribe else { return nil }
         return publicBaseURL + "/u/" + unsubscribe.token(for: subject)

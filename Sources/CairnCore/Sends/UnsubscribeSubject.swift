@@ -1,6 +1,6 @@
 /// What an unsubscribe link names: one customer of one brand, by their userId (which still
 /// finds them after a merge into another customer), on one channel. The link needs no login:
-/// its token is signed with a key derived from the server's `SecretKey`.
+/// its token seals the subject under a key derived from the server's `SecretKey` (`UnsubscribeSigner`).
 public struct UnsubscribeSubject: Sendable, Hashable {
     public var tenant: Tenant
     public var userId: String

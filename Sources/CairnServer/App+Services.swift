@@ -23,7 +23,7 @@ struct AppServices {
     let publicURL: String
     /// Seals brands' provider credentials; nil without a secret key.
     let box: SecretBox?
-    /// Signs unsubscribe links; nil without a secret key.
+    /// Seals unsubscribe links (and reads those signed before links were sealed); nil without a secret key.
     let signer: UnsubscribeSigner?
     /// The writer rings the processor when it stores events: an idle processor waits, not polls.
     let eventsStored: WakeSignal
@@ -58,6 +58,9 @@ struct AppServices {
             logger.warning(
                 "no secret key (CAIRN_SECRET_KEY): brands cannot store providers, and marketing email carries no unsubscribe link"
             )
+        }
+        if let warning = sending.unsubscribeLinkWarning(http: configuration.http) {
+            logger.warning("\(warning)")
         }
         self.providers = ChannelProviders(
             store: stores.channels,

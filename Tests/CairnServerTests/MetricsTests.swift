@@ -1,9 +1,10 @@
 import CairnCore
-import CairnServer
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CairnServer
 
 /// `/metrics` through the router: the numbers match the traffic sent.
 @Suite struct MetricsTests {
@@ -33,6 +34,38 @@ import Testing
         #expect(text.contains("status=\"400\""))
         #expect(text.contains("cairn_group_commit_events_count"))
         #expect(text.contains("cairn_http_request_duration_seconds_bucket"))
+    }
+
+    @Test func unknownPathsAreLabelledUnmatched() async throws {
+        let app = try await TestApp { $0.processor.enabled = false }
+        let (unknown, wrongMethod, text) = try await app.test { client in
+            let notFound = try await client.execute(uri: "/no/such/path", method: .get) { $0.status }
+            let refused = try await client.execute(uri: "/metrics", method: .delete) { $0.status }
+            // An answer is counted once it is made: the first read shows in the second.
+            _ = try await client.execute(uri: "/metrics", method: .get) { $0.status }
+            let body = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            return (notFound, refused, body)
+        }
+        #expect(unknown == .notFound)
+        #expect(wrongMethod == .methodNotAllowed)
+        let unmatched = text.split(separator: "\n").filter {
+            $0.hasPrefix("cairn_http_requests_total{") && $0.contains(#"route="unmatched""#)
+        }
+        let unknownCounted = unmatched.contains { $0.contains(#"status="404""#) && $0.contains(#"method="GET""#) }
+        let wrongMethodCounted = unmatched.contains {
+            $0.contains(#"status="405""#) && $0.contains(#"method="DELETE""#)
+        }
+        #expect(unknownCounted, "\(text)")
+        #expect(wrongMethodCounted, "\(text)")
+        #expect(text.contains(#"route="/metrics""#), "a matched route keeps its template")
+        #expect(!text.contains("NotFound"), "Hummingbird's own name for no match never reaches the labels")
+    }
+
+    @Test func theRouteLabelIsATemplateOrUnmatched() {
+        #expect(httpMetricsRoute(endpointPath: "/track/{clientId}") == "/track/{clientId}")
+        #expect(httpMetricsRoute(endpointPath: "/") == "/")
+        #expect(httpMetricsRoute(endpointPath: nil) == "unmatched")
+        #expect(httpMetricsRoute(endpointPath: "NotFound") == "unmatched")
     }
 
     @Test func aConfiguredTokenGuardsTheMetrics() async throws {

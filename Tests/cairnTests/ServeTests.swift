@@ -26,6 +26,10 @@ import Testing
         #expect(posted.0 == .ok)
         #expect(status.0 == .ok)
         #expect(status.1["status"] == "accepted" || status.1["status"] == "processed")
+        #expect(
+            server.log.contains("no public URL (--public-url, CAIRN_PUBLIC_URL, sending.publicUrl)"),
+            "without a public URL unsubscribe links are http://, which one-click unsubscribe ignores"
+        )
         let exit = await server.stop()
         #expect(exit == 0, "SIGTERM exits cleanly; log:\n\(server.log)")
 

@@ -122,4 +122,36 @@ public struct SendingSettings: Sendable {
         while url.hasSuffix("/") { url.removeLast() }
         return url
     }
+
+    /// What to warn of at start when unsubscribe links cannot be one-click, or nil: mailboxes
+    /// such as Gmail offer one-click unsubscribe (`List-Unsubscribe-Post`) only for an https
+    /// link, and without a public URL the links are `http://{host}:{port}` of this node. A plain
+    /// http public URL on a loopback host (trying Cairn out on one machine) is let be, and so is
+    /// any URL without a secret key, when there are no unsubscribe links (warned of already).
+    func unsubscribeLinkWarning(http: HTTPSettings) -> String? {
+        guard secretKey != nil else { return nil }
+        let names = "--public-url, CAIRN_PUBLIC_URL, sending.publicUrl"
+        guard let publicURL else {
+            return "no public URL (\(names)): List-Unsubscribe links are http://\(http.host):\(http.port)/u/…, "
+                + "and mailboxes such as Gmail offer one-click unsubscribe only for an https link"
+        }
+        if publicURL.lowercased().hasPrefix("https://") || Self.isLoopback(publicURL) { return nil }
+        return "the public URL \(publicURL) (\(names)) is not https: mailboxes such as Gmail offer "
+            + "one-click unsubscribe only for an https List-Unsubscribe link"
+    }
+
+    /// Whether a URL's host is this machine: `localhost` (or a name under it), `127.x.x.x` or `[::1]`.
+    static func isLoopback(_ url: String) -> Bool {
+        guard let schemeEnd = url.firstRange(of: "://") else { return false }
+        let authority = url[schemeEnd.upperBound...].prefix { !"/?#".contains($0) }
+        let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let host =
+            hostAndPort.hasPrefix("[")
+            ? hostAndPort.dropFirst().prefix { $0 != "]" }
+            : hostAndPort.prefix { $0 != ":" }
+        let name = host.lowercased()
+        if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
 }

@@ -17,7 +17,7 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         var status = 500
         defer {
             metrics.httpRequest(
-                route: context.endpointPath ?? "unmatched",
+                route: httpMetricsRoute(endpointPath: context.endpointPath),
                 method: request.method.rawValue,
                 status: status,
                 seconds: clock.seconds(since: started)
@@ -32,4 +32,13 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         }
     }
+}
+
+/// The route label of an answer: the template the router matched (`/track/{clientId}/…`, always
+/// starting with `/`), or `unmatched`. Hummingbird's not-found responder names the endpoint itself
+/// (`NotFound`, also for a known path asked with another method), so any name that is not a
+/// template counts as no match.
+func httpMetricsRoute(endpointPath: String?) -> String {
+    guard let endpointPath, endpointPath.hasPrefix("/") else { return "unmatched" }
+    return endpointPath
 }

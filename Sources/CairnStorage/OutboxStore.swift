@@ -19,6 +19,9 @@ public protocol OutboxStore: Sendable {
     /// about that attempt (see `receipt`) and drops the others; one that ends `failed` or `dead`,
     /// or is queued again (`retry`), drops them all.
     func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool]
+    /// Queues a brand's `dead` or `failed` messages again (see `MessageRetry`), due at `time`;
+    /// the ids of those queued, oldest first.
+    func retry(_ request: MessageRetry, tenant: Tenant, at time: Timestamp) async throws -> [String]
     /// Extends the leases of claims whose sends are still under way by `lease` from now (the
     /// database's now on PostgreSQL), so that a send slower than a lease is not claimed again
     /// meanwhile; a claim that is no longer the message's is left alone. How many were extended.

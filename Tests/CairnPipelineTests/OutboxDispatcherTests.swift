@@ -377,6 +377,10 @@ final class RenewalWatchingStore: OutboxStore {
         )
     }
 
+    func retry(_ request: MessageRetry, tenant: Tenant, at time: Timestamp) async throws -> [String] {
+        try await inner.retry(request, tenant: tenant, at: time)
+    }
+
     func messages(eventId: EventID) async throws -> [OutboxMessage] { try await inner.messages(eventId: eventId) }
 
     func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage] {

@@ -20,7 +20,7 @@ enum AdminRoutes {
         AssetsController(assets: stores.assets, clock: clock).addRoutes(to: brand)
         AssetPreviewController(assets: stores.assets, profiles: stores.profiles).addRoutes(to: brand)
         channels.addRoutes(to: brand)
-        MessagesController(outbox: stores.outbox).addRoutes(to: brand)
+        MessagesController(outbox: stores.outbox, clock: clock).addRoutes(to: brand)
         regulations.addRoutes(to: brand)
     }
 }

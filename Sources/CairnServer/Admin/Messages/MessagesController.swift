@@ -4,14 +4,18 @@ import Foundation
 import Hummingbird
 
 /// A brand's messages under `/admin/v1/brands/{clientId}/{accountId}/{brandId}/messages`:
-/// a list, newest first (`?status=&channel=&userId=&before=&limit=`), and one message with its
-/// rendered content.
+/// a list, newest first (`?status=&channel=&userId=&before=&limit=`), one message with its
+/// rendered content, and `dead` or `failed` messages sent again: one (`POST …/{messageId}/retry`)
+/// or many (`POST …/messages/retry`, see `MessagesController+Retry`).
 struct MessagesController: Sendable {
     let outbox: any OutboxStore
+    let clock: any CairnClock
 
     func addRoutes(to group: RouterGroup<AdminContext>) {
         group.get("messages", use: self.list)
         group.get("messages/:messageId", use: self.show)
+        group.post("messages/retry", use: self.retryMany)
+        group.post("messages/:messageId/retry", use: self.retryOne)
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> MessageAnswer.List {

@@ -37,13 +37,23 @@ public final class EmailSender: ChannelSender {
         defaults: ProviderSettings.EmailDefaults
     ) -> Result<EmailMessage, MessageError> {
         let content = message.content
+        let from: EmailAddress
         let fromText = content["from"]?.stringValue ?? ""
-        guard
-            let from = fromText.isEmpty ? defaults.from : EmailAddress(parsing: fromText)
-        else {
-            return .failure(
-                MessageError(code: "invalid_sender", message: "The asset's from is not an email address: \(fromText)")
-            )
+        if MailboxSyntax.isBlank(fromText) {
+            guard let fallback = defaults.from else {
+                return .failure(
+                    MessageError(
+                        code: "invalid_from",
+                        message: "The asset's from rendered empty and the email provider has no from of its own."
+                    )
+                )
+            }
+            from = fallback
+        } else {
+            switch Self.address(fromText, field: "from", code: "invalid_from") {
+            case .success(let parsed): from = parsed
+            case .failure(let error): return .failure(error)
+            }
         }
         guard let to = EmailAddress(parsing: message.to) else {
             return .failure(MessageError(code: "invalid_recipient", message: "\(message.to) is not an email address."))
@@ -55,7 +65,15 @@ public final class EmailSender: ChannelSender {
             headers.append((name: "List-Unsubscribe", value: targets.joined(separator: ", ")))
             headers.append((name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"))
         }
-        let replyTo = content["replyTo"]?.stringValue.flatMap { $0.isEmpty ? nil : EmailAddress(parsing: $0) }
+        // A replyTo that renders blank is none; one that renders as anything but one address (a
+        // line break in it above all) fails the message rather than leaving the header out.
+        var replyTo: EmailAddress?
+        if let replyToText = content["replyTo"]?.stringValue, !MailboxSyntax.isBlank(replyToText) {
+            switch Self.address(replyToText, field: "replyTo", code: "invalid_reply_to") {
+            case .success(let parsed): replyTo = parsed
+            case .failure(let error): return .failure(error)
+            }
+        }
         return .success(
             EmailMessage(
                 from: from,
@@ -69,6 +87,18 @@ public final class EmailSender: ChannelSender {
                 extraHeaders: headers
             )
         )
+    }
+
+    /// The one address an asset's `from` or `replyTo` rendered as, or why it is not one (with
+    /// `code`): merge tags can only be checked once rendered, and a header cannot hold a line break.
+    static func address(_ text: String, field: String, code: String) -> Result<EmailAddress, MessageError> {
+        if let parsed = EmailAddress(parsing: text) { return .success(parsed) }
+        let reason =
+            text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" })
+            ? "holds a line break (CR or LF), which an email header cannot" : "is not one email address"
+        let shown = text.prefix(201).count > 200 ? String(text.prefix(200)) + "…" : text
+        let message = "The asset's \(field) rendered as \(String(reflecting: shown)), which \(reason)."
+        return .failure(MessageError(code: code, message: message))
     }
 
     /// A reply from the server is the provider rejecting; without one, the server could not be

@@ -1,6 +1,7 @@
 /// What an asset's content holds, per channel, and the checks it passes when saved:
 ///
-/// - email: `from`, `replyTo`?, `subject`, `html`? and `text`? (one or both)
+/// - email: `from`, `replyTo`?, `subject`, `html`? and `text`? (one or both); a `from` or
+///   `replyTo` without merge tags is one address or blank
 /// - sms: `from`?, `body`
 /// - push: `title`, `body`, `imageUrl`?, `url`?, `data`? (an object of strings)
 /// - print: `html`, `pageSize`? (`A4` or `Letter`)
@@ -96,7 +97,31 @@ public enum AssetContentRules {
                 field: "html"
             )
         }
+        if channel == .email {
+            try checkAddresses(fields)
+        }
         return .object(fields)
+    }
+
+    /// An email's `from` and `replyTo` without merge tags are what every send of it will use, so
+    /// each must be one address (`Name <a@b.c>` or `a@b.c`, as `MailboxSyntax` reads it) or blank
+    /// (the provider's own `from`; no `Reply-To`). What tags render is checked by the sender.
+    private static func checkAddresses(_ fields: [String: JSONValue]) throws(AssetRejection) {
+        for name in ["from", "replyTo"] {
+            guard case .string(let text)? = fields[name], !text.contains("{{"), !MailboxSyntax.isBlank(text),
+                MailboxSyntax.parse(text) == nil
+            else { continue }
+            let reason =
+                text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" })
+                ? "holds a line break (CR or LF), which an email header cannot"
+                : "is not one email address"
+            throw AssetRejection(
+                code: "invalid_\(snakeCase(name))",
+                message: "\(name) \(reason): write one address, such as \"Shop <news@shop.example>\" or "
+                    + "news@shop.example, or merge tags that make one.",
+                field: name
+            )
+        }
     }
 
     private static func check(_ value: JSONValue, field: Field, freeMarker: Bool) throws(AssetRejection) -> JSONValue {

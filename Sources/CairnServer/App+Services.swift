@@ -67,7 +67,6 @@ struct AppServices {
             box: box,
             defaults: sending.defaultProviders,
             publicBaseURL: publicURL,
-            clock: clock,
             logger: logger
         )
     }

@@ -66,14 +66,20 @@ import Testing
         let ids = try await ended(stores)
         #expect(try await stores.outbox.retry(MessageRetry(messageId: ids[2]), tenant: tenant, at: later(30)).isEmpty)
         #expect(
-            try await stores.outbox.retry(MessageRetry(statuses: [.dead], channel: .email), tenant: tenant, at: later(30))
-                .isEmpty
+            try await stores.outbox.retry(
+                MessageRetry(statuses: [.dead], channel: .email),
+                tenant: tenant,
+                at: later(30)
+            )
+            .isEmpty
         )
         #expect(
             try await stores.outbox.retry(MessageRetry(statuses: [.dead], channel: .sms), tenant: tenant, at: later(30))
                 == [ids[0]]
         )
-        #expect(try await stores.outbox.retry(MessageRetry(messageId: ids[1]), tenant: tenant, at: later(30)) == [ids[1]])
+        #expect(
+            try await stores.outbox.retry(MessageRetry(messageId: ids[1]), tenant: tenant, at: later(30)) == [ids[1]]
+        )
         #expect(try await stores.outbox.retry(MessageRetry(messageId: ids[1]), tenant: tenant, at: later(30)).isEmpty)
     }
 }

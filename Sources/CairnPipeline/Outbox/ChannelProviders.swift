@@ -5,45 +5,172 @@ public import Logging
 import Synchronization
 
 /// Finds the sender for a brand's channel: the brand's own provider (its settings unsealed from
-/// the channel store), else the server's default. Senders are kept, so SMTP sessions are reused;
-/// a brand's settings are read again at most every few seconds, and a changed provider replaces
-/// its sender.
+/// the channel store), else the server's default.
+///
+/// Settings saved before a send was claimed are the ones it goes through, on every node: each
+/// lookup is answered by a read of the brand's settings begun after the lookup began (so after the
+/// claim, so after any `PUT` answered before it). Lookups of one brand channel that wait together
+/// share one read: a busy lane costs a read per round of sends, not one per send, and a lane's
+/// reads never overlap. The read is of one brand's one or two channel rows; a per-node cache with
+/// an age, or a notice from the node that took the `PUT`, would save it but let a send claimed
+/// after the answer go through the old provider (on another node, or until the age ran out).
+///
+/// Senders are kept while their settings stay the same, so SMTP sessions are reused; a saving is
+/// known by its sealed bytes (every saving is sealed with a fresh nonce, where two savings may
+/// share an `updatedAt` millisecond). A sender whose settings changed is shut down once the last
+/// send given it has ended, never under one.
 public final class ChannelProviders: SenderDirectory {
-    private struct Cached {
-        var sender: any ChannelSender
-        /// When the brand's settings were saved; nil for the server's default sender.
-        var updatedAt: Timestamp?
-        var checkedAt: Double
+    /// The sender made from one saving of a brand's settings, and how many sends hold it.
+    final class Provision: Sendable {
+        let sender: any ChannelSender
+        /// The settings as sealed, which name this saving.
+        let sealed: [UInt8]
+        private let holds = Mutex(Holds())
+
+        private struct Holds {
+            var count = 0
+            var retired = false
+            var closed = false
+
+            /// True once, when the sender is replaced and no send holds it: time to shut it down.
+            mutating func closesNow() -> Bool {
+                guard retired, count == 0, !closed else { return false }
+                closed = true
+                return true
+            }
+        }
+
+        init(sender: any ChannelSender, sealed: [UInt8]) {
+            self.sender = sender
+            self.sealed = sealed
+        }
+
+        /// Taken for each send it is given, only while it is its lane's answer (never once retired).
+        func hold() {
+            holds.withLock { $0.count += 1 }
+        }
+
+        /// A send lets it go; true when the sender is to be shut down now.
+        func release() -> Bool {
+            holds.withLock { holds in
+                holds.count -= 1
+                return holds.closesNow()
+            }
+        }
+
+        /// Replaced (or the node stops); true when the sender is to be shut down now.
+        func retire() -> Bool {
+            holds.withLock { holds in
+                holds.retired = true
+                return holds.closesNow()
+            }
+        }
+    }
+
+    /// A brand's own sender as given for a send: while it exists, its provision is held, so a
+    /// replaced sender is shut down only after every send given it has let it go.
+    final class HeldSender: ChannelSender {
+        let provision: Provision
+        private let directory: ChannelProviders
+
+        /// `provision` already held for it.
+        init(_ provision: Provision, directory: ChannelProviders) {
+            self.provision = provision
+            self.directory = directory
+        }
+
+        func send(_ message: OutboxMessage) async -> SendOutcome {
+            await provision.sender.send(message)
+        }
+
+        /// The directory shuts the sender down, once it is replaced and nothing holds it.
+        func shutdown() async {}
+
+        deinit {
+            if provision.release() { directory.close(provision) }
+        }
+    }
+
+    /// A brand channel's settings as last read, when it has its own.
+    private enum Known: Sendable {
+        case usable(Provision)
+        /// Its settings cannot be used (not opened, or not read): why, for every send until they change.
+        case unusable(sealed: [UInt8], SendOutcome)
+
+        var sealed: [UInt8] {
+            switch self {
+            case .usable(let provision): return provision.sealed
+            case .unusable(let sealed, _): return sealed
+            }
+        }
+
+        var provision: Provision? {
+            guard case .usable(let provision) = self else { return nil }
+            return provision
+        }
+    }
+
+    /// What a read answers the lookups it serves.
+    private enum Answer: Sendable {
+        case brand(Provision)
+        /// The server's default sender, or why there is none to use.
+        case other(SenderLookup)
+    }
+
+    /// One brand channel: its settings as known, and the reads that answer its lookups.
+    private struct Lane {
+        var known: Known?
+        /// Lookups so far, numbered from 1.
+        var arrivals: UInt64 = 0
+        /// The last read's answer, for the lookups numbered up to `serves` (those that had begun
+        /// before the read did).
+        var answer: Answer?
+        var serves: UInt64 = 0
+        var reading: Task<Void, Never>?
+    }
+
+    private enum Step: Sendable {
+        case done(SenderLookup)
+        case wait(Task<Void, Never>)
     }
 
     private let store: any ChannelStore
     private let box: SecretBox?
     private let defaults: [AssetChannel: any ChannelSender]
     private let defaultSettings: [AssetChannel: ProviderSettings]
-    private let publicBaseURL: String?
-    private let clock: any CairnClock
+    private let makeSender: @Sendable (ProviderSettings) -> any ChannelSender
     private let logger: Logger
-    private let recheckSeconds: Double
-    private let cache = Mutex<[BrandChannel: Cached]>([:])
+    private let lanes = Mutex<[BrandChannel: Lane]>([:])
+    /// Replaced senders being shut down.
+    private let closing = Mutex<[ObjectIdentifier: Task<Void, Never>]>([:])
 
-    public init(
+    public convenience init(
         store: any ChannelStore,
         box: SecretBox?,
         defaults: [ProviderSettings],
         publicBaseURL: String?,
-        clock: any CairnClock,
-        recheckSeconds: Double = 5,
         logger: Logger
+    ) {
+        self.init(store: store, box: box, defaults: defaults, logger: logger) { settings in
+            ChannelProviders.sender(for: settings, publicBaseURL: publicBaseURL, logger: logger)
+        }
+    }
+
+    /// With `makeSender` making each provider's sender (a test's stand-ins).
+    package init(
+        store: any ChannelStore,
+        box: SecretBox?,
+        defaults: [ProviderSettings],
+        logger: Logger,
+        makeSender: @escaping @Sendable (ProviderSettings) -> any ChannelSender
     ) {
         self.store = store
         self.box = box
-        self.publicBaseURL = publicBaseURL
-        self.clock = clock
-        self.recheckSeconds = recheckSeconds
         self.logger = logger
+        self.makeSender = makeSender
         var senders: [AssetChannel: any ChannelSender] = [:]
-        for settings in defaults {
-            senders[settings.channel] = Self.sender(for: settings, publicBaseURL: publicBaseURL, logger: logger)
+        for settings in defaults where senders[settings.channel] == nil {
+            senders[settings.channel] = makeSender(settings)
         }
         self.defaults = senders
         self.defaultSettings = Dictionary(defaults.map { ($0.channel, $0) }) { first, _ in first }
@@ -66,59 +193,104 @@ public final class ChannelProviders: SenderDirectory {
     /// The channels every brand has (the server's defaults).
     public var defaultChannels: Set<AssetChannel> { Set(defaults.keys) }
 
+    /// The sender for a send claimed before this call: answered by a read of the brand's settings
+    /// begun after it (another lookup's, when one begins soon enough). A brand's own sender is
+    /// held, so not shut down, until the sender answered is let go.
     public func sender(for tenant: Tenant, channel: AssetChannel) async -> SenderLookup {
         let key = BrandChannel(tenant: tenant, channel: channel)
-        let now = clock.uptime()
-        let cached = cache.withLock { $0[key] }
-        if let cached, now - cached.checkedAt < recheckSeconds { return .found(cached.sender) }
-        let record: ChannelRecord?
+        let ticket = lanes.withLock { lanes in
+            lanes[key, default: Lane()].arrivals += 1
+            return lanes[key, default: Lane()].arrivals
+        }
+        while true {
+            let step = lanes.withLock { lanes -> Step in
+                let lane = lanes[key, default: Lane()]
+                if let answer = lane.answer, lane.serves >= ticket {
+                    switch answer {
+                    case .brand(let provision):
+                        provision.hold()
+                        return .done(.found(HeldSender(provision, directory: self)))
+                    case .other(let lookup):
+                        return .done(lookup)
+                    }
+                }
+                if let reading = lane.reading { return .wait(reading) }
+                // Serves every lookup so far: each began before this read does.
+                let serves = lane.arrivals
+                let reading = Task { await self.read(key, serving: serves) }
+                lanes[key, default: Lane()].reading = reading
+                return .wait(reading)
+            }
+            switch step {
+            case .done(let lookup): return lookup
+            case .wait(let reading): await reading.value
+            }
+        }
+    }
+
+    /// Reads a brand channel's settings and answers the lookups numbered up to `serves`: its own
+    /// sender (kept while the settings are the same saving, else made anew and the old one
+    /// retired), else the server's default.
+    private func read(_ key: BrandChannel, serving serves: UInt64) async {
+        let known = lanes.withLock { $0[key]?.known }
+        let next: Known?
+        let answer: Answer
         do {
-            record = try await store.channel(tenant: tenant, channel: channel)
+            if let record = try await store.channel(tenant: key.tenant, channel: key.channel) {
+                next = known.flatMap { $0.sealed == record.sealedSettings ? $0 : nil } ?? self.known(from: record)
+            } else {
+                next = nil
+            }
+            switch next {
+            case .usable(let provision): answer = .brand(provision)
+            case .unusable(_, let outcome): answer = .other(.unavailable(outcome))
+            case nil: answer = .other(fallback(key.channel))
+            }
         } catch {
-            // The database is away: keep using what was known.
-            if let cached { return .found(cached.sender) }
-            return .unavailable(.transient(.providerUnavailable("The brand's channel settings could not be read.")))
+            // The settings may have changed: no sender known from before is used meanwhile.
+            let problem = MessageError.providerUnavailable("The brand's channel settings could not be read.")
+            next = known
+            answer = .other(.unavailable(.transient(problem)))
         }
-        guard let record else {
-            guard let fallback = defaults[channel] else {
-                cache.withLock { _ = $0.removeValue(forKey: key) }
-                let error = EventError.channelNotConfigured(channel)
-                return .unavailable(
-                    .permanent(MessageError(code: error.code, message: error.message), withdrawsConsent: false)
-                )
-            }
-            let replaced = cache.withLock { cache in
-                defer { cache[key] = Cached(sender: fallback, updatedAt: nil, checkedAt: now) }
-                return cache[key].flatMap { $0.updatedAt == nil ? nil : $0.sender }
-            }
-            if let replaced { await replaced.shutdown() }
-            return .found(fallback)
+        let replaced = lanes.withLock { lanes -> Provision? in
+            let old = lanes[key]?.known?.provision
+            lanes[key, default: Lane()].known = next
+            lanes[key, default: Lane()].answer = answer
+            lanes[key, default: Lane()].serves = serves
+            lanes[key, default: Lane()].reading = nil
+            guard let old, old !== next?.provision else { return nil }
+            return old
         }
-        if let cached, cached.updatedAt == record.updatedAt {
-            cache.withLock { $0[key]?.checkedAt = now }
-            return .found(cached.sender)
-        }
-        let settings: ProviderSettings
+        // No lookup takes a hold on it from now on: once free of the sends it was given, it closes.
+        if let replaced, replaced.retire() { close(replaced) }
+    }
+
+    /// The sender made from a brand's saved settings, or why they cannot be used.
+    private func known(from record: ChannelRecord) -> Known {
         do {
-            settings = try open(record)
+            let settings = try open(record)
+            return .usable(Provision(sender: makeSender(settings), sealed: record.sealedSettings))
         } catch {
             logger.error(
                 "a brand's channel settings cannot be used",
-                metadata: ["tenant": "\(tenant)", "channel": "\(channel)", "error": "\(String(reflecting: error))"]
+                metadata: [
+                    "tenant": "\(record.tenant)", "channel": "\(record.channel)",
+                    "error": "\(String(reflecting: error))",
+                ]
             )
-            let problem = MessageError.providerMisconfigured("The brand's \(channel) settings cannot be used: \(error)")
-            return .unavailable(.permanent(problem, withdrawsConsent: false))
+            let problem = MessageError.providerMisconfigured(
+                "The brand's \(record.channel) settings cannot be used: \(error)"
+            )
+            return .unusable(sealed: record.sealedSettings, .permanent(problem, withdrawsConsent: false))
         }
-        let made = Self.sender(for: settings, publicBaseURL: publicBaseURL, logger: logger)
-        // Another lookup may have made one for these same settings meanwhile: keep the first.
-        let (sender, unused) = cache.withLock { cache -> (any ChannelSender, (any ChannelSender)?) in
-            if let existing = cache[key], existing.updatedAt == record.updatedAt { return (existing.sender, made) }
-            let old = cache[key].flatMap { $0.updatedAt == nil ? nil : $0.sender }
-            cache[key] = Cached(sender: made, updatedAt: record.updatedAt, checkedAt: now)
-            return (made, old)
-        }
-        if let unused { await unused.shutdown() }
-        return .found(sender)
+    }
+
+    /// The server's default sender for a brand without its own.
+    private func fallback(_ channel: AssetChannel) -> SenderLookup {
+        if let sender = defaults[channel] { return .found(sender) }
+        let error = EventError.channelNotConfigured(channel)
+        let problem = MessageError(code: error.code, message: error.message)
+        return .unavailable(.permanent(problem, withdrawsConsent: false))
     }
 
     /// A brand's stored settings, unsealed and read.
@@ -130,13 +302,31 @@ public final class ChannelProviders: SenderDirectory {
         )
     }
 
-    /// Closes every sender's sessions: the brands' own, then the defaults.
-    public func shutdown() async {
-        let senders = cache.withLock { cache in
-            defer { cache.removeAll() }
-            return cache.values.compactMap { $0.updatedAt == nil ? nil : $0.sender }
+    /// Shuts a replaced sender down, apart from the send that let it go last.
+    fileprivate func close(_ provision: Provision) {
+        let id = ObjectIdentifier(provision)
+        closing.withLock { closing in
+            closing[id] = Task {
+                await provision.sender.shutdown()
+                _ = self.closing.withLock { $0.removeValue(forKey: id) }
+            }
         }
-        for sender in senders { await sender.shutdown() }
+    }
+
+    /// Waits until the replaced senders being shut down are.
+    func replacedSendersClosed() async {
+        for task in closing.withLock({ Array($0.values) }) { await task.value }
+    }
+
+    /// Closes every sender's sessions: the brands' own (any still held, once let go), then the
+    /// defaults.
+    public func shutdown() async {
+        let own = lanes.withLock { lanes in
+            defer { lanes.removeAll() }
+            return lanes.values.compactMap { $0.known?.provision }
+        }
+        for provision in own where provision.retire() { close(provision) }
+        await replacedSendersClosed()
         for sender in defaults.values { await sender.shutdown() }
     }
 

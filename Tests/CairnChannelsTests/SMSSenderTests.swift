@@ -29,12 +29,7 @@ import Testing
 
     @Test func aBodyThatRenderedEmptyIsNotSent() async throws {
         let fake = try await TwilioFake.start()
-        let settings = try TwilioSettings(
-            accountSid: TwilioFake.accountSid,
-            authToken: TwilioFake.authToken,
-            from: "+15005550006",
-            baseURL: fake.baseURL
-        )
+        let settings = try TwilioFake.settings(baseURL: fake.baseURL)
         let sender = SMSSender(settings: settings, publicBaseURL: nil, logger: Logger(label: "cairn.test.sms"))
         for body in ["", " \n\t "] {
             let outcome = await sender.send(Self.message(body: body, to: "+15551230001"))

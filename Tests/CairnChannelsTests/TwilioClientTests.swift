@@ -15,12 +15,7 @@ import Testing
     ) throws
         -> TwilioClient
     {
-        let settings = try TwilioSettings(
-            accountSid: TwilioFake.accountSid,
-            authToken: token,
-            from: from,
-            baseURL: fake.baseURL
-        )
+        let settings = try TwilioFake.settings(baseURL: fake.baseURL, token: token, from: from)
         return TwilioClient(settings: settings, logger: logger)
     }
 
@@ -161,12 +156,7 @@ import Testing
 
     @Test func aRefusedConnectionIsTransient() async throws {
         let fake = try await TwilioFake.start()
-        let settings = try TwilioSettings(
-            accountSid: TwilioFake.accountSid,
-            authToken: TwilioFake.authToken,
-            from: "+15005550006",
-            baseURL: fake.baseURL
-        )
+        let settings = try TwilioFake.settings(baseURL: fake.baseURL)
         await fake.stop()  // nothing listens on its port now
         let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(2))
         let error = try await Self.failure(client, SMSRequest(to: "+15551234567", body: "hi"))
@@ -180,10 +170,7 @@ import Testing
     /// send it twice.
     @Test func aHangUpAfterTheRequestIsAnUnknownOutcome() async throws {
         try await HangingUpServer.with { port in
-            let settings = try TwilioSettings(
-                accountSid: TwilioFake.accountSid,
-                authToken: TwilioFake.authToken,
-                from: "+15005550006",
+            let settings = try TwilioFake.settings(
                 baseURL: "http://127.0.0.1:\(port)"
             )
             let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(5))
@@ -196,10 +183,7 @@ import Testing
     /// Twilio took the message (201) though its answer is no JSON: sent, with no sid to record.
     @Test func aTakenMessageWhoseAnswerIsNotJSONIsSent() async throws {
         try await FixedAnswerServer.with("HTTP/1.1 201 Created\r\nContent-Length: 9\r\n\r\nnot json!") { port in
-            let settings = try TwilioSettings(
-                accountSid: TwilioFake.accountSid,
-                authToken: TwilioFake.authToken,
-                from: "+15005550006",
+            let settings = try TwilioFake.settings(
                 baseURL: "http://127.0.0.1:\(port)"
             )
             let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(5))
@@ -210,10 +194,7 @@ import Testing
 
     @Test func noAnswerInTimeIsTransient() async throws {
         try await SilentServer.with { port in
-            let settings = try TwilioSettings(
-                accountSid: TwilioFake.accountSid,
-                authToken: TwilioFake.authToken,
-                from: "+15005550006",
+            let settings = try TwilioFake.settings(
                 baseURL: "http://127.0.0.1:\(port)"
             )
             let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(1))

@@ -1,3 +1,4 @@
+import CairnChannels
 import CairnTestFixtures
 import Foundation
 import NIOCore
@@ -7,6 +8,15 @@ import NIOPosix
 final class TwilioFake: Sendable {
     static let accountSid = "AC0123456789abcdef0123456789ABCDEF"
     static let authToken = "fake-auth-token-5f1c"
+
+    /// Settings of the fake's account for a provider at `baseURL` (the fake's, or another peer's).
+    static func settings(
+        baseURL: String,
+        token: String = authToken,
+        from: String = "+15005550006"
+    ) throws -> TwilioSettings {
+        try TwilioSettings(accountSid: accountSid, authToken: token, from: from, baseURL: baseURL)
+    }
 
     let peer: TestPeer
     var port: Int { peer.port }
@@ -129,10 +139,19 @@ enum RawHTTP {
     }
 }
 
-/// A TCP listener on 127.0.0.1 that accepts connections and never answers.
-enum SilentServer {
-    static func with(_ body: (Int) async throws -> Void) async throws {
+/// A TCP listener on 127.0.0.1 for one test (its port given to `body`), each connection handled by
+/// what `handler` makes; without one, connections are accepted and never answered.
+enum LoopbackServer {
+    static func with(
+        handler: (@Sendable () -> any ChannelHandler)? = nil,
+        _ body: (Int) async throws -> Void
+    ) async throws {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let handler { try channel.pipeline.syncOperations.addHandler(handler()) }
+                }
+            }
             .bind(host: "127.0.0.1", port: 0).get()
         do {
             try await body(channel.localAddress?.port ?? 0)
@@ -141,6 +160,13 @@ enum SilentServer {
             throw error
         }
         try await channel.close()
+    }
+}
+
+/// A TCP listener on 127.0.0.1 that accepts connections and never answers.
+enum SilentServer {
+    static func with(_ body: (Int) async throws -> Void) async throws {
+        try await LoopbackServer.with(body)
     }
 }
 
@@ -155,18 +181,7 @@ enum HangingUpServer {
     }
 
     static func with(_ body: (Int) async throws -> Void) async throws {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(HangUp()) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        do {
-            try await body(channel.localAddress?.port ?? 0)
-        } catch {
-            try? await channel.close()
-            throw error
-        }
-        try await channel.close()
+        try await LoopbackServer.with(handler: { HangUp() }, body)
     }
 }
 
@@ -191,17 +206,6 @@ enum FixedAnswerServer {
     }
 
     static func with(_ answer: String, _ body: (Int) async throws -> Void) async throws {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Answer(answer)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        do {
-            try await body(channel.localAddress?.port ?? 0)
-        } catch {
-            try? await channel.close()
-            throw error
-        }
-        try await channel.close()
+        try await LoopbackServer.with(handler: { Answer(answer) }, body)
     }
 }

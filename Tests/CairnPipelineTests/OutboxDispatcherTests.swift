@@ -340,8 +340,8 @@ final class HoldingSender: ChannelSender, SenderDirectory {
 }
 
 /// An outbox store that notes the latest lease it renewed (a real store underneath).
-final class RenewalWatchingStore: OutboxStore {
-    private let inner: any OutboxStore
+final class RenewalWatchingStore: ForwardingOutboxStore {
+    let inner: any OutboxStore
     private let latest = Mutex<Int64>(0)
 
     init(_ inner: any OutboxStore) { self.inner = inner }
@@ -354,39 +354,4 @@ final class RenewalWatchingStore: OutboxStore {
         if renewed > 0 { latest.withLock { $0 = max($0, until) } }
         return renewed
     }
-
-    func claim(_ request: OutboxClaim) async throws -> [ClaimedMessage] { try await inner.claim(request) }
-
-    func record(_ outcomes: [AttemptOutcome], at time: Timestamp) async throws -> [Bool] {
-        try await inner.record(outcomes, at: time)
-    }
-
-    func receipt(
-        messageId: String,
-        providerMessageId: String?,
-        delivered: Bool,
-        error: MessageError?,
-        at time: Timestamp
-    ) async throws -> Bool {
-        try await inner.receipt(
-            messageId: messageId,
-            providerMessageId: providerMessageId,
-            delivered: delivered,
-            error: error,
-            at: time
-        )
-    }
-
-    func retry(_ request: MessageRetry, tenant: Tenant, at time: Timestamp) async throws -> [String] {
-        try await inner.retry(request, tenant: tenant, at: time)
-    }
-
-    func messages(eventId: EventID) async throws -> [OutboxMessage] { try await inner.messages(eventId: eventId) }
-
-    func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage] {
-        try await inner.messages(tenant: tenant, filter: filter)
-    }
-
-    func message(messageId: String) async throws -> OutboxMessage? { try await inner.message(messageId: messageId) }
-    func depth() async throws -> Int { try await inner.depth() }
 }

@@ -67,8 +67,8 @@ extension OutcomeRecorderTests {
 
 /// An outbox store whose `record` fails a set number of times before it reaches the real store,
 /// and every time for a group that holds `alwaysRefusing`.
-final class RefusingStore: OutboxStore {
-    private let inner: any OutboxStore
+final class RefusingStore: ForwardingOutboxStore {
+    let inner: any OutboxStore
     private let poisoned: String?
     private let state: Mutex<(left: Int, calls: Int)>
 
@@ -93,39 +93,4 @@ final class RefusingStore: OutboxStore {
         if refuse || outcomes.contains(where: { $0.claim.messageId == poisoned }) { throw Refused() }
         return try await inner.record(outcomes, at: time)
     }
-
-    func claim(_ request: OutboxClaim) async throws -> [ClaimedMessage] { try await inner.claim(request) }
-
-    func renewLeases(_ claims: [MessageClaim], now: Timestamp, lease: Duration) async throws -> Int {
-        try await inner.renewLeases(claims, now: now, lease: lease)
-    }
-
-    func receipt(
-        messageId: String,
-        providerMessageId: String?,
-        delivered: Bool,
-        error: MessageError?,
-        at time: Timestamp
-    ) async throws -> Bool {
-        try await inner.receipt(
-            messageId: messageId,
-            providerMessageId: providerMessageId,
-            delivered: delivered,
-            error: error,
-            at: time
-        )
-    }
-
-    func retry(_ request: MessageRetry, tenant: Tenant, at time: Timestamp) async throws -> [String] {
-        try await inner.retry(request, tenant: tenant, at: time)
-    }
-
-    func messages(eventId: EventID) async throws -> [OutboxMessage] { try await inner.messages(eventId: eventId) }
-
-    func messages(tenant: Tenant, filter: MessageFilter) async throws -> [OutboxMessage] {
-        try await inner.messages(tenant: tenant, filter: filter)
-    }
-
-    func message(messageId: String) async throws -> OutboxMessage? { try await inner.message(messageId: messageId) }
-    func depth() async throws -> Int { try await inner.depth() }
 }

@@ -18,8 +18,7 @@ extension SendingAPITests {
         _ = try await app.stores.outbox.claim(OutboxClaim(limit: 1, now: now, lease: .seconds(3600)))
         let path = "/webhooks/twilio/\(message.messageId)"
         let form = [("MessageSid", "SM1"), ("MessageStatus", "delivered"), ("AccountSid", Self.twilioSid)]
-        let body = form.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        let signature = TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: Self.twilioToken)
+        let (body, signature) = Self.twilioCallback(form, to: path)
         let early = try await app.test { client in
             try await client.post(path, token: nil, body: body, headers: [.twilioSignature: signature])
         }

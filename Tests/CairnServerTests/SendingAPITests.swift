@@ -234,8 +234,8 @@ import Testing
         #expect(answers.unknown.code == "unknown_parameter")
     }
 
-    @Test func aTwilioReceiptCountsOnlyWithTwiliosSignature() async throws {
-        let app = try await sendingApp()
+    /// An SMS of the test brand, claimed and recorded sent as Twilio's `SM1`.
+    func smsSentAsSM1(_ app: TestApp) async throws -> OutboxMessage {
         let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
         let message = try #require(try await app.stores.outbox.messages(eventId: eventId).first)
         let now = app.clock.now()
@@ -246,10 +246,23 @@ import Testing
             attempt: 1,
             at: now
         )
+        return message
+    }
+
+    /// A Twilio status callback to `path`: its form body and Twilio's signature of it.
+    static func twilioCallback(_ form: [(String, String)], to path: String) -> (body: String, signature: String) {
+        (
+            form.map { "\($0.0)=\($0.1)" }.joined(separator: "&"),
+            TwilioSignature.sign(url: publicURL + path, parameters: form, authToken: twilioToken)
+        )
+    }
+
+    @Test func aTwilioReceiptCountsOnlyWithTwiliosSignature() async throws {
+        let app = try await sendingApp()
+        let message = try await smsSentAsSM1(app)
         let path = "/webhooks/twilio/\(message.messageId)"
         let form = [("MessageSid", "SM1"), ("MessageStatus", "delivered"), ("AccountSid", Self.twilioSid)]
-        let body = form.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        let good = TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: Self.twilioToken)
+        let (body, good) = Self.twilioCallback(form, to: path)
         let bad = TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: "someone-else")
         let answers = try await app.test { client in
             (
@@ -282,16 +295,13 @@ import Testing
         #expect(try await app.stores.outbox.message(messageId: message.messageId)?.status == .delivered)
         // A final status only moves forward (a signed callback replayed later changes nothing), and
         // a callback about another message sid than the one recorded changes nothing.
-        func signedForm(_ form: [(String, String)]) -> (body: String, signature: String) {
-            (
-                form.map { "\($0.0)=\($0.1)" }.joined(separator: "&"),
-                TwilioSignature.sign(url: Self.publicURL + path, parameters: form, authToken: Self.twilioToken)
-            )
-        }
-        let undelivered = signedForm([
-            ("MessageSid", "SM1"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003"),
-            ("AccountSid", Self.twilioSid),
-        ])
+        let undelivered = Self.twilioCallback(
+            [
+                ("MessageSid", "SM1"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003"),
+                ("AccountSid", Self.twilioSid),
+            ],
+            to: path
+        )
         let replayed = try await app.test { client in
             try await client.post(
                 path,
@@ -306,28 +316,14 @@ import Testing
 
     @Test func aTwilioReceiptAboutAnotherSidChangesNothing() async throws {
         let app = try await sendingApp()
-        let eventId = try #require(try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant).first)
-        let message = try #require(try await app.stores.outbox.messages(eventId: eventId).first)
-        let now = app.clock.now()
-        _ = try await app.stores.outbox.claim(OutboxClaim(limit: 1, now: now, lease: .seconds(3600)))
-        _ = try await app.stores.outbox.record(
-            .sent(providerMessageId: "SM1"),
-            messageId: message.messageId,
-            attempt: 1,
-            at: now
-        )
+        let message = try await smsSentAsSM1(app)
         let path = "/webhooks/twilio/\(message.messageId)"
         let answer = try await app.test { client in
             var answers: [Answer] = []
             for sid in ["SM000", ""] {
                 var form = [("MessageStatus", "delivered"), ("AccountSid", Self.twilioSid)]
                 if !sid.isEmpty { form.insert(("MessageSid", sid), at: 0) }
-                let body = form.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-                let signature = TwilioSignature.sign(
-                    url: Self.publicURL + path,
-                    parameters: form,
-                    authToken: Self.twilioToken
-                )
+                let (body, signature) = Self.twilioCallback(form, to: path)
                 answers.append(
                     try await client.post(path, token: nil, body: body, headers: [.twilioSignature: signature])
                 )
@@ -478,7 +474,8 @@ import Testing
         #expect(answers.otherLink.status == .ok, "another link has its own")
         #expect(answers.later.status == .ok, "a request comes back every 6 seconds")
         // Each allowed POST wrote (none was applied yet, so none is a repeat); no refused one did.
-        #expect(try await withdrawals(app).count == 11)
+        let written = try await withdrawals(app)
+        #expect(written.count == 11, "\(written.map(\.entry.receivedAt))")
     }
 
     /// A link mailed before links were sealed: `["u2","hea","hea","HEA","u1","sms"]` and its

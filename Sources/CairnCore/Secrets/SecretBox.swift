@@ -1,16 +1,22 @@
 import Crypto
 import Foundation
 
-/// Seals what must be read back (a provider's password or auth token) with AES-GCM under a key
-/// derived from the server's `SecretKey`. A sealed value is a version byte, then nonce, cipher
-/// text and tag; it names nothing about what it holds.
+/// Seals what must be read back (a provider's password or auth token, an unsubscribe link's
+/// subject) with AES-GCM under a key derived from the server's `SecretKey` for one purpose, so
+/// that no two uses share a key. A sealed value is a version byte, then nonce, cipher text and
+/// tag; it names nothing about what it holds.
 public struct SecretBox: Sendable {
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
     private static let version: UInt8 = 1
 
+    /// A box for providers' secrets.
     public init(key: SecretKey) {
-        self.keyBytes = key.derived("provider secrets")
+        self.init(key: key, purpose: "provider secrets")
+    }
+
+    init(key: SecretKey, purpose: String) {
+        self.keyBytes = key.derived(purpose)
     }
 
     public func seal(_ plaintext: [UInt8]) throws -> [UInt8] {

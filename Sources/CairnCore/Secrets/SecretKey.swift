@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// The server's secret key (`CAIRN_SECRET_KEY`: 32 random bytes, base64): provider secrets are
-/// sealed under a key derived from it, and unsubscribe links are signed with another. Every
+/// sealed under a key derived from it, and unsubscribe links under another. Every
 /// node sharing a database must have the same one.
 public struct SecretKey: Sendable {
     /// The key's bytes (Crypto's `SymmetricKey` is not `Sendable`; one is made per use).

@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
 
-/// Issues and reads unsubscribe tokens. A token is opaque: base64url (no padding) of a version
-/// byte, then an AES-GCM box (nonce, cipher text, tag) sealing the subject under a key derived
-/// from the server's `SecretKey` for this purpose alone. Nothing in it can be read without the
+/// Issues and reads unsubscribe tokens. A token is opaque: base64url (no padding) of the subject
+/// sealed in a `SecretBox` (AES-GCM) under a key derived from the server's `SecretKey` for this
+/// purpose alone. Nothing in it can be read without the
 /// key (no userId, brand or channel lands in URLs or proxy logs), each one is different (a
 /// random nonce), and one altered or sealed under another key is refused.
 ///
@@ -11,15 +11,14 @@ import Foundation
 /// of its HMAC-SHA256) are still read, so that the links in emails already sent keep working:
 /// they are authenticated by their HMAC as before. Only sealed ones are issued.
 public struct UnsubscribeSigner: Sendable {
-    /// The key that seals tokens.
-    private let sealingKeyBytes: [UInt8]
+    /// What seals tokens.
+    private let box: SecretBox
     /// The key that signed tokens before they were sealed (read only).
     private let signingKeyBytes: [UInt8]
-    private var sealingKey: SymmetricKey { SymmetricKey(data: sealingKeyBytes) }
     private var signingKey: SymmetricKey { SymmetricKey(data: signingKeyBytes) }
 
     public init(key: SecretKey) {
-        self.sealingKeyBytes = key.derived("unsubscribe links sealed")
+        self.box = SecretBox(key: key, purpose: "unsubscribe links sealed")
         self.signingKeyBytes = key.derived("unsubscribe links")
     }
 
@@ -27,12 +26,8 @@ public struct UnsubscribeSigner: Sendable {
     public func token(for subject: UnsubscribeSubject) -> String {
         let payload = Self.payload(subject, version: Self.sealedVersion)
         do {
-            // A 32-byte key and the default 12-byte random nonce: sealing cannot fail, and the
-            // combined form (nonce, cipher text, tag) always exists.
-            guard let combined = try AES.GCM.seal(payload, using: sealingKey).combined else {
-                preconditionFailure("AES-GCM with the default nonce has a combined form")
-            }
-            return Self.base64URL(Data([Self.sealedTag] + Array(combined)))
+            // A 32-byte key and a random 12-byte nonce: sealing cannot fail.
+            return Self.base64URL(Data(try box.seal(payload)))
         } catch {
             preconditionFailure("AES-GCM sealing with a 32-byte key failed: \(error)")
         }
@@ -46,11 +41,9 @@ public struct UnsubscribeSigner: Sendable {
     }
 
     private func sealedSubject(of token: String) -> UnsubscribeSubject? {
-        guard let bytes = Self.data(base64URL: Substring(token)), bytes.first == Self.sealedTag,
-            let box = try? AES.GCM.SealedBox(combined: bytes.dropFirst()),
-            let payload = try? AES.GCM.open(box, using: sealingKey)
+        guard let bytes = Self.data(base64URL: Substring(token)), let payload = try? box.open(Array(bytes))
         else { return nil }
-        return Self.subject(in: Array(payload), version: Self.sealedVersion)
+        return Self.subject(in: payload, version: Self.sealedVersion)
     }
 
     private func signedSubject(of token: String) -> UnsubscribeSubject? {
@@ -88,8 +81,6 @@ public struct UnsubscribeSigner: Sendable {
     static let signedVersion = "u2"
     /// The sealed form's payload version.
     static let sealedVersion = "u3"
-    /// The first byte of a sealed token, before the box.
-    static let sealedTag: UInt8 = 3
 
     static func base64URL(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-")

@@ -1,43 +1,3 @@
-/// A name as a tag writes it: `customer.firstName`, `.` (the current value), or inside transforms,
-/// `uppercased(customer.firstName)` and `plusone(index())`.
-struct MustacheReference: Sendable, Hashable {
-    /// The name inside any transforms, as written: `customer.firstName`, `.`, `.firstName` (read from
-    /// the innermost value only), or empty inside a transform of a list's position (`index()`).
-    var name: String
-    /// `name` split at its dots, empty parts left out.
-    var path: [String]
-    /// The transforms around the name, outermost first: `uppercased(reversed(x))` is
-    /// `["uppercased", "reversed"]`.
-    var transforms: [String]
-
-    init(name: String, transforms: [String] = []) {
-        self.name = name
-        self.path = name.split(separator: ".").map(String.init)
-        self.transforms = transforms
-    }
-
-    /// The name as the author wrote it between the braces, shortened when it is long, for messages.
-    var written: String {
-        MustacheParser.shortened(
-            transforms.map { $0 + "(" }.joined() + name + String(repeating: ")", count: transforms.count)
-        )
-    }
-}
-
-/// One piece of a parsed template. A section's body is the nodes that follow it up to its `end`,
-/// so that a template is one flat array: reading it, keeping it and freeing it never recurse, and
-/// the renderer recurses once per section level, which the parser bounds.
-enum MustacheNode: Sendable, Hashable {
-    /// Text, written as it is.
-    case text(String)
-    /// `{{name}}` (`escaped`: escaped while the content type is HTML) or `{{{name}}}` / `{{&name}}`.
-    case variable(MustacheReference, escaped: Bool)
-    /// `{{#name}}`, or `{{^name}}` when `inverted`; its body is the nodes after it, up to `end` (excluded).
-    case section(MustacheReference, inverted: Bool, end: Int)
-    /// `{{% CONTENT_TYPE: HTML }}` or `TEXT`: whether the variables after it, in its section, are escaped.
-    case contentType(escapes: Bool)
-}
-
 /// Reads a Mustache template in one pass, without recursion, into `MustacheNode`s.
 ///
 /// It reads templates exactly as swift-mustache 2.1 (the engine Cairn rendered with before) did, so
@@ -85,7 +45,7 @@ enum MustacheParser {
     /// Throws `TemplateError` with the line and column of the tag at fault; a section nested more
     /// than `maximumNesting` deep is refused at its opening tag.
     static func parse(_ source: String, maximumNesting: Int) throws(TemplateError) -> [MustacheNode] {
-        var reader = Reader(source)
+        var reader = MustacheReader(source)
         var nodes: [MustacheNode] = []
         var open: [OpenSection] = []
         // Whether the reader is at the start of a line, where a tag alone on its line goes with it.
@@ -225,7 +185,10 @@ enum MustacheParser {
 
     /// The name of a tag and its closing `}}`: spaces around the name are allowed, as are transforms
     /// around it (`uppercased(name)`, `plusone(index())`).
-    private static func readName(_ reader: inout Reader, tag: String.Index) throws(TemplateError) -> MustacheReference {
+    private static func readName(
+        _ reader: inout MustacheReader,
+        tag: String.Index
+    ) throws(TemplateError) -> MustacheReference {
         reader.read(while: \.isWhitespace)
         let text = reader.read(while: isNameCharacter)
         reader.read(while: \.isWhitespace)
@@ -269,7 +232,10 @@ enum MustacheParser {
     }
 
     /// `{{% CONTENT_TYPE: TEXT }}` or `HTML`, after its `%`.
-    private static func readPragma(_ reader: inout Reader, tag: String.Index) throws(TemplateError) -> MustacheNode {
+    private static func readPragma(
+        _ reader: inout MustacheReader,
+        tag: String.Index
+    ) throws(TemplateError) -> MustacheNode {
         let source = reader.source
         // Made only when thrown: where the tag is takes a walk from the start of the template.
         func refusal() -> TemplateError {
@@ -301,85 +267,5 @@ enum MustacheParser {
             count += 1
         }
         return end == text.endIndex ? String(text) : String(text[..<end]) + "…"
-    }
-}
-
-/// A position in a template's source, read character by character (`\r\n` is one character, as
-/// swift-mustache read it), never moving back.
-private struct Reader {
-    let source: String
-    private(set) var index: String.Index
-
-    init(_ source: String) {
-        self.source = source
-        self.index = source.startIndex
-    }
-
-    var atEnd: Bool { index == source.endIndex }
-
-    var current: Character? { atEnd ? nil : source[index] }
-
-    mutating func advance() {
-        index = source.index(after: index)
-    }
-
-    /// Reads the characters that pass `test`, from here on.
-    @discardableResult
-    mutating func read(while test: (Character) -> Bool) -> Substring {
-        let start = index
-        while let character = current, test(character) { advance() }
-        return source[start..<index]
-    }
-
-    /// Moves past `text` if it comes next.
-    mutating func skip(_ text: String) -> Bool {
-        var probe = index
-        for expected in text {
-            guard probe < source.endIndex, source[probe] == expected else { return false }
-            probe = source.index(after: probe)
-        }
-        index = probe
-        return true
-    }
-
-    /// Moves past the next `text`, wherever it comes; false (not moving) when it never does.
-    mutating func skip(past text: String) -> Bool {
-        let start = index
-        while !atEnd {
-            if skip(text) { return true }
-            advance()
-        }
-        index = start
-        return false
-    }
-
-    /// Text up to a newline (left unread), up to a `{{` (read, and where it is returned), or to the end.
-    /// A `{` that does not begin `{{` is text.
-    mutating func readText() -> (text: Substring, tag: String.Index?) {
-        let start = index
-        while let character = current {
-            if character == "\n" || character == "\r\n" { break }
-            let position = index
-            advance()
-            if character == "{", current == "{" {
-                advance()
-                return (source[start..<position], position)
-            }
-        }
-        return (source[start..<index], nil)
-    }
-
-    /// Whether a tag that ends here stands alone on its line: it began the line (`atLineStart`) and
-    /// only spaces or tabs follow it before a newline, or the template ends right after it. If so, the
-    /// rest of the line, newline included, is read: it goes with the tag.
-    mutating func standsAlone(atLineStart: Bool) -> Bool {
-        guard atLineStart else { return false }
-        if atEnd { return true }
-        var probe = self
-        probe.read { $0 == " " || $0 == "\t" }
-        guard let character = probe.current, character.isNewline else { return false }
-        probe.advance()
-        self = probe
-        return true
     }
 }

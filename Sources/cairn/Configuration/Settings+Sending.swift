@@ -17,7 +17,7 @@ extension Settings {
         environment: "CAIRN_SECRET_KEY",
         valueName: "base64",
         help: "32 random bytes in base64 (openssl rand -base64 32): provider secrets are encrypted and "
-            + "unsubscribe links signed with it; every node on one database needs the same.",
+            + "unsubscribe links sealed with it; every node on one database needs the same.",
         defaultText: "on SQLite, a key file beside the database (made with mode 0600); none on PostgreSQL",
         isSecret: true
     )

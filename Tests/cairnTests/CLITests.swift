@@ -80,7 +80,14 @@ import Testing
 
 @Suite struct CLIRefusalTests {
     @Test(arguments: [
-        (["--client", "a\tb", "--account", "a"], "--client must be a non-empty id without '/' or control characters."),
+        (
+            ["--client", "a\tb", "--account", "a"],
+            "--client must be 1 to 128 letters, digits, '-', '_', '.' or '~' (not . or ..)."
+        ),
+        (
+            ["--client", "a", "--account", "caf\u{E9}"],
+            "--account must be 1 to 128 letters, digits, '-', '_', '.' or '~' (not . or ..)."
+        ),
         (
             ["--client", "a", "--account", "a", "--rate", "-1"],
             "--rate must be a number of requests a second from 0.001 to 1000000."

@@ -92,17 +92,6 @@ public struct Asset: Sendable, Hashable {
     /// The purpose that sends go by: the live version's, else the draft's.
     public var purpose: AssetPurpose? { (live ?? draft)?.purpose }
 
-    /// Whether `text` may be an asset id: URL-safe characters (letters, digits, `-`, `_`, `.`,
-    /// `~`), 1 to 128 of them, and not `.` or `..`.
-    public static func isValidId(_ text: String) -> Bool {
-        // "." and ".." are path segments that clients and proxies collapse.
-        text != "." && text != ".." && (1...128).contains(text.utf8.count)
-            && text.utf8.allSatisfy { byte in
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-                    || byte == UInt8(ascii: "~")
-            }
-    }
+    /// Whether `text` may be an asset id: the grammar of tenant ids (`TenantIdGrammar`).
+    public static func isValidId(_ text: String) -> Bool { TenantIdGrammar.isValid(text) }
 }

@@ -11,20 +11,18 @@ public struct TokenRequest: Sendable, Hashable {
         self.burst = burst
     }
 
-    /// What is wrong with the request, if anything: the field at fault and a sentence.
-    public var problem: (field: String, message: String)? {
+    /// What is wrong with the request, if anything: a stable code, the field at fault and a sentence.
+    public var problem: (code: String, field: String, message: String)? {
         for (field, value) in [("client", scope.clientId), ("account", scope.accountId), ("brand", scope.brandId)] {
-            guard let value else { continue }
-            if value.isEmpty || value.contains("/")
-                || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            {
-                return (field, "\(field) must be a non-empty id without '/' or control characters.")
-            }
+            guard let value, !TenantIdGrammar.isValid(value) else { continue }
+            return ("invalid_id", field, TenantIdGrammar.rule(for: field))
         }
         guard rate.isFinite, (TokenDefaults.rates).contains(rate) else {
-            return ("rate", "rate must be a number of requests a second from 0.001 to 1000000.")
+            return ("invalid_rate", "rate", "rate must be a number of requests a second from 0.001 to 1000000.")
         }
-        guard burst > 0, burst <= 1_000_000 else { return ("burst", "burst must be a whole number from 1 to 1000000.") }
+        guard burst > 0, burst <= 1_000_000 else {
+            return ("invalid_burst", "burst", "burst must be a whole number from 1 to 1000000.")
+        }
         return nil
     }
 }

@@ -15,13 +15,4 @@ public struct AdminContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.adminToken = adminToken
     }
-
-    /// The client, account and brand named in an admin path.
-    func pathTenant() throws -> Tenant {
-        Tenant(
-            clientId: try parameters.require("clientId"),
-            accountId: try parameters.require("accountId"),
-            brandId: try parameters.require("brandId")
-        )
-    }
 }

@@ -18,13 +18,4 @@ public struct CairnRequestContext: RequestContext {
         self.preReadBody = nil
         self.adminToken = nil
     }
-
-    /// The client, account and brand named in the path of a Track API route.
-    func pathTenant() throws -> Tenant {
-        Tenant(
-            clientId: try parameters.require("clientId"),
-            accountId: try parameters.require("accountId"),
-            brandId: try parameters.require("brandId")
-        )
-    }
 }

@@ -30,7 +30,9 @@ struct AdminTokensController: Sendable {
             burst: Int(burst)
         )
         if let problem = tokenRequest.problem {
-            throw APIError(.badRequest, code: "invalid_\(problem.field)", message: problem.message)
+            var error = APIError(.badRequest, code: problem.code, message: problem.message)
+            error.details["field"] = .string(problem.field)
+            throw error
         }
         let (record, secret) = TokenRecord.issue(
             scope: tokenRequest.scope,

@@ -15,20 +15,34 @@ struct AdminTokensCommand: AsyncParsableCommand {
         )
 
         @Option(help: "What the token is for.") var name: String?
+        @Option(help: "CLIENT/ACCOUNT/BRAND: the one brand the token administers (default: every brand).")
+        var brand: String?
         @OptionGroup var storageOptions: StorageOptions
 
         func validate() throws {
-            if let name,
-                name.isEmpty || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            {
-                throw ValidationError("--name must be non-empty text without control characters.")
+            if let name, let problem = AdminTokenRules.nameProblem(name) { throw ValidationError("--" + problem) }
+            if brand != nil { _ = try tenant() }
+        }
+
+        /// `--brand c/a/b` as a tenant, each id held to the grammar of ids.
+        func tenant() throws -> Tenant? {
+            guard let brand else { return nil }
+            let parts = brand.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3, parts.allSatisfy(TenantIdGrammar.isValid) else {
+                throw ValidationError(
+                    "--brand must be CLIENT/ACCOUNT/BRAND, each id 1 to \(TenantIdGrammar.maximumBytes) letters, "
+                        + "digits, '-', '_', '.' or '~'."
+                )
             }
+            return Tenant(clientId: parts[0], accountId: parts[1], brandId: parts[2])
         }
 
         func run() async throws {
-            let (record, secret) = AdminTokenRecord.issue(name: name, now: SystemClock().now())
+            let brand = try tenant()
+            let (record, secret) = AdminTokenRecord.issue(name: name, brand: brand, now: SystemClock().now())
             try await storageOptions.withStores { stores, _ in try await stores.adminTokens.insert(record) }
-            print("Created admin token \(record.id)\(name.map { " (\($0))" } ?? "").")
+            let scope = brand.map { " for the brand \($0)" } ?? " for every brand"
+            print("Created admin token \(record.id)\(name.map { " (\($0))" } ?? "")\(scope).")
             print("Send it as Authorization: Bearer …; keep it safe, it is not shown again:")
             print(secret.text)
         }
@@ -41,10 +55,11 @@ struct AdminTokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try await storageOptions.withStores { stores, _ in try await stores.adminTokens.list() }
-            print(["ID", "NAME", "CREATED", "STATUS"].joined(separator: "\t"))
+            print(["ID", "NAME", "BRAND", "CREATED", "STATUS"].joined(separator: "\t"))
             for token in tokens {
                 let status = token.revokedAt.map { "revoked \($0.iso8601)" } ?? "active"
-                print([token.id, token.name ?? "-", token.createdAt.iso8601, status].joined(separator: "\t"))
+                let brand = token.brand?.description ?? "*"
+                print([token.id, token.name ?? "-", brand, token.createdAt.iso8601, status].joined(separator: "\t"))
             }
         }
     }

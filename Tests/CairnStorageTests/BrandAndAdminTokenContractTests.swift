@@ -55,3 +55,17 @@ import Testing
         #expect(try await stores.adminTokens.token(id: api.id) == nil)
     }
 }
+
+@Suite struct BrandAdminTokenStoreContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func anAdminTokenKeepsTheBrandItAdministers(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let (scoped, _) = AdminTokenRecord.issue(name: nil, brand: EventFixtures.tenant, now: EventFixtures.receivedAt)
+        let (global, _) = AdminTokenRecord.issue(name: "all", now: EventFixtures.receivedAt)
+        try await stores.adminTokens.insert(scoped)
+        try await stores.adminTokens.insert(global)
+        #expect(try await stores.adminTokens.token(id: scoped.id)?.brand == EventFixtures.tenant)
+        #expect(try await stores.adminTokens.token(id: global.id)?.brand == nil)
+        #expect(Set(try await stores.adminTokens.list()) == [scoped, global])
+    }
+}

@@ -43,6 +43,24 @@ import Testing
         #expect(afterRevoke.1["code"] == "invalid_admin_token")
         #expect(await server.stop() == 0)
     }
+
+    @Test func aBrandsAdminTokenIsMadeWithBrandAndListedWithIt() async throws {
+        let database = "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("scoped.sqlite").path)
+        let created = try await CairnBinary.run(
+            ["admin-tokens", "create", "--name", "shop", "--brand", "hea/hea/HEA", "--database", database]
+        )
+        try #require(created.status == 0, "admin-tokens create failed: \(created.stderr)")
+        #expect(created.stdout.contains("for the brand hea/hea/HEA"))
+        let listed = try await CairnBinary.run(["admin-tokens", "list", "--database", database])
+        #expect(listed.stdout.contains("\tshop\thea/hea/HEA\t"), "\(listed.stdout)")
+        for brand in ["hea/HEA", "hea/hea/HE A", "hea//HEA"] {
+            let refused = try await CairnBinary.run([
+                "admin-tokens", "create", "--brand", brand, "--database", database,
+            ])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("--brand must be CLIENT/ACCOUNT/BRAND"), "\(refused.stderr)")
+        }
+    }
 }
 
 extension TestClient {

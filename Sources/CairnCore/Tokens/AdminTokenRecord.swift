@@ -1,16 +1,27 @@
 /// A stored admin token: the bearer token of the admin API. It holds the secret's hash, never
-/// the secret itself, and carries no scope: an admin token administers every tenant.
+/// the secret itself. A global token (no `brand`) administers every tenant; a brand's token
+/// administers that brand only (its assets, channels, messages, regulations and API tokens).
 public struct AdminTokenRecord: Sendable, Hashable {
     public var id: String
     /// What the token is for, as its creator called it.
     public var name: String?
+    /// The one brand the token administers; nil for every brand.
+    public var brand: Tenant?
     public var secretHash: [UInt8]
     public var createdAt: Timestamp
     public var revokedAt: Timestamp?
 
-    public init(id: String, name: String?, secretHash: [UInt8], createdAt: Timestamp, revokedAt: Timestamp? = nil) {
+    public init(
+        id: String,
+        name: String?,
+        brand: Tenant? = nil,
+        secretHash: [UInt8],
+        createdAt: Timestamp,
+        revokedAt: Timestamp? = nil
+    ) {
         self.id = id
         self.name = name
+        self.brand = brand
         self.secretHash = secretHash
         self.createdAt = createdAt
         self.revokedAt = revokedAt
@@ -18,9 +29,28 @@ public struct AdminTokenRecord: Sendable, Hashable {
 
     public var isRevoked: Bool { revokedAt != nil }
 
+    /// Whether the token administers every brand (and so admin tokens themselves).
+    public var isGlobal: Bool { brand == nil }
+
+    /// Whether the token may administer `tenant`.
+    public func administers(_ tenant: Tenant) -> Bool { brand == nil || brand == tenant }
+
+    /// Whether the token may manage API tokens of `scope`: a brand's admin token only those
+    /// for exactly its brand (not for its whole account).
+    public func administers(_ scope: TokenScope) -> Bool {
+        guard let brand else { return true }
+        return scope.clientId == brand.clientId && scope.accountId == brand.accountId && scope.brandId == brand.brandId
+    }
+
     /// A new admin token: the record to store and the secret to show its owner, once.
-    public static func issue(name: String?, now: Timestamp) -> (record: AdminTokenRecord, secret: TokenSecret) {
+    public static func issue(
+        name: String?,
+        brand: Tenant? = nil,
+        now: Timestamp
+    ) -> (record: AdminTokenRecord, secret: TokenSecret) {
         let secret = TokenSecret.generate(prefix: TokenSecret.adminPrefix)
-        return (AdminTokenRecord(id: secret.id, name: name, secretHash: secret.hash, createdAt: now), secret)
+        return (
+            AdminTokenRecord(id: secret.id, name: name, brand: brand, secretHash: secret.hash, createdAt: now), secret
+        )
     }
 }

@@ -13,8 +13,9 @@ public struct PostgresAdminTokenStore: AdminTokenStore {
     public func insert(_ token: AdminTokenRecord) async throws {
         try await database.query(
             """
-            INSERT INTO admin_tokens (id, name, secret_hash, created_at, revoked_at)
-            VALUES (\(token.id), \(token.name), \(Data(token.secretHash)), \(token.createdAt.millisecondsSinceEpoch),
+            INSERT INTO admin_tokens (id, name, client_id, account_id, brand_id, secret_hash, created_at, revoked_at)
+            VALUES (\(token.id), \(token.name), \(token.brand?.clientId), \(token.brand?.accountId),
+                \(token.brand?.brandId), \(Data(token.secretHash)), \(token.createdAt.millisecondsSinceEpoch),
                 \(token.revokedAt?.millisecondsSinceEpoch))
             """
         )
@@ -38,14 +39,21 @@ public struct PostgresAdminTokenStore: AdminTokenStore {
         return !rows.isEmpty
     }
 
-    private static let columns = "id, name, secret_hash, created_at, revoked_at"
+    private static let columns = "id, name, client_id, account_id, brand_id, secret_hash, created_at, revoked_at"
 
     private func records(_ query: PostgresQuery) async throws -> [AdminTokenRecord] {
         try await database.query(query).map { row in
-            let (id, name, hash, created, revoked) = try row.decode((String, String?, Data, Int64, Int64?).self)
+            let (id, name, client, account, brand, hash, created, revoked) = try row.decode(
+                (String, String?, String?, String?, String?, Data, Int64, Int64?).self
+            )
             return AdminTokenRecord(
                 id: id,
                 name: name,
+                brand: client.flatMap { client in
+                    account.flatMap { account in
+                        brand.map { Tenant(clientId: client, accountId: account, brandId: $0) }
+                    }
+                },
                 secretHash: [UInt8](hash),
                 createdAt: Timestamp(millisecondsSinceEpoch: created),
                 revokedAt: revoked.map(Timestamp.init(millisecondsSinceEpoch:))

@@ -309,6 +309,7 @@ enum PostgresMigrations {
         ("0010_outbox_lanes", outboxLanes),
         ("0011_message_receipts", messageReceipts),
         ("0012_regulation_failures", regulationFailures),
+        ("0013_admin_token_brands", adminTokenBrands),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

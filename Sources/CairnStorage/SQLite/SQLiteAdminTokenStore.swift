@@ -13,9 +13,13 @@ public struct SQLiteAdminTokenStore: AdminTokenStore {
     public func insert(_ token: AdminTokenRecord) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO admin_tokens (id, name, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO admin_tokens (id, name, client_id, account_id, brand_id, secret_hash, created_at, revoked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
-                    token.id, token.name, Data(token.secretHash), token.createdAt.millisecondsSinceEpoch,
+                    token.id, token.name, token.brand?.clientId, token.brand?.accountId, token.brand?.brandId,
+                    Data(token.secretHash), token.createdAt.millisecondsSinceEpoch,
                     token.revokedAt?.millisecondsSinceEpoch,
                 ]
             )
@@ -46,9 +50,17 @@ public struct SQLiteAdminTokenStore: AdminTokenStore {
 
     static func record(_ row: Row) -> AdminTokenRecord {
         let revokedAt: Int64? = row["revoked_at"]
+        let (client, account, brand): (String?, String?, String?) = (
+            row["client_id"], row["account_id"], row["brand_id"]
+        )
         return AdminTokenRecord(
             id: row["id"],
             name: row["name"],
+            brand: client.flatMap { client in
+                account.flatMap { account in
+                    brand.map { Tenant(clientId: client, accountId: account, brandId: $0) }
+                }
+            },
             secretHash: [UInt8](row["secret_hash"] as Data),
             createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]),
             revokedAt: revokedAt.map(Timestamp.init(millisecondsSinceEpoch:))

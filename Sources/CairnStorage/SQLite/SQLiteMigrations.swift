@@ -295,6 +295,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0012_regulation_failures") { db in
             try db.execute(sql: SQLiteMigrations.regulationFailures)
         }
+        migrator.registerMigration("0013_admin_token_brands") { db in
+            try db.execute(sql: SQLiteMigrations.adminTokenBrands)
+        }
         return migrator
     }
 }

@@ -14,7 +14,7 @@ struct AssetPreviewController: Sendable {
     }
 
     @Sendable func preview(request: Request, context: AdminContext) async throws -> AssetPreviewAnswer {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         let body = try await AdminBody.read(request)
         let asset = try await AssetsController.find(assets, context)
         let which = try body.string("version")

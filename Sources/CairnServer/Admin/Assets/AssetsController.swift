@@ -18,7 +18,7 @@ struct AssetsController: Sendable {
     }
 
     @Sendable func save(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         let assetId = try Self.assetId(context)
         let body = try await AdminBody.read(request)
         let channel = try body.choice("channel", as: AssetChannel.self)
@@ -53,7 +53,7 @@ struct AssetsController: Sendable {
     }
 
     @Sendable func publish(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
-        let (tenant, assetId) = (try context.pathTenant(), try Self.assetId(context))
+        let (tenant, assetId) = (try context.administeredTenant(), try Self.assetId(context))
         let asset = try await Self.answering {
             try await assets.publish(tenant: tenant, assetId: assetId, at: clock.now())
         }
@@ -66,11 +66,11 @@ struct AssetsController: Sendable {
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> AssetAnswer.List {
-        AssetAnswer.List(assets: try await assets.assets(tenant: try context.pathTenant()).map(AssetAnswer.Asset.init))
+        AssetAnswer.List(assets: try await assets.assets(tenant: try context.administeredTenant()).map(AssetAnswer.Asset.init))
     }
 
     @Sendable func archive(request: Request, context: AdminContext) async throws -> AssetAnswer.One {
-        let (tenant, assetId) = (try context.pathTenant(), try Self.assetId(context))
+        let (tenant, assetId) = (try context.administeredTenant(), try Self.assetId(context))
         _ = try await assets.archive(tenant: tenant, assetId: assetId, at: clock.now())
         let asset = try await Self.find(assets, context)
         return AssetAnswer.One(asset: .init(asset))
@@ -78,7 +78,7 @@ struct AssetsController: Sendable {
 
     /// The asset the path names, or 404 `asset_not_found`.
     static func find(_ assets: any AssetStore, _ context: AdminContext) async throws -> Asset {
-        let (tenant, assetId) = (try context.pathTenant(), try assetId(context))
+        let (tenant, assetId) = (try context.administeredTenant(), try assetId(context))
         guard let asset = try await assets.asset(tenant: tenant, assetId: assetId) else { throw notFound(assetId) }
         return asset
     }

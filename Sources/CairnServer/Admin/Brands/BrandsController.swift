@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// Brands: `PUT /admin/v1/brands/{clientId}/{accountId}/{brandId}` `{"name","timeZone"}`,
-/// `GET` one, `GET /admin/v1/brands` all.
+/// `GET` one, `GET /admin/v1/brands` all (a brand's admin token sees its own).
 struct BrandsController: Sendable {
     let brands: any BrandStore
     let clock: any CairnClock
@@ -16,7 +16,7 @@ struct BrandsController: Sendable {
     }
 
     @Sendable func save(request: Request, context: AdminContext) async throws -> BrandAnswer.One {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         let body = try await AdminBody.read(request)
         let existing = try await brands.brand(tenant)
         let name = try body.string("name") ?? existing?.name ?? tenant.brandId
@@ -36,7 +36,7 @@ struct BrandsController: Sendable {
     }
 
     @Sendable func show(request: Request, context: AdminContext) async throws -> BrandAnswer.One {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         guard let brand = try await brands.brand(tenant) else {
             throw APIError(.notFound, code: "brand_not_found", message: "No brand \(tenant) is known.")
         }
@@ -44,6 +44,9 @@ struct BrandsController: Sendable {
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> BrandAnswer.List {
-        BrandAnswer.List(brands: try await brands.list().map(BrandAnswer.Brand.init))
+        let token = context.adminToken
+        return BrandAnswer.List(
+            brands: try await brands.list().filter { token.administers($0.tenant) }.map(BrandAnswer.Brand.init)
+        )
     }
 }

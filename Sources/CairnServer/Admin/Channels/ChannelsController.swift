@@ -26,7 +26,7 @@ struct ChannelsController: Sendable {
     }
 
     @Sendable func put(request: Request, context: AdminContext) async throws -> ChannelAnswer.One {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         let channel = try Self.channel(context)
         var fields = try await AdminBody.read(request).fields
         let maxInFlight = try Self.maxInFlight(fields.removeValue(forKey: "maxInFlight"))
@@ -57,7 +57,7 @@ struct ChannelsController: Sendable {
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> ChannelAnswer.List {
-        let own = try await channels.channels(tenant: try context.pathTenant())
+        let own = try await channels.channels(tenant: try context.administeredTenant())
         var entries = own.map { ChannelAnswer.Channel($0, laneCap: laneCap) }
         for settings in defaults where !own.contains(where: { $0.channel == settings.channel }) {
             entries.append(ChannelAnswer.Channel(default: settings, laneCap: laneCap))
@@ -67,7 +67,7 @@ struct ChannelsController: Sendable {
 
     @Sendable func remove(request: Request, context: AdminContext) async throws -> ChannelAnswer.Removed {
         let channel = try Self.channel(context)
-        guard try await channels.remove(tenant: try context.pathTenant(), channel: channel) else {
+        guard try await channels.remove(tenant: try context.administeredTenant(), channel: channel) else {
             throw APIError(
                 .notFound,
                 code: "channel_not_found",

@@ -9,7 +9,7 @@ import Hummingbird
 extension MessagesController {
     /// `POST …/messages/{messageId}/retry`: the message, queued again.
     @Sendable func retryOne(request: Request, context: AdminContext) async throws -> MessageAnswer.One {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         let messageId = try context.parameters.require("messageId")
         guard let message = try await outbox.message(tenant: tenant, messageId: messageId) else {
             throw APIError(.notFound, code: "message_not_found", message: "This brand has no message \(messageId).")
@@ -31,7 +31,7 @@ extension MessagesController {
     /// absent; times are ISO 8601; `limit` 1…10,000, 1,000 when absent): the oldest matching
     /// messages queued again. Repeat until `retried` is 0.
     @Sendable func retryMany(request: Request, context: AdminContext) async throws -> RetryAnswer {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         let body = try await AdminBody.read(request)
         let allowed: Set<String> = ["status", "channel", "createdFrom", "createdUntil", "limit"]
         if let unknown = body.fields.keys.sorted().first(where: { !allowed.contains($0) }) {

@@ -46,13 +46,13 @@ struct MessagesController: Sendable {
         filter.userId = parameters["userId"].map(String.init)
         filter.before = try QueryReader.before(parameters, naming: "message")
         filter.limit = try QueryReader.limit(parameters, default: filter.limit)
-        let messages = try await outbox.messages(tenant: try context.pathTenant(), filter: filter)
+        let messages = try await outbox.messages(tenant: try context.administeredTenant(), filter: filter)
         return MessageAnswer.List(messages: messages.map(MessageAnswer.Summary.init))
     }
 
     @Sendable func show(request: Request, context: AdminContext) async throws -> MessageAnswer.One {
         let messageId = try context.parameters.require("messageId")
-        guard let message = try await outbox.message(tenant: try context.pathTenant(), messageId: messageId) else {
+        guard let message = try await outbox.message(tenant: try context.administeredTenant(), messageId: messageId) else {
             throw APIError(.notFound, code: "message_not_found", message: "This brand has no message \(messageId).")
         }
         return MessageAnswer.One(message: .init(message))

@@ -24,7 +24,7 @@ struct RegulationsController: Sendable {
 
     @Sendable func create(request: Request, context: AdminContext) async throws -> EditedResponse<RegulationAnswer.One>
     {
-        let tenant = try context.pathTenant()
+        let tenant = try context.administeredTenant()
         // A request about a brand Cairn does not know (a typo) would be carried out on nobody.
         guard try await brands.brand(tenant) != nil else {
             throw APIError(.notFound, code: "brand_not_found", message: "No brand \(tenant) is known.")
@@ -71,7 +71,7 @@ struct RegulationsController: Sendable {
         try QueryReader.refuseUnknown(parameters, allowed: ["before", "limit"])
         let limit = try QueryReader.limit(parameters, default: 100)
         let before = try QueryReader.before(parameters, naming: "regulation")
-        let found = try await regulations.regulations(tenant: try context.pathTenant(), limit: limit, before: before)
+        let found = try await regulations.regulations(tenant: try context.administeredTenant(), limit: limit, before: before)
         return RegulationAnswer.List(regulations: found.map(RegulationAnswer.Regulation.init))
     }
 
@@ -110,7 +110,7 @@ struct RegulationsController: Sendable {
     private func find(_ context: AdminContext) async throws -> Regulation {
         let id = try context.parameters.require("regulationId")
         guard UUID(uuidString: id) != nil,
-            let regulation = try await regulations.regulation(id: id, tenant: try context.pathTenant())
+            let regulation = try await regulations.regulation(id: id, tenant: try context.administeredTenant())
         else {
             throw APIError(.notFound, code: "regulation_not_found", message: "This brand has no regulation \(id).")
         }

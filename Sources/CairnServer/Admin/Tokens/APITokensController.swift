@@ -3,8 +3,9 @@ import CairnStorage
 import Hummingbird
 
 /// API tokens over HTTP, as `cairn tokens` manages them: `POST /admin/v1/tokens` (the secret is
-/// answered this once), `GET /admin/v1/tokens`, `DELETE /admin/v1/tokens/{id}`.
-struct AdminTokensController: Sendable {
+/// answered this once), `GET /admin/v1/tokens`, `DELETE /admin/v1/tokens/{id}`. A brand's admin
+/// token creates, sees and revokes only tokens for exactly its brand.
+struct APITokensController: Sendable {
     let stores: CairnStores
     let clock: any CairnClock
 
@@ -34,6 +35,9 @@ struct AdminTokensController: Sendable {
             error.details["field"] = .string(problem.field)
             throw error
         }
+        guard context.adminToken.administers(tokenRequest.scope) else {
+            throw APIError.adminTokenNotAuthorised(context.adminToken)
+        }
         let (record, secret) = TokenRecord.issue(
             scope: tokenRequest.scope,
             rate: tokenRequest.rate,
@@ -48,12 +52,17 @@ struct AdminTokensController: Sendable {
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> TokenAnswer.List {
-        TokenAnswer.List(tokens: try await stores.tokens.list().map(TokenAnswer.Token.init))
+        let admin = context.adminToken
+        return TokenAnswer.List(
+            tokens: try await stores.tokens.list().filter { admin.administers($0.scope) }.map(TokenAnswer.Token.init)
+        )
     }
 
     @Sendable func revoke(request: Request, context: AdminContext) async throws -> TokenAnswer.Revoked {
         let id = try context.parameters.require("id")
-        guard try await stores.tokens.revoke(id: id, at: clock.now()) else {
+        // A brand's admin token is told of no token outside its brand, as if there were none.
+        let theirs = try await stores.tokens.token(id: id).map { context.adminToken.administers($0.scope) } ?? false
+        guard theirs, try await stores.tokens.revoke(id: id, at: clock.now()) else {
             throw APIError(.notFound, code: "token_not_found", message: "No active token has the id \(id).")
         }
         return TokenAnswer.Revoked(id: id)

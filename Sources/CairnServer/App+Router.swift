@@ -36,6 +36,7 @@ func buildRouter(
                 channels: stores.channels,
                 box: services.box,
                 defaults: configuration.sending.defaultProviders,
+                brandRules: configuration.sending.brandProviderRules,
                 laneCap: configuration.sending.laneCap,
                 clock: clock
             )

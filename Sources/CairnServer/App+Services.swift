@@ -66,6 +66,7 @@ struct AppServices {
             store: stores.channels,
             box: box,
             defaults: sending.defaultProviders,
+            brandRules: sending.brandProviderRules,
             publicBaseURL: publicURL,
             logger: logger
         )

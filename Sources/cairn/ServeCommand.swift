@@ -42,6 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.sendAttempts)) var sendAttempts: Int?
     @Option(help: help(Settings.sendRetryBase)) var sendRetryBaseMs: Int?
     @Option(help: help(Settings.sendLease)) var sendLease: Int?
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.allowPrivateURLs.helpText)) var allowPrivateUrls: Bool?
+    @Option(help: help(Settings.caDirectory)) var caDirectory: String?
     @OptionGroup var storageOptions: StorageOptions
 
     private static func help(_ setting: Setting) -> ArgumentHelp {
@@ -114,6 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let sendAttempts { flags[Settings.sendAttempts] = .int(sendAttempts) }
         if let sendRetryBaseMs { flags[Settings.sendRetryBase] = .int(sendRetryBaseMs) }
         if let sendLease { flags[Settings.sendLease] = .int(sendLease) }
+        if let allowPrivateUrls { flags[Settings.allowPrivateURLs] = .bool(allowPrivateUrls) }
+        if let caDirectory { flags[Settings.caDirectory] = .string(caDirectory) }
         let reader = try await SettingsReader(flags: flags, environment: environment)
         return try await reader.application()
     }

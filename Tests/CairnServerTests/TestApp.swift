@@ -1,3 +1,4 @@
+import CairnChannels
 import CairnCore
 import CairnPipeline
 import CairnServer
@@ -28,6 +29,8 @@ struct TestApp {
         var configuration = AppConfiguration()
         configuration.storage.database = .sqlite(path: directory.appendingPathComponent("cairn.sqlite").path)
         configuration.logLevel = .error
+        // The peers tests send to are on loopback; the tests of the rule itself set it back.
+        configuration.sending.brandProviderRules.allowsPrivateAddresses = true
         configure(&configuration)
         self.configuration = configuration
         self.stores = try await CairnStores.open(configuration.storage.database)

@@ -19,9 +19,11 @@ final class SMTPConnection: Sendable {
         self.logger = logger
     }
 
-    /// Opens a connection, with TLS from the first byte when `tls` is given.
+    /// Opens a connection, with TLS from the first byte when `tls` is given: to `address` when
+    /// given (`host` then names the server for TLS only), else to what `host` resolves to.
     static func connect(
         host: String,
+        address: SocketAddress? = nil,
         port: Int,
         tls: NIOSSLContext?,
         timeout: Duration,
@@ -36,7 +38,7 @@ final class SMTPConnection: Sendable {
         var logger = logger
         logger[metadataKey: "smtp.connection"] = "\(serial)"
         do {
-            let channel = try await bootstrap.connectTimeout(TimeAmount(timeout))
+            let configured = bootstrap.connectTimeout(TimeAmount(timeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -47,7 +49,12 @@ final class SMTPConnection: Sendable {
                         try pipeline.addHandler(SMTPReplyHandler(eventLoop: channel.eventLoop))
                     }
                 }
-                .connect(host: host, port: port).get()
+            let channel =
+                if let address {
+                    try await configured.connect(to: address).get()
+                } else {
+                    try await configured.connect(host: host, port: port).get()
+                }
             let handler = try await channel.eventLoop.submit {
                 NIOLoopBound(
                     try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self),

@@ -27,10 +27,24 @@ struct SMTPSession: Sendable {
     ) async throws(ProviderError) -> SMTPSession {
         let implicitTLS = settings.security == .implicitTLS ? try await tls.context() : nil
         var machine = SMTPStateMachine(settings: settings)
+        // A brand's own server is connected to by the address checked, never by its name again.
+        var address: SocketAddress?
+        if settings.addressPolicy != .anyAddress {
+            do throws(OutboundAddressResolver.Refusal) {
+                address = try await OutboundAddressResolver.address(
+                    host: settings.host,
+                    port: settings.port,
+                    policy: settings.addressPolicy
+                )
+            } catch {
+                throw error.providerError("SMTP")
+            }
+        }
         let connection: SMTPConnection
         do {
             connection = try await SMTPConnection.connect(
                 host: settings.host,
+                address: address,
                 port: settings.port,
                 tls: implicitTLS,
                 timeout: settings.timeouts.connect,

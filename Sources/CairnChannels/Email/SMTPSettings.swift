@@ -36,6 +36,9 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible, CustomD
     public var timeouts: SMTPTimeouts
     /// At most this many connections to the provider are open at once.
     public var maxConnections: Int
+    /// Which addresses the server may be at (not part of the URL): any for the operator's own,
+    /// public ones only for a brand's, unless the server allows private ones.
+    public var addressPolicy: OutboundAddressPolicy = .anyAddress
 
     public init(
         host: String,

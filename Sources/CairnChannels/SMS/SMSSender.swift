@@ -46,7 +46,7 @@ public final class SMSSender: ChannelSender {
         SendOutcome(error, text: error.message)
     }
 
-    public func shutdown() async {}
+    public func shutdown() async { await client.shutdown() }
 
     /// Where the provider reports delivery of one message (`base`: Cairn's public URL, no trailing slash).
     public static func statusCallback(base: String?, messageId: String) -> String? {

@@ -15,6 +15,8 @@ public final class TwilioClient: Sendable {
 
     let settings: TwilioSettings
     private let httpClient: HTTPClient
+    /// For a provider whose addresses the settings' policy limits: a client per checked address.
+    private let pinned: PinnedHTTPClient?
     private let logger: Logger
     private let timeout: Duration
     private let clock: any CairnClock
@@ -30,6 +32,9 @@ public final class TwilioClient: Sendable {
     ) {
         self.settings = settings
         self.httpClient = httpClient
+        self.pinned =
+            settings.addressPolicy == .anyAddress
+            ? nil : PinnedHTTPClient(policy: settings.addressPolicy, grace: timeout + .seconds(10))
         self.logger = logger
         self.timeout = timeout
         self.clock = clock
@@ -55,9 +60,19 @@ public final class TwilioClient: Sendable {
         httpRequest.headers.add(name: "Accept", value: "application/json")
         httpRequest.body = .bytes(ByteBuffer(string: TwilioForm.encode(fields)))
 
+        let client: HTTPClient
+        if let pinned {
+            do throws(OutboundAddressResolver.Refusal) {
+                client = try await pinned.client(for: settings.messagesURL)
+            } catch {
+                throw error.providerError("Twilio")
+            }
+        } else {
+            client = httpClient
+        }
         let answer: Answer
         do {
-            answer = try await exchange(httpRequest)
+            answer = try await exchange(httpRequest, client: client)
         } catch {
             var failure = ProviderError.twilio(httpStatus: nil, code: nil, message: describe(error))
             if Self.cameAfterTheRequest(error) { failure.kind = .unknownOutcome }
@@ -94,6 +109,11 @@ public final class TwilioClient: Sendable {
         return receipt
     }
 
+    /// Shuts down the clients made for a brand's checked addresses (the shared one stays).
+    public func shutdown() async {
+        await pinned?.shutdown()
+    }
+
     /// `Basic base64(accountSid:authToken)`.
     private var basicAuthorization: String {
         "Basic " + Data("\(settings.accountSid):\(settings.authToken)".utf8).base64EncodedString()
@@ -105,12 +125,12 @@ public final class TwilioClient: Sendable {
     }
 
     /// The status and whole body of the answer, or an error; within `timeout`.
-    private func exchange(_ request: HTTPClientRequest) async throws -> Answer {
+    private func exchange(_ request: HTTPClientRequest, client: HTTPClient) async throws -> Answer {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let (timeout, clock) = (self.timeout, self.clock)
         return try await withThrowingTaskGroup(of: Answer?.self) { group in
             group.addTask {
-                let response = try await self.httpClient.execute(request, deadline: deadline)
+                let response = try await client.execute(request, deadline: deadline)
                 let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
                 return Answer(status: Int(response.status.code), body: body)
             }

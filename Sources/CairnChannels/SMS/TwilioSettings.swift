@@ -12,6 +12,9 @@ public struct TwilioSettings: Sendable, Hashable, CustomStringConvertible, Custo
     public var from: String
     /// Without a trailing slash.
     public var baseURL: String
+    /// Which addresses `baseURL` may be at: any for the operator's own provider, public ones only
+    /// for a brand's, unless the server allows private ones.
+    public var addressPolicy: OutboundAddressPolicy = .anyAddress
 
     public init(
         accountSid: String,

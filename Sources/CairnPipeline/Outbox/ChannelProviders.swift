@@ -139,6 +139,8 @@ public final class ChannelProviders: SenderDirectory {
     private let defaults: [AssetChannel: any ChannelSender]
     private let defaultSettings: [AssetChannel: ProviderSettings]
     private let makeSender: @Sendable (ProviderSettings) -> any ChannelSender
+    /// What a brand's own settings may do (where they connect, which CA files they read).
+    private let brandRules: BrandProviderRules
     private let logger: Logger
     private let lanes = Mutex<[BrandChannel: Lane]>([:])
     /// Replaced senders being shut down.
@@ -148,10 +150,11 @@ public final class ChannelProviders: SenderDirectory {
         store: any ChannelStore,
         box: SecretBox?,
         defaults: [ProviderSettings],
+        brandRules: BrandProviderRules,
         publicBaseURL: String?,
         logger: Logger
     ) {
-        self.init(store: store, box: box, defaults: defaults, logger: logger) { settings in
+        self.init(store: store, box: box, defaults: defaults, brandRules: brandRules, logger: logger) { settings in
             ChannelProviders.sender(for: settings, publicBaseURL: publicBaseURL, logger: logger)
         }
     }
@@ -161,11 +164,13 @@ public final class ChannelProviders: SenderDirectory {
         store: any ChannelStore,
         box: SecretBox?,
         defaults: [ProviderSettings],
+        brandRules: BrandProviderRules = BrandProviderRules(allowsPrivateAddresses: true),
         logger: Logger,
         makeSender: @escaping @Sendable (ProviderSettings) -> any ChannelSender
     ) {
         self.store = store
         self.box = box
+        self.brandRules = brandRules
         self.logger = logger
         self.makeSender = makeSender
         var senders: [AssetChannel: any ChannelSender] = [:]
@@ -293,13 +298,14 @@ public final class ChannelProviders: SenderDirectory {
         return .unavailable(.permanent(problem, withdrawsConsent: false))
     }
 
-    /// A brand's stored settings, unsealed and read.
+    /// A brand's stored settings, unsealed and read, under the rules for brands' settings.
     private func open(_ record: ChannelRecord) throws -> ProviderSettings {
         guard let box else { throw MissingSecretKey() }
-        return try ProviderSettings(
+        let settings = try ProviderSettings(
             json: try JSONParser.parse(try box.open(record.sealedSettings)),
             channel: record.channel
         )
+        return try brandRules.applied(to: settings)
     }
 
     /// Shuts a replaced sender down, apart from the send that let it go last.

@@ -113,6 +113,9 @@ public struct SendingSettings: Sendable {
     public var laneCap = OutboxClaim.defaultCap
     /// Whether this node sends (when its role runs workers).
     public var enabled = true
+    /// What providers set by brands through the admin API may do: reach private addresses
+    /// (`--allow-private-urls`), read CA files (from `--ca-directory`).
+    public var brandProviderRules = BrandProviderRules()
 
     public init() {}
 

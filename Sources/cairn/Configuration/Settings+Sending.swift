@@ -1,3 +1,4 @@
+import CairnChannels
 import CairnCore
 import CairnServer
 
@@ -108,8 +109,27 @@ extension Settings {
         defaultText: SettingDefaults.onOff(SettingDefaults.app.sending.enabled)
     )
 
+    static let allowPrivateURLs = Setting(
+        key: "sending.allowPrivateUrls",
+        flag: "allow-private-urls",
+        environment: "CAIRN_ALLOW_PRIVATE_URLS",
+        valueName: "on|off",
+        help: "Let the providers brands set through the admin API reach loopback, private and link-local "
+            + "addresses (the configuration's own providers always may).",
+        defaultText: SettingDefaults.onOff(SettingDefaults.app.sending.brandProviderRules.allowsPrivateAddresses)
+    )
+    static let caDirectory = Setting(
+        key: "sending.caDirectory",
+        flag: "ca-directory",
+        environment: "CAIRN_CA_DIRECTORY",
+        valueName: "dir",
+        help: "Where the ?ca=NAME of a brand's SMTP URL is read from (a file name, no path); without it, brands "
+            + "may name no CA file.",
+        defaultText: "none"
+    )
+
     static let sending = [
         outbox, publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
-        sendAttempts, sendRetryBase, sendLease,
+        sendAttempts, sendRetryBase, sendLease, allowPrivateURLs, caDirectory,
     ]
 }

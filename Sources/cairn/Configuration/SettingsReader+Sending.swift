@@ -62,6 +62,15 @@ extension SettingsReader {
             }
             sending.lease = .seconds(lease)
         }
+        if let allowed = try await switchValue(Settings.allowPrivateURLs) {
+            sending.brandProviderRules.allowsPrivateAddresses = allowed
+        }
+        if let directory = try await string(Settings.caDirectory), !directory.isEmpty {
+            guard directory.hasPrefix("/") else {
+                throw CLIError("\(source(of: Settings.caDirectory)) must be an absolute path.")
+            }
+            sending.brandProviderRules.caDirectory = directory
+        }
         return sending
     }
 

@@ -66,7 +66,9 @@ struct AssetsController: Sendable {
     }
 
     @Sendable func list(request: Request, context: AdminContext) async throws -> AssetAnswer.List {
-        AssetAnswer.List(assets: try await assets.assets(tenant: try context.administeredTenant()).map(AssetAnswer.Asset.init))
+        AssetAnswer.List(
+            assets: try await assets.assets(tenant: try context.administeredTenant()).map(AssetAnswer.Asset.init)
+        )
     }
 
     @Sendable func archive(request: Request, context: AdminContext) async throws -> AssetAnswer.One {

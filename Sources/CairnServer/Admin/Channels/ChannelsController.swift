@@ -12,6 +12,8 @@ struct ChannelsController: Sendable {
     let channels: any ChannelStore
     let box: SecretBox?
     let defaults: [ProviderSettings]
+    /// What a brand's own providers may do: refused when saved where it can be known then.
+    let brandRules: BrandProviderRules
     /// A brand channel's most messages in flight when its settings set none.
     let laneCap: Int
     let clock: any CairnClock
@@ -35,6 +37,11 @@ struct ChannelsController: Sendable {
             settings = try ProviderSettings(json: .object(fields), channel: channel)
         } catch {
             throw APIError(.badRequest, code: "invalid_provider", message: error.description)
+        }
+        do throws(BrandProviderRules.Refusal) {
+            try brandRules.check(settings)
+        } catch {
+            throw APIError(.badRequest, code: error.code, message: error.description)
         }
         guard let box else {
             throw APIError(

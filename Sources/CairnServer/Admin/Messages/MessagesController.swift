@@ -52,7 +52,8 @@ struct MessagesController: Sendable {
 
     @Sendable func show(request: Request, context: AdminContext) async throws -> MessageAnswer.One {
         let messageId = try context.parameters.require("messageId")
-        guard let message = try await outbox.message(tenant: try context.administeredTenant(), messageId: messageId) else {
+        guard let message = try await outbox.message(tenant: try context.administeredTenant(), messageId: messageId)
+        else {
             throw APIError(.notFound, code: "message_not_found", message: "This brand has no message \(messageId).")
         }
         return MessageAnswer.One(message: .init(message))

@@ -71,7 +71,11 @@ struct RegulationsController: Sendable {
         try QueryReader.refuseUnknown(parameters, allowed: ["before", "limit"])
         let limit = try QueryReader.limit(parameters, default: 100)
         let before = try QueryReader.before(parameters, naming: "regulation")
-        let found = try await regulations.regulations(tenant: try context.administeredTenant(), limit: limit, before: before)
+        let found = try await regulations.regulations(
+            tenant: try context.administeredTenant(),
+            limit: limit,
+            before: before
+        )
         return RegulationAnswer.List(regulations: found.map(RegulationAnswer.Regulation.init))
     }
 

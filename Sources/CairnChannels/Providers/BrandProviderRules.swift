@@ -1,0 +1,90 @@
+public import CairnCore
+import Foundation
+import NIOCore
+
+/// What the server allows the providers that brands set through the admin API (the operator's
+/// own, from the configuration, are trusted as they are): where they may connect, and which CA
+/// files an SMTP URL's `?ca=` may name.
+public struct BrandProviderRules: Sendable, Hashable {
+    /// Lets brands' providers reach loopback, private and link-local addresses
+    /// (`--allow-private-urls`): for a server on a private network that trusts its admins.
+    public var allowsPrivateAddresses: Bool
+    /// The directory a brand's `?ca=NAME` is read from (`--ca-directory`); nil: brands may name none.
+    public var caDirectory: String?
+
+    public init(allowsPrivateAddresses: Bool = false, caDirectory: String? = nil) {
+        self.allowsPrivateAddresses = allowsPrivateAddresses
+        self.caDirectory = caDirectory
+    }
+
+    /// Why brand settings are refused when saved.
+    public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
+        /// `private_address` or `ca_not_allowed`.
+        public var code: String
+        public var description: String
+    }
+
+    /// Refuses, when saved, what can be known then: a provider at an IP address (or `localhost`)
+    /// the policy refuses, and a CA file outside the CA directory. A name that resolves to a
+    /// refused address is found when a send connects.
+    public func check(_ settings: ProviderSettings) throws(Refusal) {
+        let host: String
+        switch settings {
+        case .smtp(_, let smtp, _):
+            host = smtp.host
+            if let ca = smtp.caPath { _ = try caFile(ca) }
+        case .twilio(let twilio):
+            host = URL(string: twilio.baseURL)?.host ?? ""
+        }
+        guard !allowsPrivateAddresses else { return }
+        let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let lowered = name.lowercased()
+        let refused: Bool
+        if lowered == "localhost" || lowered.hasSuffix(".localhost") {
+            refused = true
+        } else if let address = try? SocketAddress(ipAddress: name, port: 0) {
+            refused = !AddressRange.isPublic(address)
+        } else {
+            refused = false
+        }
+        if refused {
+            throw Refusal(
+                code: "private_address",
+                description: "\(host) is a loopback, private or link-local address; a brand's providers must be "
+                    + "on the public internet (the server's --allow-private-urls lets them be)."
+            )
+        }
+    }
+
+    /// The settings as a brand's sender uses them: connections only where the policy allows, and
+    /// a CA file read from the CA directory.
+    public func applied(to settings: ProviderSettings) throws(Refusal) -> ProviderSettings {
+        let policy: OutboundAddressPolicy = allowsPrivateAddresses ? .anyAddress : .publicOnly
+        switch settings {
+        case .smtp(let url, var smtp, let defaults):
+            smtp.addressPolicy = policy
+            smtp.caPath = try smtp.caPath.map(caFile)
+            return .smtp(url: url, smtp, defaults)
+        case .twilio(var twilio):
+            twilio.addressPolicy = policy
+            return .twilio(twilio)
+        }
+    }
+
+    /// The path of a brand's `ca=NAME`: a file name inside the CA directory.
+    func caFile(_ name: String) throws(Refusal) -> String {
+        guard let caDirectory else {
+            throw Refusal(
+                code: "ca_not_allowed",
+                description: "ca names a file in the server's CA directory (--ca-directory), and none is set."
+            )
+        }
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else {
+            throw Refusal(
+                code: "ca_not_allowed",
+                description: "ca must be the name of a file in the server's CA directory, without a path."
+            )
+        }
+        return caDirectory.hasSuffix("/") ? caDirectory + name : caDirectory + "/" + name
+    }
+}

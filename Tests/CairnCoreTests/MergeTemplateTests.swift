@@ -56,6 +56,18 @@ import Testing
         #expect(template.missingTags(in: data()) == ["customer.firstNme", "town", "customer.lastName", "nothing"])
     }
 
+    /// `{{#first()}}` names nothing to look for, and `{{#exists(x)}}` says that x may have no value.
+    @Test func positionAndExistsSectionsAreNotMissingTags() throws {
+        let template = try MergeTemplate(
+            "{{#items}}{{^first()}}, {{/first()}}{{name}}{{/items}}{{#exists(nickname)}}{{nickname}}"
+                + "{{/exists(nickname)}}{{^exists(nickname)}}{{town}}{{/exists(nickname)}}",
+            escaping: .none
+        )
+        let data = MergeData(root: ["items": [["name": "a"], ["name": "b"]]])
+        #expect(try template.render(data) == "a, b")
+        #expect(template.missingTags(in: data) == ["town"])
+    }
+
     @Test func textAndHTMLFieldsReadTheirFirstLineAlike() throws {
         let source = "{{#customer.vip}}\nVIP\n{{/customer.vip}}\n\nBye"
         #expect(try render(source, .none) == "VIP\n\nBye")
@@ -99,45 +111,6 @@ import Testing
         } catch {
             #expect(error.line == 2)
             #expect(error.column == 3)
-        }
-    }
-}
-
-@Suite struct FreeMarkerConverterTests {
-    @Test func plainNamesAndDefaultsBecomeMustache() throws {
-        #expect(try FreeMarkerConverter.convert("Hi ${customer.firstName}!") == "Hi {{customer.firstName}}!")
-        #expect(try FreeMarkerConverter.convert(#"${(customer.x)!""}"#) == "{{customer.x}}")
-        #expect(
-            try FreeMarkerConverter.convert(#"${name!"friend"}"#)
-                == "{{#name}}{{name}}{{/name}}{{^name}}friend{{/name}}"
-        )
-        let converted = try FreeMarkerConverter.convert(#"Dear ${customer.firstName!"customer"}"#)
-        let data = MergeData(root: ["customer": ["lastName": "X"]])
-        #expect(try MergeTemplate(converted, escaping: .none).render(data) == "Dear customer")
-    }
-
-    @Test func quotesEscapesAndPlainBracketsAreReadAsFreeMarkerReadsThem() throws {
-        #expect(try FreeMarkerConverter.convert("${x!'a\\'b'}") == "{{#x}}{{x}}{{/x}}{{^x}}a'b{{/x}}")
-        #expect(try FreeMarkerConverter.convert(#"${x!"a\nb"}"#) == "{{#x}}{{x}}{{/x}}{{^x}}a\nb{{/x}}")
-        #expect(try FreeMarkerConverter.convert("Order [#1234] for ${name}") == "Order [#1234] for {{name}}")
-    }
-
-    @Test(arguments: [
-        ("Hi {{name}}", 1, 4),
-        ("${customer.pr\u{E9}nom}", 1, 1),
-        ("Hi\n  <#if x>y</#if>", 2, 3),
-        ("${x?upper_case}", 1, 1),
-        ("ab ${a + b}", 1, 4),
-        ("${x", 1, 1),
-        (#"${x!y}"#, 1, 1),
-    ])
-    func whatCannotBeConvertedIsRefusedWithItsPosition(_ source: String, _ line: Int, _ column: Int) {
-        do {
-            _ = try FreeMarkerConverter.convert(source)
-            Issue.record("expected \(source) to be refused")
-        } catch {
-            #expect(error.line == line)
-            #expect(error.column == column)
         }
     }
 }

@@ -43,6 +43,28 @@ import Testing
         #expect(try render("{{uppercased(n)}}|{{count(items)}}|{{index()}}") == "||", "a transform that does not apply")
     }
 
+    /// `exists` is the one transform that no value does not stop; `lbrace()` and `rbrace()` write
+    /// the braces that text cannot always hold (`{` before a tag makes `{{{`).
+    @Test func existsTellsAValueFromNoneAndBracesAreWritten() throws {
+        let data = MergeData(
+            root: ["no": false, "zero": 0, "empty": "", "list": [], "pair": [1, 2], "null": .null, "name": "<b>"]
+        )
+        func render(_ source: String) throws -> String {
+            try MergeTemplate(source, escaping: .html).render(data)
+        }
+        #expect(
+            try render("{{exists(no)}} {{exists(zero)}} {{exists(empty)}} {{exists(list)}}") == "true true true true"
+        )
+        #expect(try render("{{exists(null)}} {{exists(missing)}} {{exists(no.field)}}") == "false false false")
+        #expect(
+            try render("{{#exists(no)}}[{{no}}]{{/exists(no)}}{{^exists(null)}}none{{/exists(null)}}") == "[false]none"
+        )
+        #expect(try render("{{#exists(pair)}}[{{pair}}]{{/exists(pair)}}") == "[[1,2]]", "once, not once per item")
+        #expect(try render("{{exists(uppercased(zero))}}") == "false", "no transform named uppercased applies to 0")
+        #expect(try render("{{lbrace()}}{{name}}{{rbrace()}} {{{lbrace()}}}{{&rbrace()}}") == "{&lt;b&gt;} {}")
+        #expect(try render("{{#pair}}{{lbrace()}}{{.}}{{rbrace()}}{{/pair}}") == "{1}{2}")
+    }
+
     @Test func aContentTypePragmaChangesEscapingForWhatFollowsItInItsSection() throws {
         let data = MergeData(root: ["b": "<b>", "yes": true])
         let source = "{{b}}{{#yes}}{{% CONTENT_TYPE: TEXT }}{{b}}{{/yes}}{{b}}"

@@ -160,7 +160,10 @@ import Testing
         }
         #expect(
             saved.json["asset"]?["draft"]?["content"]?["body"]
-                == "Hi {{#customer.firstName}}{{customer.firstName}}{{/customer.firstName}}{{^customer.firstName}}there{{/customer.firstName}}"
+                == .string(
+                    "Hi {{#exists(customer.firstName)}}{{customer.firstName}}{{/exists(customer.firstName)}}"
+                        + "{{^exists(customer.firstName)}}there{{/exists(customer.firstName)}}"
+                )
         )
         #expect(refused.code == "template_error")
         #expect(refused.json["column"] == 1)

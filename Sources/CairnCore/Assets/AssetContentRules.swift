@@ -168,7 +168,8 @@ public enum AssetContentRules {
         freeMarker: Bool
     ) throws(AssetRejection) -> MergeTemplate {
         do throws(TemplateError) {
-            return try MergeTemplate(freeMarker ? FreeMarkerConverter.convert(text) : text, escaping: escaping)
+            if freeMarker { return try FreeMarkerConverter.compile(text, escaping: escaping) }
+            return try MergeTemplate(text, escaping: escaping)
         } catch {
             throw AssetRejection.template(error, field: field)
         }

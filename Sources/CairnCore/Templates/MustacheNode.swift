@@ -1,8 +1,9 @@
 /// A name as a tag writes it: `customer.firstName`, `.` (the current value), or inside transforms,
-/// `uppercased(customer.firstName)` and `plusone(index())`.
+/// `uppercased(customer.firstName)`, `plusone(index())` and `exists(customer.firstName)`.
 struct MustacheReference: Sendable, Hashable {
     /// The name inside any transforms, as written: `customer.firstName`, `.`, `.firstName` (read from
-    /// the innermost value only), or empty inside a transform of a list's position (`index()`).
+    /// the innermost value only), or empty inside a transform of a list's position (`index()`) or of
+    /// nothing (`lbrace()`, `rbrace()`).
     var name: String
     /// `name` split at its dots, empty parts left out.
     var path: [String]

@@ -35,8 +35,11 @@ public struct TemplateRenderLimit: Error, Sendable, Hashable {
 /// inverted section renders where a section would not; lists and objects print as JSON, numbers as
 /// the JSON wrote them. Transforms: `empty`, `capitalized`, `lowercased`, `uppercased` and
 /// `reversed` on strings; `first()`, `last()`, `index()`, `even()` and `odd()` for a list's item;
-/// `equalzero`, `plusone`, `minusone`, `even` and `odd` on `index()`. A transform that does not
-/// apply leaves no value.
+/// `equalzero`, `plusone`, `minusone`, `even` and `odd` on `index()`; `exists` on anything, `true`
+/// when there is a value (null is none) and `false` when there is not, so that `{{#exists(x)}}`
+/// renders once, in the same context, for any x but a missing or null one; and `lbrace()` and
+/// `rbrace()`, `{` and `}` (what `FreeMarkerConverter` writes for a `{` that text cannot hold). A
+/// transform that does not apply leaves no value.
 ///
 /// Recursion is once per section level, which the parser bounds; the work a render may take and
 /// the text it may write are bounded too.
@@ -181,12 +184,32 @@ struct MustacheRenderer {
         in context: Context
     ) throws(TemplateRenderLimit) -> MustacheValue? {
         try spend(context.stack.count)
-        guard var value = Self.lookUp(reference, in: context) else { return nil }
-        for transform in reference.transforms.reversed() {
-            guard let transformed = Self.transform(value, transform) else { return nil }
-            value = transformed
+        var transforms = reference.transforms[...]
+        var value: MustacheValue?
+        if reference.name.isEmpty, let innermost = transforms.last, let constant = Self.constant(innermost) {
+            value = constant
+            transforms = transforms.dropLast()
+        } else {
+            value = Self.lookUp(reference, in: context)
+        }
+        for transform in transforms.reversed() {
+            if transform == "exists" {
+                // Whether there is a value at all: the one transform that no value does not stop.
+                value = .json(.bool(value != nil))
+            } else if let current = value {
+                value = Self.transform(current, transform)
+            }
         }
         return value
+    }
+
+    /// `lbrace()` and `rbrace()`: `{` and `}`, which text cannot always write (`{` before a tag makes `{{{`).
+    private static func constant(_ name: String) -> MustacheValue? {
+        switch name {
+        case "lbrace": return .json(.string("{"))
+        case "rbrace": return .json(.string("}"))
+        default: return nil
+        }
     }
 
     private static func lookUp(_ reference: MustacheReference, in context: Context) -> MustacheValue? {

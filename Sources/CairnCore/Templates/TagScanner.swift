@@ -4,6 +4,8 @@
 /// that would not render hides its tags, and a name is looked up from the innermost context out.
 /// A section or inverted section whose name finds no value at all (not `false`, not `[]`) is
 /// listed too: `{{#custmer.vip}}` hides its content as silently as a misspelt tag prints nothing.
+/// A name asked about with `exists` (`{{#exists(x)}}`, as a FreeMarker default is converted) is
+/// never listed: that it may have no value is said.
 enum TagScanner {
     private struct Level {
         /// The values a name inside may be read from; empty for a level that adds none.
@@ -30,17 +32,22 @@ enum TagScanner {
         var name: String
         /// The name split at its dots.
         var path: [Substring]
+        /// Whether the section asks only whether the name has a value (`{{#exists(name)}}`): it is not
+        /// missing when it has none, and it renders in the context around it.
+        var asksExistence: Bool
 
-        init(_ kind: Kind, name: String = "") {
+        init(_ kind: Kind, name: String = "", asksExistence: Bool = false) {
             self.kind = kind
             self.name = name
             self.path = name.split(separator: ".")
+            self.asksExistence = asksExistence
         }
     }
 
     /// The tags of a parsed template that `missingTags` walks, in order: its sections (each with
     /// its close) and variables, by the names inside their transforms (`uppercased(name)` reads
-    /// `name`); `{{.}}` and a list position's `{{index()}}` name nothing to look for.
+    /// `name`); `{{.}}`, a list position's `{{index()}}`, `{{lbrace()}}` and `{{exists(name)}}`
+    /// (`true` or `false`) name nothing to look for.
     static func tags(of nodes: [MustacheNode]) -> [Tag] {
         var tags: [Tag] = []
         // Where the open sections end, innermost last.
@@ -52,10 +59,16 @@ enum TagScanner {
             }
             switch node {
             case .section(let reference, let inverted, let end):
-                tags.append(Tag(inverted ? .invertedSection : .section, name: reference.name))
+                tags.append(
+                    Tag(
+                        inverted ? .invertedSection : .section,
+                        name: reference.name,
+                        asksExistence: reference.transforms.first == "exists"
+                    )
+                )
                 ends.append(end)
             case .variable(let reference, _):
-                if reference.name != ".", !reference.name.isEmpty {
+                if reference.name != ".", !reference.name.isEmpty, reference.transforms.first != "exists" {
                     tags.append(Tag(.variable, name: reference.name))
                 }
             case .text, .contentType:
@@ -78,14 +91,26 @@ enum TagScanner {
             let renders = hidden == 0
             switch tag.kind {
             case .section, .invertedSection:
+                // `{{#.}}` and a list position's `{{#first()}}` name nothing to look for: taken to render,
+                // so that the tags inside are checked.
+                if tag.path.isEmpty {
+                    stack.append(Level(contexts: [], renders: true, name: tag.name))
+                    continue
+                }
                 let value = resolve(tag.path, in: stack, lookupsLeft: &lookupsLeft)
                 if lookupsLeft <= 0 { return missing }
                 // A section whose name finds nothing may be a typo hiding content: shown like a tag.
-                if renders, value == nil, listed.insert(tag.name).inserted { missing.append(tag.name) }
-                let truthy = value.map(isTruthy) ?? false
+                if renders, value == nil, !tag.asksExistence, listed.insert(tag.name).inserted {
+                    missing.append(tag.name)
+                }
+                let truthy = tag.asksExistence ? value != nil : (value.map(isTruthy) ?? false)
                 let level =
                     tag.kind == .section
-                    ? Level(contexts: truthy ? contexts(of: value) : [], renders: truthy, name: tag.name)
+                    ? Level(
+                        contexts: truthy && !tag.asksExistence ? contexts(of: value) : [],
+                        renders: truthy,
+                        name: tag.name
+                    )
                     : Level(contexts: [], renders: !truthy, name: tag.name)
                 if !level.renders { hidden += 1 }
                 stack.append(level)

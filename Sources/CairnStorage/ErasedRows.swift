@@ -3,11 +3,11 @@ import CairnCore
 /// What erased rows keep, the same on every backend.
 enum ErasedRows {
     /// What an erased event keeps: its id, brand, kind, name and times; an empty payload
-    /// (`emptyBody`, the backend's literal for the bytes `{}`).
+    /// (`emptyBody`, the backend's literal for the bytes `{}`) and no messageId.
     static func eventAssignments(emptyBody: String) -> String {
         """
         body = \(emptyBody), user_id = NULL, anonymous_id = NULL, previous_id = NULL, group_id = NULL,
-        customer_id = NULL, original_timestamp = NULL
+        customer_id = NULL, original_timestamp = NULL, message_id = NULL
         """
     }
 

@@ -26,17 +26,28 @@ public struct DataSubject: Sendable, Hashable {
     public var tenant: Tenant
     public var customerIds: [String]
     public var keys: Set<SuppressionKey>
+    /// Every userId and anonymousId the subject goes by, as written: for the events that name them
+    /// without being linked to a customer (those the processor failed).
+    public var identities: [String]
 
-    public init(tenant: Tenant, customerIds: [String], keys: Set<SuppressionKey> = []) {
+    public init(tenant: Tenant, customerIds: [String], keys: Set<SuppressionKey> = [], identities: [String] = []) {
         self.tenant = tenant
         self.customerIds = customerIds
         self.keys = keys
+        self.identities = identities
     }
 
     /// The customers `subject` names in `tenant`, with every key they and the subject go by.
     public init(_ subject: RegulationSubject, customers: [CustomerProfile], tenant: Tenant) {
         var keys = customers.reduce(into: Set<SuppressionKey>()) { $0.formUnion($1.suppressionKeys) }
         keys.insert(subject.key(in: tenant))
-        self.init(tenant: tenant, customerIds: customers.map(\.customerId), keys: keys)
+        var identities = Set(customers.flatMap { [$0.userId].compactMap { $0 } + $0.anonymousIds })
+        if subject.kind != .email, let value = subject.value { identities.insert(value) }
+        self.init(
+            tenant: tenant,
+            customerIds: customers.map(\.customerId),
+            keys: keys,
+            identities: identities.sorted()
+        )
     }
 }

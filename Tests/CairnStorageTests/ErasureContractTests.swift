@@ -47,6 +47,48 @@ import Testing
         #expect(try await stores.outbox.depth() == 0)
     }
 
+    /// An erasure forgets the events' messageIds (a repeat of one is taken again, not a duplicate)
+    /// and erases the events that name the subject but that the processor failed, so no customer holds.
+    @Test(arguments: StoreBackend.allCases)
+    func anErasureForgetsMessageIdsAndErasesEventsNoCustomerHolds(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
+        let identify = EventFixtures.entry(.identify, token: token, userId: "u1", anonymousId: "a1", messageId: "m-1")
+        let broken = EventFixtures.entry(
+            token: token,
+            name: "Broken",
+            userId: "u1",
+            anonymousId: "a1",
+            receivedAt: later(1),
+            messageId: "m-2",
+            body: Array(#"{"userId":"u1","#.utf8)
+        )
+        let other = EventFixtures.entry(token: token, name: "Theirs", userId: "u2", receivedAt: later(2))
+        _ = try await stores.eventLog.append([identify, broken, other])
+        try await EventFixtures.processAll(stores, at: later(3))
+        #expect(try await stores.eventLog.event(id: broken.id, tenant: tenant)?.status == .failed)
+        let customers = try await stores.profiles.customers(of: .init(kind: .userId, value: "u1"), tenant: tenant)
+        let subject = DataSubject(.init(kind: .userId, value: "u1"), customers: customers, tenant: tenant)
+        #expect(subject.identities == ["a1", "u1"])
+        #expect(try await stores.holding(.events).erase(subject, limit: 10, at: later(4)) == 2)
+        #expect(try await stores.holding(.events).erase(subject, limit: 10, at: later(4)) == 0)
+        for id in [identify.id, broken.id] {
+            let stored = try #require(try await stores.eventLog.event(id: id, tenant: tenant))
+            #expect(stored.entry.event.userId == nil)
+            #expect(stored.entry.event.anonymousId == nil)
+            #expect(stored.entry.messageId == nil)
+            #expect(stored.entry.body == Array("{}".utf8))
+        }
+        #expect(try await stores.eventLog.event(id: other.id, tenant: tenant)?.entry.event.userId == "u2")
+        // The same messageIds again: taken, not refused as duplicates of what was forgotten.
+        let again = [
+            EventFixtures.entry(token: token, name: "Again", userId: "u9", receivedAt: later(5), messageId: "m-1"),
+            EventFixtures.entry(token: token, name: "Again", userId: "u9", receivedAt: later(5), messageId: "m-2"),
+        ]
+        let duplicates = try await stores.eventLog.append(again, duplicatesSince: time)
+        #expect(duplicates.isEmpty)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aSubjectFindsItsCustomersByEveryIdTheyAreKnownBy(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()

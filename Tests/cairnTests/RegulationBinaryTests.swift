@@ -84,7 +84,7 @@ import Testing
             let left = person.personalValues.filter { dump.contains($0) }
             #expect(left.isEmpty, "still in the \(backend) database: \(left)")
             #expect(await scenario.server.stop() == 0)
-            // Nor does the file's free space: SQLite zeroes what is deleted or overwritten.
+            // Nor does the file's free space: zeroed when deleted, and the file rewritten after an erasure.
             if backend == "sqlite" {
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: String(database.dropFirst("sqlite:".count))))
                 let text = String(decoding: bytes, as: UTF8.self)

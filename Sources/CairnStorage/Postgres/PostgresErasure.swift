@@ -8,6 +8,14 @@ enum PostgresErasure {
     /// What an erased event keeps (see `ErasedRows.eventAssignments`).
     static let erasedEvent = ErasedRows.eventAssignments(emptyBody: "'\\x7b7d'::bytea")
 
+    /// The common table expression that forgets the messageIds of the events a `target` CTE
+    /// (`seq`) names, for `WITH target AS (…), \(forgetTargetMessageIds) UPDATE events …`: the
+    /// de-duplication window would keep them otherwise.
+    static let forgetTargetMessageIds = """
+        forgot AS (DELETE FROM message_ids m USING events e, target t
+            WHERE e.seq = t.seq AND m.token_id = e.token_id AND m.message_id = e.message_id)
+        """
+
     /// Erases the customers' messages' recipients and content, failing those not yet sent: up to
     /// `limit` of them (nil: all); returns how many.
     static func eraseMessages(

@@ -17,17 +17,40 @@ extension PostgresEventLog: PersonalDataStore {
     }
 
     /// Erases the payloads and ids of up to `limit` of the customers' events, which stay as ids
-    /// and times.
+    /// and times; then those that name the subject's ids without being linked to a customer (the
+    /// processor failed them).
     public func erase(_ subject: DataSubject, limit: Int, at time: Timestamp) async throws -> Int {
         let customerIds = subject.customerIds
-        guard !customerIds.isEmpty else { return 0 }
-        return try await database.query(
-            """
-            UPDATE events SET \(unescaped: PostgresErasure.erasedEvent)
-            WHERE seq IN (SELECT seq FROM events WHERE customer_id = ANY(\(customerIds)) LIMIT \(limit))
-            RETURNING seq
-            """
-        ).count
+        var erased = 0
+        if !customerIds.isEmpty {
+            erased = try await database.query(
+                """
+                WITH target AS (SELECT seq FROM events WHERE customer_id = ANY(\(customerIds)) LIMIT \(limit)),
+                \(unescaped: PostgresErasure.forgetTargetMessageIds)
+                UPDATE events SET \(unescaped: PostgresErasure.erasedEvent)
+                WHERE seq IN (SELECT seq FROM target)
+                RETURNING seq
+                """
+            ).count
+        }
+        let ids = subject.identities
+        guard erased < limit, !ids.isEmpty else { return erased }
+        let tenant = subject.tenant
+        return try await erased
+            + database.query(
+                """
+                WITH target AS (
+                    SELECT seq FROM events
+                    WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId)
+                        AND brand_id = \(tenant.brandId) AND customer_id IS NULL AND status <> 'accepted'
+                        AND (user_id = ANY(\(ids)) OR anonymous_id = ANY(\(ids)) OR previous_id = ANY(\(ids)))
+                    LIMIT \(limit - erased)),
+                \(unescaped: PostgresErasure.forgetTargetMessageIds)
+                UPDATE events SET \(unescaped: PostgresErasure.erasedEvent)
+                WHERE seq IN (SELECT seq FROM target)
+                RETURNING seq
+                """
+            ).count
     }
 
     public func cancelWaiting(_ subject: DataSubject, page: Int, at time: Timestamp) async throws -> Int? { nil }

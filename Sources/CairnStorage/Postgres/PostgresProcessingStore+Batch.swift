@@ -205,7 +205,10 @@ extension PostgresProcessingStore {
         let erased = outcomes.filter(\.erased).map(\.sequence)
         if !erased.isEmpty {
             try await connection.query(
-                "UPDATE events SET \(unescaped: PostgresErasure.erasedEvent) WHERE seq = ANY(\(erased))",
+                """
+                WITH target AS (SELECT unnest(\(erased)) AS seq), \(unescaped: PostgresErasure.forgetTargetMessageIds)
+                UPDATE events SET \(unescaped: PostgresErasure.erasedEvent) WHERE seq IN (SELECT seq FROM target)
+                """,
                 logger: database.logger
             )
         }

@@ -17,7 +17,11 @@ extension PostgresProcessingStore: PersonalDataStore {
         return try await database.transaction { connection in
             try await connection.query("SELECT id FROM customers WHERE id = ANY(\(ids)) FOR UPDATE", logger: logger)
             try await connection.query(
-                "UPDATE events SET \(unescaped: PostgresErasure.erasedEvent) WHERE customer_id = ANY(\(ids))",
+                """
+                WITH target AS (SELECT seq FROM events WHERE customer_id = ANY(\(ids))),
+                \(unescaped: PostgresErasure.forgetTargetMessageIds)
+                UPDATE events SET \(unescaped: PostgresErasure.erasedEvent) WHERE seq IN (SELECT seq FROM target)
+                """,
                 logger: logger
             )
             _ = try await PostgresErasure.eraseMessages(of: ids, at: time, on: connection, logger: logger)

@@ -2,7 +2,11 @@ import GRDB
 
 /// One SQLite file in WAL mode, opened and migrated. Commits are durable (`synchronous = FULL`):
 /// each transaction is on disk before it returns. What is deleted or overwritten is zeroed in
-/// the file (`secure_delete`): an erased customer's data does not linger in free space.
+/// the file (`secure_delete`, on every connection). That is not enough for an erasure: when
+/// SQLite rebuilds a page (rows grown by processing, pages split), the rows' old copies stay in
+/// the unused part of the page, which nothing zeroes. So a finished erasure rewrites the file
+/// (`compactAfterErasure`); one a crash interrupted is owed, marked in the file's header
+/// (`user_version`, in the erasure's own transaction), and made up for at the next open.
 public final class SQLiteDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
@@ -11,14 +15,17 @@ public final class SQLiteDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.label = "cairn"
+        // Every connection, readers and any reopened writer too, whatever the library's default.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // WAL setup sets synchronous = NORMAL on the writer; durability needs FULL.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-                try db.execute(sql: "PRAGMA secure_delete = ON")
             }
             try SQLiteMigrations.migrator.migrate(pool)
+            let owed = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            if owed == Self.compactionOwed { try pool.writeWithoutTransaction(Self.compact) }
         } catch let error as DatabaseError {
             throw StorageError.cannotOpen(path: path, reason: error.message ?? "SQLite error \(error.resultCode)")
         }
@@ -35,6 +42,32 @@ public final class SQLiteDatabase: Sendable {
     /// old snapshot keeps the log's pages until it is done.
     func checkpoint() async {
         _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// `user_version` while a finished erasure's rewrite of the file is owed.
+    static let compactionOwed = 1
+
+    /// Marks, in `db`'s transaction, that the file is to be rewritten once it commits.
+    static func oweCompaction(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA user_version = \(compactionOwed)")
+    }
+
+    /// Rewrites the file (VACUUM: every page written afresh, so no old copy of a row survives in
+    /// a page's unused space), clears the mark, then empties the write-ahead log, which the
+    /// rewrite went through, trying again while readers hold it (up to about 10 s). Writers wait
+    /// meanwhile: the time it takes grows with the file.
+    func compactAfterErasure() async throws {
+        try await pool.writeWithoutTransaction(Self.compact)
+        for _ in 0..<40 {
+            let emptied = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            if emptied != nil { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    private static func compact(_ db: Database) throws {
+        try db.execute(sql: "VACUUM")
+        try db.execute(sql: "PRAGMA user_version = 0")
     }
 
     /// Names of the migrations applied, in order.

@@ -7,6 +7,37 @@ enum SQLiteErasure {
     /// What an erased event keeps (see `ErasedRows.eventAssignments`).
     static let erasedEvent = ErasedRows.eventAssignments(emptyBody: "X'7B7D'")
 
+    /// Erases the events `seqs` names, and forgets their messageIds (the de-duplication window
+    /// would keep them otherwise). Returns how many events changed.
+    @discardableResult
+    static func eraseEvents(_ seqs: [Int64], _ db: Database) throws -> Int {
+        guard !seqs.isEmpty else { return 0 }
+        let list = Array(repeating: "?", count: seqs.count).joined(separator: ", ")
+        try db.execute(
+            sql: """
+                DELETE FROM message_ids WHERE (token_id, message_id) IN
+                    (SELECT token_id, message_id FROM events WHERE seq IN (\(list)) AND message_id IS NOT NULL)
+                """,
+            arguments: StatementArguments(seqs)
+        )
+        try db.execute(
+            sql: "UPDATE events SET \(erasedEvent) WHERE seq IN (\(list))",
+            arguments: StatementArguments(seqs)
+        )
+        return db.changesCount
+    }
+
+    /// Erases every event linked to a customer.
+    @discardableResult
+    static func eraseEvents(ofCustomer customerId: String, _ db: Database) throws -> Int {
+        let seqs = try Int64.fetchAll(db, sql: "SELECT seq FROM events WHERE customer_id = ?", arguments: [customerId])
+        var erased = 0
+        for start in stride(from: 0, to: seqs.count, by: 500) {
+            erased += try eraseEvents(Array(seqs[start..<min(start + 500, seqs.count)]), db)
+        }
+        return erased
+    }
+
     /// Erases a customer's messages' recipients and content, failing those not yet sent.
     static func eraseMessages(of customerId: String, at time: Timestamp, _ db: Database) throws {
         try eraseMessages(of: [customerId], limit: -1, at: time, db)

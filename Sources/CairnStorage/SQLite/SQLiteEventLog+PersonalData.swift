@@ -20,20 +20,48 @@ extension SQLiteEventLog: PersonalDataStore {
     }
 
     /// Erases the payloads and ids of up to `limit` of the customers' events, which stay as ids
-    /// and times.
+    /// and times; then those that name the subject's ids without being linked to a customer (the
+    /// processor failed them), found by a read that does not hold up writers.
     public func erase(_ subject: DataSubject, limit: Int, at time: Timestamp) async throws -> Int {
         let customerIds = subject.customerIds
-        guard !customerIds.isEmpty else { return 0 }
-        return try await database.write { db in
-            let list = Array(repeating: "?", count: customerIds.count).joined(separator: ", ")
-            try db.execute(
+        var erased = 0
+        if !customerIds.isEmpty {
+            erased = try await database.write { db in
+                let list = Array(repeating: "?", count: customerIds.count).joined(separator: ", ")
+                let seqs = try Int64.fetchAll(
+                    db,
+                    sql: "SELECT seq FROM events WHERE customer_id IN (\(list)) LIMIT ?",
+                    arguments: StatementArguments(customerIds) + [limit]
+                )
+                return try SQLiteErasure.eraseEvents(seqs, db)
+            }
+        }
+        guard erased < limit, !subject.identities.isEmpty else { return erased }
+        let unlinked = try await unlinkedEvents(naming: subject, limit: limit - erased)
+        guard !unlinked.isEmpty else { return erased }
+        // Still unlinked: the processor does not take failed events up again.
+        let more = try await database.write { db in try SQLiteErasure.eraseEvents(unlinked, db) }
+        return erased + more
+    }
+
+    /// Events of the subject's brand that no customer holds but that name one of its ids.
+    private func unlinkedEvents(naming subject: DataSubject, limit: Int) async throws -> [Int64] {
+        let ids = subject.identities
+        let tenant = subject.tenant
+        return try await database.read { db in
+            let list = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return try Int64.fetchAll(
+                db,
                 sql: """
-                    UPDATE events SET \(SQLiteErasure.erasedEvent)
-                    WHERE seq IN (SELECT seq FROM events WHERE customer_id IN (\(list)) LIMIT ?)
+                    SELECT seq FROM events
+                    WHERE client_id = ? AND account_id = ? AND brand_id = ? AND customer_id IS NULL
+                        AND status <> 'accepted'
+                        AND (user_id IN (\(list)) OR anonymous_id IN (\(list)) OR previous_id IN (\(list)))
+                    LIMIT ?
                     """,
-                arguments: StatementArguments(customerIds) + [limit]
+                arguments: [tenant.clientId, tenant.accountId, tenant.brandId] + StatementArguments(ids)
+                    + StatementArguments(ids) + StatementArguments(ids) + [limit]
             )
-            return db.changesCount
         }
     }
 

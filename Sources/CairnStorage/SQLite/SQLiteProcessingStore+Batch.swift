@@ -171,8 +171,7 @@ extension SQLiteProcessingStore {
                 )
             }
             if outcome.erased {
-                try db.cachedStatement(sql: "UPDATE events SET \(SQLiteErasure.erasedEvent) WHERE seq = ?")
-                    .execute(arguments: [outcome.sequence])
+                try SQLiteErasure.eraseEvents([outcome.sequence], db)
             }
         }
         // In the transaction that marks their events processed: an event is processed if and only if its messages exist.

@@ -11,7 +11,7 @@ extension SQLiteProcessingStore: PersonalDataStore {
     /// events' payloads, their messages) is erased first. Returns how many rows changed.
     public func erase(_ subject: DataSubject, limit: Int, at time: Timestamp) async throws -> Int {
         try await SQLiteErasure.eachCustomer(subject.customerIds, in: database) { db, id in
-            try db.execute(sql: "UPDATE events SET \(SQLiteErasure.erasedEvent) WHERE customer_id = ?", arguments: [id])
+            try SQLiteErasure.eraseEvents(ofCustomer: id, db)
             try SQLiteErasure.eraseMessages(of: id, at: time, db)
             try db.execute(sql: "DELETE FROM customer_aliases WHERE customer_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [id])

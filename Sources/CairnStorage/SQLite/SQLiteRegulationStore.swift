@@ -141,10 +141,13 @@ public struct SQLiteRegulationStore: RegulationStore {
                     regulation.error?.message, export.map { Data($0) }, eraseSubject, regulation.id, holder,
                 ]
             )
-            return db.changesCount == 1
+            let finished = db.changesCount == 1
+            if finished, eraseSubject { try SQLiteDatabase.oweCompaction(db) }
+            return finished
         }
-        // The log still holds the erased rows as they were: empty it into the (zeroing) file.
-        if finished, eraseSubject { await database.checkpoint() }
+        // Pages SQLite rebuilt still hold old copies of the erased rows in their unused space,
+        // and the log holds the pages as they were: rewrite the file, then empty the log.
+        if finished, eraseSubject { try await database.compactAfterErasure() }
         return finished
     }
 

@@ -1,3 +1,4 @@
+import CairnChannels
 import CairnCore
 import CairnServer
 import CairnStorage
@@ -173,5 +174,57 @@ import Testing
         #expect(elsewhere.code == "admin_token_not_authorised")
         #expect(revoked.status == .ok)
         #expect(after.code == "invalid_admin_token")
+    }
+
+    @Test func aBrandsAdminTokenMayNotLiftLimitsNorSeeTheServersProviders() async throws {
+        let twilio = try ProviderSettings(
+            json: [
+                "provider": "twilio", "accountSid": .string("AC" + String(repeating: "e", count: 32)),
+                "authToken": "operator-token", "from": "+15005550006", "baseUrl": "https://relay.internal.example",
+            ],
+            channel: .sms
+        )
+        let app = try await TestApp { configuration in configuration.sending.defaultProviders = [twilio] }
+        let scoped = try await adminToken(app, brand: Self.hea)
+        let global = try await adminToken(app)
+        let (fast, normal, theirs, ours) = try await app.test { client in
+            (
+                try await client.admin(
+                    .post,
+                    "/admin/v1/tokens",
+                    token: scoped,
+                    body: #"{"client":"hea","account":"hea","brand":"HEA","rate":1000000,"burst":1000000}"#
+                ),
+                try await client.admin(
+                    .post,
+                    "/admin/v1/tokens",
+                    token: scoped,
+                    body: #"{"client":"hea","account":"hea","brand":"HEA","rate":10,"burst":20}"#
+                ),
+                try await client.admin(.get, "/admin/v1/brands/hea/hea/HEA/channels", token: scoped),
+                try await client.admin(.get, "/admin/v1/brands/hea/hea/HEA/channels", token: global)
+            )
+        }
+        #expect(fast.code == "admin_token_not_authorised")
+        #expect(normal.status == .created)
+        #expect(theirs.json["channels"]?[0]?["source"] == "default")
+        #expect(theirs.json["channels"]?[0]?["settings"] == [:])
+        #expect(!String(decoding: theirs.json.encoded(), as: UTF8.self).contains("relay.internal.example"))
+        #expect(String(decoding: ours.json.encoded(), as: UTF8.self).contains("relay.internal.example"))
+    }
+
+    @Test func storedIdsThatAreNotAWholeBrandAdministerNothing() {
+        #expect(AdminTokenRecord.storedBrand(client: nil, account: nil, brand: nil) == nil)
+        let partial = AdminTokenRecord.storedBrand(client: "hea", account: nil, brand: nil)
+        #expect(partial != nil)
+        let record = AdminTokenRecord(
+            id: "x",
+            name: nil,
+            brand: partial,
+            secretHash: [],
+            createdAt: .init(millisecondsSinceEpoch: 0)
+        )
+        #expect(!record.isGlobal)
+        #expect(!record.administers(Self.hea))
     }
 }

@@ -27,33 +27,40 @@ struct SMTPSession: Sendable {
     ) async throws(ProviderError) -> SMTPSession {
         let implicitTLS = settings.security == .implicitTLS ? try await tls.context() : nil
         var machine = SMTPStateMachine(settings: settings)
-        // A brand's own server is connected to by the address checked, never by its name again.
-        var address: SocketAddress?
+        // A brand's own server is connected to by an address checked, never by its name again:
+        // each allowed address in turn until one answers.
+        var addresses: [SocketAddress?] = [nil]
         if settings.addressPolicy != .anyAddress {
             do throws(OutboundAddressResolver.Refusal) {
-                address = try await OutboundAddressResolver.address(
+                addresses = try await OutboundAddressResolver.addresses(
                     host: settings.host,
                     port: settings.port,
                     policy: settings.addressPolicy
-                )
+                ).map(Optional.some)
             } catch {
                 throw error.providerError("SMTP")
             }
         }
-        let connection: SMTPConnection
-        do {
-            connection = try await SMTPConnection.connect(
-                host: settings.host,
-                address: address,
-                port: settings.port,
-                tls: implicitTLS,
-                timeout: settings.timeouts.connect,
-                group: group,
-                serial: serial,
-                logger: logger
-            )
-        } catch {
-            throw Self.failure(of: machine.wireFailed(error))
+        var connection: SMTPConnection?
+        var failure: SMTPWireFailure?
+        for address in addresses where connection == nil {
+            do {
+                connection = try await SMTPConnection.connect(
+                    host: settings.host,
+                    address: address,
+                    port: settings.port,
+                    tls: implicitTLS,
+                    timeout: settings.timeouts.connect,
+                    group: group,
+                    serial: serial,
+                    logger: logger
+                )
+            } catch {
+                failure = error
+            }
+        }
+        guard let connection else {
+            throw Self.failure(of: machine.wireFailed(failure ?? .io(ChannelError.connectTimeout(.zero))))
         }
         let first = machine.connected()
         var session = SMTPSession(connection: connection, machine: machine, tls: tls)

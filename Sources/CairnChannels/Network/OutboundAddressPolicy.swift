@@ -70,6 +70,7 @@ public enum AddressRange {
         if bytes[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] {
             return isPublic(ipv4: ipv4(at: 12))  // 64:ff9b::/96, NAT64
         }
+        if bytes[0..<6] == [0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01] { return false }  // 64:ff9b:1::/48, local NAT64
         if bytes[0] == 0x20, bytes[1] == 0x02 { return isPublic(ipv4: ipv4(at: 2)) }  // 2002::/16, 6to4
         if bytes[0] & 0xFE == 0xFC { return false }  // fc00::/7: unique local
         if bytes[0] == 0xFE, bytes[1] & 0xC0 == 0x80 { return false }  // fe80::/10: link-local

@@ -27,35 +27,71 @@ public enum OutboundAddressResolver {
         }
     }
 
-    public static func address(
+    /// How long a lookup is waited for; past it, the send fails as transient.
+    public static let lookupTimeout: Duration = .seconds(10)
+
+    /// Lookups block a thread each for as long as the name server takes: on threads of their own,
+    /// so that a brand whose name server never answers holds these, not the pool NIO and TLS
+    /// setup share, and each waited for at most `lookupTimeout`.
+    static let lookupThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+
+    /// Every address of `host` the policy allows, in the resolver's order.
+    public static func addresses(
         host: String,
         port: Int,
         policy: OutboundAddressPolicy
-    ) async throws(Refusal) -> SocketAddress {
-        try await address(host: host, port: port, allows: policy.allows)
+    ) async throws(Refusal) -> [SocketAddress] {
+        try await addresses(host: host, port: port, allows: policy.allows)
     }
 
-    /// The first address of `host` that `allows` lets through.
-    static func address(
+    /// Every address of `host` that `allows` lets through; `resolve` looks the name up (a test's
+    /// own names), blocking.
+    static func addresses(
         host: String,
         port: Int,
-        allows: @Sendable (SocketAddress) -> Bool
-    ) async throws(Refusal) -> SocketAddress {
-        let addresses: [SocketAddress]
+        allows: @Sendable (SocketAddress) -> Bool,
+        timeout: Duration = lookupTimeout,
+        resolve: @escaping @Sendable (String, Int) throws -> [SocketAddress] = {
+            try OutboundAddressResolver.resolve(host: $0, port: $1)
+        }
+    ) async throws(Refusal) -> [SocketAddress] {
+        let found: [SocketAddress]
         do {
-            addresses = try await NIOThreadPool.singleton.runIfActive { try resolve(host: host, port: port) }
+            found = try await withThrowingTaskGroup(of: [SocketAddress]?.self) { group in
+                group.addTask { try await lookupThreads.runIfActive { try resolve(host, port) } }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let addresses = first else {
+                    throw ResolutionTimedOut(timeout: timeout)
+                }
+                return addresses
+            }
         } catch {
             throw Refusal(description: "\(host) could not be resolved (\(error))", isTransient: true)
         }
-        guard let first = addresses.first else { throw Refusal(description: "\(host) resolves to no address") }
-        guard let allowed = addresses.first(where: allows) else {
+        guard !found.isEmpty else { throw Refusal(description: "\(host) resolves to no address") }
+        let allowed = found.filter(allows)
+        guard !allowed.isEmpty else {
+            // Which address, the server's operator may learn from its own resolver; a brand's
+            // admin, who reads this in the message's error, is not told the network's insides.
             throw Refusal(
-                description: "\(host) resolves to \(first.ipAddress ?? "\(first)"), a loopback, private or link-local "
-                    + "address; a brand's providers must be on the public internet (the server's "
-                    + "--allow-private-urls lets them be)"
+                description: "\(host) resolves only to loopback, private or link-local addresses; a brand's "
+                    + "providers must be on the public internet (the server's --allow-private-urls lets them be)"
             )
         }
         return allowed
+    }
+
+    struct ResolutionTimedOut: Error, CustomStringConvertible {
+        var timeout: Duration
+        var description: String { "no answer from the name server within \(timeout)" }
     }
 
     struct ResolutionFailed: Error, CustomStringConvertible {

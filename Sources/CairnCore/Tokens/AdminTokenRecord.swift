@@ -42,6 +42,18 @@ public struct AdminTokenRecord: Sendable, Hashable {
         return scope.clientId == brand.clientId && scope.accountId == brand.accountId && scope.brandId == brand.brandId
     }
 
+    /// The brand of stored ids: all three for a brand's token, none for a global one. Some but not
+    /// all cannot be a token Cairn made: read as a brand no path can name, so it reaches nothing
+    /// (never as a global token).
+    public static func storedBrand(client: String?, account: String?, brand: String?) -> Tenant? {
+        switch (client, account, brand) {
+        case (nil, nil, nil): return nil
+        case (let client?, let account?, let brand?):
+            return Tenant(clientId: client, accountId: account, brandId: brand)
+        default: return Tenant(clientId: "", accountId: "", brandId: "")
+        }
+    }
+
     /// A new admin token: the record to store and the secret to show its owner, once.
     public static func issue(
         name: String?,

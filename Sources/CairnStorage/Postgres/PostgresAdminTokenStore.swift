@@ -49,11 +49,7 @@ public struct PostgresAdminTokenStore: AdminTokenStore {
             return AdminTokenRecord(
                 id: id,
                 name: name,
-                brand: client.flatMap { client in
-                    account.flatMap { account in
-                        brand.map { Tenant(clientId: client, accountId: account, brandId: $0) }
-                    }
-                },
+                brand: AdminTokenRecord.storedBrand(client: client, account: account, brand: brand),
                 secretHash: [UInt8](hash),
                 createdAt: Timestamp(millisecondsSinceEpoch: created),
                 revokedAt: revoked.map(Timestamp.init(millisecondsSinceEpoch:))

@@ -56,11 +56,7 @@ public struct SQLiteAdminTokenStore: AdminTokenStore {
         return AdminTokenRecord(
             id: row["id"],
             name: row["name"],
-            brand: client.flatMap { client in
-                account.flatMap { account in
-                    brand.map { Tenant(clientId: client, accountId: account, brandId: $0) }
-                }
-            },
+            brand: AdminTokenRecord.storedBrand(client: client, account: account, brand: brand),
             secretHash: [UInt8](row["secret_hash"] as Data),
             createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]),
             revokedAt: revokedAt.map(Timestamp.init(millisecondsSinceEpoch:))

@@ -86,8 +86,8 @@ struct AssetsController: Sendable {
     }
 
     static func assetId(_ context: AdminContext) throws -> String {
-        let assetId = try context.parameters.require("assetId")
-        guard Asset.isValidId(assetId) else {
+        // Decoded once, as the brand's ids in the path are.
+        guard let assetId = TenantIdGrammar.decodePathSegment(try context.parameters.require("assetId")) else {
             throw APIError(
                 .badRequest,
                 code: "invalid_asset_id",

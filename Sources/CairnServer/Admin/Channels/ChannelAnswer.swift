@@ -26,11 +26,13 @@ enum ChannelAnswer {
             maxInFlight = record.maxInFlight ?? laneCap
         }
 
-        init(default settings: ProviderSettings, laneCap: Int) {
+        /// The server's default for a channel; its settings (the operator's relay, account) are
+        /// shown to a global admin token only (`showsSettings`), `{}` to a brand's.
+        init(default settings: ProviderSettings, laneCap: Int, showsSettings: Bool) {
             channel = settings.channel.rawValue
             source = "default"
             provider = settings.provider
-            self.settings = settings.summary
+            self.settings = showsSettings ? settings.summary : .object([:])
             updatedAt = nil
             maxInFlight = laneCap
         }

@@ -67,7 +67,9 @@ struct ChannelsController: Sendable {
         let own = try await channels.channels(tenant: try context.administeredTenant())
         var entries = own.map { ChannelAnswer.Channel($0, laneCap: laneCap) }
         for settings in defaults where !own.contains(where: { $0.channel == settings.channel }) {
-            entries.append(ChannelAnswer.Channel(default: settings, laneCap: laneCap))
+            entries.append(
+                ChannelAnswer.Channel(default: settings, laneCap: laneCap, showsSettings: context.adminToken.isGlobal)
+            )
         }
         return ChannelAnswer.List(channels: entries)
     }

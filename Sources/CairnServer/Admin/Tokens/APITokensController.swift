@@ -4,7 +4,7 @@ import Hummingbird
 
 /// API tokens over HTTP, as `cairn tokens` manages them: `POST /admin/v1/tokens` (the secret is
 /// answered this once), `GET /admin/v1/tokens`, `DELETE /admin/v1/tokens/{id}`. A brand's admin
-/// token creates, sees and revokes only tokens for exactly its brand.
+/// token creates, sees and revokes only tokens for exactly its brand, within the default limits.
 struct APITokensController: Sendable {
     let stores: CairnStores
     let clock: any CairnClock
@@ -37,6 +37,17 @@ struct APITokensController: Sendable {
         }
         guard context.adminToken.administers(tokenRequest.scope) else {
             throw APIError.adminTokenNotAuthorised(context.adminToken)
+        }
+        // The server's limits are its operator's: a brand's admin may not lift its own.
+        if !context.adminToken.isGlobal,
+            tokenRequest.rate > TokenDefaults.rate || tokenRequest.burst > TokenDefaults.burst
+        {
+            throw APIError(
+                .forbidden,
+                code: "admin_token_not_authorised",
+                message: "A brand's admin token makes tokens of at most \(Int(TokenDefaults.rate)) requests a second "
+                    + "and a burst of \(TokenDefaults.burst); a global admin token may set more."
+            )
         }
         let (record, secret) = TokenRecord.issue(
             scope: tokenRequest.scope,

@@ -8,8 +8,11 @@ public protocol RegulationStore: Sendable {
     func regulation(id: String, tenant: Tenant) async throws -> Regulation?
     /// A brand's regulations, newest first; `before` pages on from a regulation's id.
     func regulations(tenant: Tenant, limit: Int, before: String?) async throws -> [Regulation]
-    /// The export an `access` regulation made (nil while there is none).
+    /// The export an `access` regulation made (nil while there is none), whole.
     func export(id: String, tenant: Tenant) async throws -> [UInt8]?
+    /// Part `part` (from 0) of the export an `access` regulation made: nil past its last part, or
+    /// when there is none. Parts are `RegulationExportParts.size` bytes but the last.
+    func exportPart(id: String, tenant: Tenant, part: Int) async throws -> [UInt8]?
 
     /// Takes the oldest pending regulation whose lease has ended (or never began), holding it
     /// for `holder` (a claim's own random id) until `leaseUntil`; with several nodes, each takes

@@ -25,6 +25,42 @@ import Testing
         )
     }
 
+    /// An export is kept and read in parts, never whole; an erasure of its subject drops them all.
+    @Test(arguments: StoreBackend.allCases)
+    func anExportIsKeptInPartsAndErasedWithItsSubject(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let store = stores.regulations
+        let subject = RegulationSubject(kind: .userId, value: "u-export")
+        try await store.create(regulation(.access, subject))
+        var claimed = try #require(try await store.claim(at: later(1), leaseUntil: later(1000), holder: "x"))
+        claimed.status = .done
+        let size = RegulationExportParts.size
+        let export = (0..<(2 * size + 1234)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        #expect(try await store.finish(claimed, holder: "x", export: export, eraseSubject: false))
+        let parts = [
+            try await store.exportPart(id: claimed.id, tenant: tenant, part: 0),
+            try await store.exportPart(id: claimed.id, tenant: tenant, part: 1),
+            try await store.exportPart(id: claimed.id, tenant: tenant, part: 2),
+            try await store.exportPart(id: claimed.id, tenant: tenant, part: 3),
+        ]
+        #expect(parts.map { $0?.count } == [size, size, 1234, nil])
+        #expect(parts.compactMap { $0 }.flatMap { $0 } == export)
+        #expect(try await store.export(id: claimed.id, tenant: tenant) == export)
+        let other = Tenant(clientId: "c", accountId: "a", brandId: "Other")
+        #expect(try await store.exportPart(id: claimed.id, tenant: other, part: 0) == nil)
+
+        let keys: Set = [SuppressionKey.identity("u-export", tenant: tenant)]
+        let erased = try await stores.holding(.regulations).erase(
+            DataSubject(tenant: tenant, customerIds: [], keys: keys),
+            limit: 10,
+            at: later(2000)
+        )
+        #expect(erased == 1)
+        #expect(try await store.exportPart(id: claimed.id, tenant: tenant, part: 0) == nil)
+        #expect(try await store.exportPart(id: claimed.id, tenant: tenant, part: 1) == nil)
+        #expect(try await store.regulation(id: claimed.id, tenant: tenant)?.hasExport == false)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aClaimTakesTheOldestPendingRegulationUntilItsLeaseEnds(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()

@@ -310,6 +310,7 @@ enum PostgresMigrations {
         ("0011_message_receipts", messageReceipts),
         ("0012_regulation_failures", regulationFailures),
         ("0013_admin_token_brands", adminTokenBrands),
+        ("0014_export_parts", exportParts),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

@@ -47,11 +47,24 @@ public struct PostgresRegulationStore: RegulationStore {
     }
 
     public func export(id: String, tenant: Tenant) async throws -> [UInt8]? {
+        var whole: [UInt8]?
+        var part = 0
+        while let bytes = try await exportPart(id: id, tenant: tenant, part: part) {
+            whole = (whole ?? []) + bytes
+            part += 1
+        }
+        return whole
+    }
+
+    /// A part of the export; an export stored whole before exports were kept in parts is its own part 0.
+    public func exportPart(id: String, tenant: Tenant, part: Int) async throws -> [UInt8]? {
         try await database.query(
             """
-            SELECT export FROM regulations
-            WHERE id = \(id) AND client_id = \(tenant.clientId) AND account_id = \(tenant.accountId)
-                AND brand_id = \(tenant.brandId)
+            SELECT coalesce(p.bytes, CASE WHEN \(part) = 0 AND length(r.export) > 0 THEN r.export END)
+            FROM regulations r
+            LEFT JOIN regulation_export_parts p ON p.regulation_id = r.id AND p.part = \(part)
+            WHERE r.id = \(id) AND r.client_id = \(tenant.clientId) AND r.account_id = \(tenant.accountId)
+                AND r.brand_id = \(tenant.brandId) AND r.export IS NOT NULL
             """
         ).first.flatMap { row in try row.decode(ByteBuffer?.self).map { Array($0.readableBytesView) } }
     }
@@ -106,17 +119,34 @@ public struct PostgresRegulationStore: RegulationStore {
         eraseSubject: Bool
     ) async throws -> Bool {
         let result = regulation.result.map { ByteBuffer(bytes: RegulationRecord.encode($0)) }
-        return try await !database.query(
-            """
-            UPDATE regulations SET status = \(regulation.status.rawValue),
-                completed_at = \(regulation.completedAt?.millisecondsSinceEpoch), result = \(result),
-                error_code = \(regulation.error?.code), error_message = \(regulation.error?.message),
-                export = \(export.map { ByteBuffer(bytes: $0) }), lease_until = NULL, lease_holder = NULL,
-                subject_value = CASE WHEN \(eraseSubject) THEN NULL ELSE subject_value END
-            WHERE id = \(regulation.id) AND status = 'pending' AND lease_holder = \(holder)
-            RETURNING id
-            """
-        ).isEmpty
+        let logger = database.logger
+        return try await database.transaction { connection in
+            // The export in parts; `export` holds an empty marker.
+            let finished = try await !connection.query(
+                """
+                UPDATE regulations SET status = \(regulation.status.rawValue),
+                    completed_at = \(regulation.completedAt?.millisecondsSinceEpoch), result = \(result),
+                    error_code = \(regulation.error?.code), error_message = \(regulation.error?.message),
+                    export = \(export.map { _ in ByteBuffer() }), lease_until = NULL, lease_holder = NULL,
+                    subject_value = CASE WHEN \(eraseSubject) THEN NULL ELSE subject_value END
+                WHERE id = \(regulation.id) AND status = 'pending' AND lease_holder = \(holder)
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().isEmpty
+            if finished, let export {
+                for (part, bytes) in RegulationExportParts.parts(of: export).enumerated() {
+                    try await connection.query(
+                        """
+                        INSERT INTO regulation_export_parts (regulation_id, part, bytes)
+                        VALUES (\(regulation.id), \(part), \(ByteBuffer(bytes: bytes)))
+                        """,
+                        logger: logger
+                    )
+                }
+            }
+            return finished
+        }
     }
 
     static func decode(_ row: PostgresRow) throws -> Regulation {

@@ -298,6 +298,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0013_admin_token_brands") { db in
             try db.execute(sql: SQLiteMigrations.adminTokenBrands)
         }
+        migrator.registerMigration("0014_export_parts") { db in
+            try db.execute(sql: SQLiteMigrations.exportParts)
+        }
         return migrator
     }
 }

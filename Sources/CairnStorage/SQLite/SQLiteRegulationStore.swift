@@ -57,15 +57,30 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func export(id: String, tenant: Tenant) async throws -> [UInt8]? {
+        var whole: [UInt8]?
+        var part = 0
+        while let bytes = try await exportPart(id: id, tenant: tenant, part: part) {
+            whole = (whole ?? []) + bytes
+            part += 1
+        }
+        return whole
+    }
+
+    /// A part of the export; an export stored whole before exports were kept in parts is its own part 0.
+    public func exportPart(id: String, tenant: Tenant, part: Int) async throws -> [UInt8]? {
         try await database.read { db in
-            try Data.fetchOne(
+            let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT export FROM regulations
-                    WHERE id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                    SELECT coalesce(p.bytes, CASE WHEN ? = 0 AND length(r.export) > 0 THEN r.export END)
+                    FROM regulations r
+                    LEFT JOIN regulation_export_parts p ON p.regulation_id = r.id AND p.part = ?
+                    WHERE r.id = ? AND r.client_id = ? AND r.account_id = ? AND r.brand_id = ?
+                        AND r.export IS NOT NULL
                     """,
-                arguments: [id, tenant.clientId, tenant.accountId, tenant.brandId]
-            ).map { [UInt8]($0) }
+                arguments: [part, part, id, tenant.clientId, tenant.accountId, tenant.brandId]
+            )
+            return (row?[0] as Data?).map { [UInt8]($0) }
         }
     }
 
@@ -138,10 +153,19 @@ public struct SQLiteRegulationStore: RegulationStore {
                 arguments: [
                     regulation.status.rawValue, regulation.completedAt?.millisecondsSinceEpoch,
                     regulation.result.map { Data(RegulationRecord.encode($0)) }, regulation.error?.code,
-                    regulation.error?.message, export.map { Data($0) }, eraseSubject, regulation.id, holder,
+                    regulation.error?.message, export.map { _ in Data() }, eraseSubject, regulation.id, holder,
                 ]
             )
             let finished = db.changesCount == 1
+            if finished, let export {
+                // The export in parts; `export` holds an empty marker.
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO regulation_export_parts (regulation_id, part, bytes) VALUES (?, ?, ?)"
+                )
+                for (part, bytes) in RegulationExportParts.parts(of: export).enumerated() {
+                    try insert.execute(arguments: [regulation.id, part, Data(bytes)])
+                }
+            }
             if finished, eraseSubject { try SQLiteDatabase.oweCompaction(db) }
             return finished
         }

@@ -99,16 +99,34 @@ struct RegulationsController: Sendable {
                 message: "The export is not ready: the regulation is \(regulation.status.rawValue)."
             )
         }
-        guard let bytes = try await regulations.export(id: regulation.id, tenant: regulation.tenant) else {
+        let (store, id, tenant) = (regulations, regulation.id, regulation.tenant)
+        guard let first = try await store.exportPart(id: id, tenant: tenant, part: 0) else {
             throw APIError(
                 .gone,
                 code: "export_erased",
                 message: "The export was erased: a later erasure of the same customer removed it."
             )
         }
-        var response = JSONResponse.make(bytes: bytes)
-        response.headers[.contentDisposition] = "attachment; filename=\"cairn-access-\(regulation.id).json\""
-        return response
+        // Written a part at a time as it is read: neither the store nor the answer holds it whole.
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(bytes: first))
+            var part = 1
+            while let bytes = try await store.exportPart(id: id, tenant: tenant, part: part) {
+                try await writer.write(ByteBuffer(bytes: bytes))
+                part += 1
+            }
+            // Erased meanwhile: the answer is cut off (the connection closes), not ended as if whole.
+            guard try await store.exportPart(id: id, tenant: tenant, part: 0) != nil else { throw ExportErased() }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json",
+                .contentDisposition: "attachment; filename=\"cairn-access-\(regulation.id).json\"",
+            ],
+            body: body
+        )
     }
 
     private func find(_ context: AdminContext) async throws -> Regulation {
@@ -121,3 +139,6 @@ struct RegulationsController: Sendable {
         return regulation
     }
 }
+
+/// An export erased while it was being answered.
+struct ExportErased: Error {}

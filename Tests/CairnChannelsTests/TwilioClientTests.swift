@@ -192,15 +192,31 @@ import Testing
         }
     }
 
-    @Test func noAnswerInTimeIsTransient() async throws {
+    /// Issue 22: a request written whole and never answered may have been taken (Twilio answering
+    /// in 35 s got the SMS posted again): an unknown outcome, which the outbox tries once more only.
+    @Test func noAnswerInTimeToAWholeRequestIsAnUnknownOutcome() async throws {
         try await SilentServer.with { port in
             let settings = try TwilioFake.settings(
                 baseURL: "http://127.0.0.1:\(port)"
             )
             let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(1))
             let error = try await Self.failure(client, SMSRequest(to: "+15551234567", body: "hi"))
-            #expect(error.kind == .transient)
+            #expect(error.kind == .unknownOutcome)
             #expect(error.httpStatus == nil)
+            #expect(error.message == "Twilio unreachable: no answer within 1.0 seconds")
+        }
+    }
+
+    /// A time-out before the request went out (here a TLS handshake that never ends) is transient:
+    /// Twilio cannot have the message.
+    @Test func noAnswerInTimeBeforeTheRequestWentOutIsTransient() async throws {
+        try await SilentServer.with { port in
+            let settings = try TwilioFake.settings(
+                baseURL: "https://127.0.0.1:\(port)"
+            )
+            let client = TwilioClient(settings: settings, logger: Self.logger, timeout: .seconds(1))
+            let error = try await Self.failure(client, SMSRequest(to: "+15551234567", body: "hi"))
+            #expect(error.kind == .transient)
             #expect(error.message == "Twilio unreachable: no answer within 1.0 seconds")
         }
     }

@@ -53,12 +53,20 @@ public final class TwilioClient: Sendable {
         var fields = [("To", request.to), sender.field, ("Body", request.body)]
         if let callback = request.statusCallback { fields.append(("StatusCallback", callback)) }
 
-        var httpRequest = HTTPClientRequest(url: settings.messagesURL)
-        httpRequest.method = .POST
-        httpRequest.headers.add(name: "Authorization", value: basicAuthorization)
-        httpRequest.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        httpRequest.headers.add(name: "Accept", value: "application/json")
-        httpRequest.body = .bytes(ByteBuffer(string: TwilioForm.encode(fields)))
+        let httpRequest: HTTPClient.Request
+        do {
+            httpRequest = try HTTPClient.Request(
+                url: settings.messagesURL,
+                method: .POST,
+                headers: [
+                    "Authorization": basicAuthorization, "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/json",
+                ],
+                body: .byteBuffer(ByteBuffer(string: TwilioForm.encode(fields)))
+            )
+        } catch {
+            throw ProviderError.misconfigured("Twilio: the Messages URL cannot be used (\(error))")
+        }
 
         let client: HTTPClient
         if let pinned {
@@ -70,12 +78,14 @@ public final class TwilioClient: Sendable {
         } else {
             client = httpClient
         }
-        let answer: Answer
+        let exchange = TwilioExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
+        let answer: TwilioExchange.Answer
         do {
-            answer = try await exchange(httpRequest, client: client)
+            answer = try await self.exchange(httpRequest, through: exchange, client: client)
         } catch {
             var failure = ProviderError.twilio(httpStatus: nil, code: nil, message: describe(error))
-            if Self.cameAfterTheRequest(error) { failure.kind = .unknownOutcome }
+            // Written whole, then no answer (a hang-up, a time-out): Twilio may have taken it.
+            if exchange.requestSent { failure.kind = .unknownOutcome }
             logger.debug("Twilio send failed", metadata: ["error": "\(failure.message)"])
             throw failure
         }
@@ -119,36 +129,28 @@ public final class TwilioClient: Sendable {
         "Basic " + Data("\(settings.accountSid):\(settings.authToken)".utf8).base64EncodedString()
     }
 
-    private struct Answer: Sendable {
-        var status: Int
-        var body: ByteBuffer
-    }
-
     /// The status and whole body of the answer, or an error; within `timeout`.
-    private func exchange(_ request: HTTPClientRequest, client: HTTPClient) async throws -> Answer {
+    private func exchange(
+        _ request: HTTPClient.Request,
+        through delegate: TwilioExchange,
+        client: HTTPClient
+    ) async throws -> TwilioExchange.Answer {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let (timeout, clock) = (self.timeout, self.clock)
-        return try await withThrowingTaskGroup(of: Answer?.self) { group in
-            group.addTask {
-                let response = try await client.execute(request, deadline: deadline)
-                let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
-                return Answer(status: Int(response.status.code), body: body)
-            }
+        let task = client.execute(request: request, delegate: delegate, deadline: deadline)
+        return try await withThrowingTaskGroup(of: TwilioExchange.Answer?.self) { group in
+            group.addTask { try await task.get() }
             group.addTask {
                 try await clock.sleep(for: timeout)
                 return nil
             }
-            defer { group.cancelAll() }
+            defer {
+                group.cancelAll()
+                task.cancel()
+            }
             guard let first = try await group.next(), let answer = first else { throw HTTPClientError.deadlineExceeded }
             return answer
         }
-    }
-
-    /// Whether a transport failure came once the request was on its way: the server closed the
-    /// connection without answering, so Twilio may have taken the message. (A deadline that passed
-    /// says nothing of the kind: AsyncHTTPClient retries a refused connection until then.)
-    static func cameAfterTheRequest(_ error: any Error) -> Bool {
-        (error as? HTTPClientError) == .remoteConnectionClosed
     }
 
     /// A sentence for a transport failure; AsyncHTTPClient's errors name no credentials.

@@ -5,8 +5,8 @@ import GRDB
 /// the file (`secure_delete`, on every connection). That is not enough for an erasure: when
 /// SQLite rebuilds a page (rows grown by processing, pages split), the rows' old copies stay in
 /// the unused part of the page, which nothing zeroes. So a finished erasure rewrites the file
-/// (`compactAfterErasure`); one a crash interrupted is owed, marked in the file's header
-/// (`user_version`, in the erasure's own transaction), and made up for at the next open.
+/// (`compactAfterErasure`, in SQLiteDatabase+Compaction.swift); one a crash interrupted is owed,
+/// marked in the file's header, and made up for at the next open.
 public final class SQLiteDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
@@ -25,7 +25,7 @@ public final class SQLiteDatabase: Sendable {
             }
             try SQLiteMigrations.migrator.migrate(pool)
             let owed = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
-            if owed == Self.compactionOwed { try pool.writeWithoutTransaction(Self.compact) }
+            if owed == Self.compactionOwed { try pool.writeWithoutTransaction(Self.compactAtOpen) }
         } catch let error as DatabaseError {
             throw StorageError.cannotOpen(path: path, reason: error.message ?? "SQLite error \(error.resultCode)")
         }
@@ -42,32 +42,6 @@ public final class SQLiteDatabase: Sendable {
     /// old snapshot keeps the log's pages until it is done.
     func checkpoint() async {
         _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-    }
-
-    /// `user_version` while a finished erasure's rewrite of the file is owed.
-    static let compactionOwed = 1
-
-    /// Marks, in `db`'s transaction, that the file is to be rewritten once it commits.
-    static func oweCompaction(_ db: Database) throws {
-        try db.execute(sql: "PRAGMA user_version = \(compactionOwed)")
-    }
-
-    /// Rewrites the file (VACUUM: every page written afresh, so no old copy of a row survives in
-    /// a page's unused space), clears the mark, then empties the write-ahead log, which the
-    /// rewrite went through, trying again while readers hold it (up to about 10 s). Writers wait
-    /// meanwhile: the time it takes grows with the file.
-    func compactAfterErasure() async throws {
-        try await pool.writeWithoutTransaction(Self.compact)
-        for _ in 0..<40 {
-            let emptied = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-            if emptied != nil { return }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
-    private static func compact(_ db: Database) throws {
-        try db.execute(sql: "VACUUM")
-        try db.execute(sql: "PRAGMA user_version = 0")
     }
 
     /// Names of the migrations applied, in order.

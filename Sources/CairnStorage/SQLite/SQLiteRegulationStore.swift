@@ -85,7 +85,13 @@ public struct SQLiteRegulationStore: RegulationStore {
     }
 
     public func claim(at time: Timestamp, leaseUntil: Timestamp, holder: String) async throws -> Regulation? {
-        try await database.write { db in
+        // A rewrite an erasure could not finish (readers held the log) is tried again here.
+        if try await database.read({ db in try Int.fetchOne(db, sql: "PRAGMA user_version") })
+            == SQLiteDatabase.compactionOwed
+        {
+            try await database.compactAfterErasure()
+        }
+        return try await database.write { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -142,18 +148,23 @@ public struct SQLiteRegulationStore: RegulationStore {
         export: [UInt8]?,
         eraseSubject: Bool
     ) async throws -> Bool {
+        // A finished erasure is done only once the file is rewritten: until then it stays pending,
+        // held by no worker (see SQLiteDatabase+Compaction.swift).
+        let awaitsRewrite = eraseSubject && regulation.status == .done
         let finished = try await database.write { db in
             try db.execute(
                 sql: """
                     UPDATE regulations SET status = ?, completed_at = ?, result = ?, error_code = ?, error_message = ?,
-                        export = ?, lease_until = NULL, lease_holder = NULL,
+                        export = ?, lease_until = ?, lease_holder = ?,
                         subject_value = CASE WHEN ? THEN NULL ELSE subject_value END
                     WHERE id = ? AND status = 'pending' AND lease_holder = ?
                     """,
                 arguments: [
-                    regulation.status.rawValue, regulation.completedAt?.millisecondsSinceEpoch,
+                    awaitsRewrite ? RegulationStatus.pending.rawValue : regulation.status.rawValue,
+                    regulation.completedAt?.millisecondsSinceEpoch,
                     regulation.result.map { Data(RegulationRecord.encode($0)) }, regulation.error?.code,
-                    regulation.error?.message, export.map { _ in Data() }, eraseSubject, regulation.id, holder,
+                    regulation.error?.message, export.map { _ in Data() }, awaitsRewrite ? Int64.max : nil,
+                    awaitsRewrite ? SQLiteDatabase.awaitingCompaction : nil, eraseSubject, regulation.id, holder,
                 ]
             )
             let finished = db.changesCount == 1
@@ -166,12 +177,12 @@ public struct SQLiteRegulationStore: RegulationStore {
                     try insert.execute(arguments: [regulation.id, part, Data(bytes)])
                 }
             }
-            if finished, eraseSubject { try SQLiteDatabase.oweCompaction(db) }
+            if finished, awaitsRewrite { try SQLiteDatabase.oweCompaction(db) }
             return finished
         }
         // Pages SQLite rebuilt still hold old copies of the erased rows in their unused space,
         // and the log holds the pages as they were: rewrite the file, then empty the log.
-        if finished, eraseSubject { try await database.compactAfterErasure() }
+        if finished, awaitsRewrite { try await database.compactAfterErasure() }
         return finished
     }
 

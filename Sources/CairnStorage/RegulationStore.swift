@@ -8,8 +8,6 @@ public protocol RegulationStore: Sendable {
     func regulation(id: String, tenant: Tenant) async throws -> Regulation?
     /// A brand's regulations, newest first; `before` pages on from a regulation's id.
     func regulations(tenant: Tenant, limit: Int, before: String?) async throws -> [Regulation]
-    /// The export an `access` regulation made (nil while there is none), whole.
-    func export(id: String, tenant: Tenant) async throws -> [UInt8]?
     /// Part `part` (from 0) of the export an `access` regulation made: nil past its last part, or
     /// when there is none. Parts are `RegulationExportParts.size` bytes but the last.
     func exportPart(id: String, tenant: Tenant, part: Int) async throws -> [UInt8]?
@@ -32,4 +30,18 @@ public protocol RegulationStore: Sendable {
     /// export), or `failed`. An erasure's subject is erased with it, leaving its digest. False
     /// when another holds it now.
     func finish(_ regulation: Regulation, holder: String, export: [UInt8]?, eraseSubject: Bool) async throws -> Bool
+}
+
+extension RegulationStore {
+    /// The export whole, read a part at a time (for tests and small exports; the admin API
+    /// streams the parts).
+    public func export(id: String, tenant: Tenant) async throws -> [UInt8]? {
+        var whole: [UInt8]?
+        var part = 0
+        while let bytes = try await exportPart(id: id, tenant: tenant, part: part) {
+            whole = (whole ?? []) + bytes
+            part += 1
+        }
+        return whole
+    }
 }

@@ -46,16 +46,6 @@ public struct PostgresRegulationStore: RegulationStore {
         ).map(Self.decode)
     }
 
-    public func export(id: String, tenant: Tenant) async throws -> [UInt8]? {
-        var whole: [UInt8]?
-        var part = 0
-        while let bytes = try await exportPart(id: id, tenant: tenant, part: part) {
-            whole = (whole ?? []) + bytes
-            part += 1
-        }
-        return whole
-    }
-
     /// A part of the export; an export stored whole before exports were kept in parts is its own part 0.
     public func exportPart(id: String, tenant: Tenant, part: Int) async throws -> [UInt8]? {
         try await database.query(

@@ -41,21 +41,7 @@ enum AdminTokenAnswer {
     }
 
     /// `POST /admin/v1/admin-tokens`: the new token's fields and, this once, its `secret`.
-    struct Created: ResponseEncodable, Sendable {
-        let token: Token
-        let secret: String
-
-        private enum CodingKeys: String, CodingKey {
-            case success, secret
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try token.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(true, forKey: .success)
-            try container.encode(secret, forKey: .secret)
-        }
-    }
+    typealias Created = IssuedTokenAnswer<Token>
 
     /// `GET /admin/v1/admin-tokens`.
     struct List: ResponseEncodable, Sendable {
@@ -64,9 +50,5 @@ enum AdminTokenAnswer {
     }
 
     /// `DELETE /admin/v1/admin-tokens/{id}`.
-    struct Revoked: ResponseEncodable, Sendable {
-        let success = true
-        let id: String
-        let revoked = true
-    }
+    typealias Revoked = RevokedTokenAnswer
 }

@@ -44,21 +44,7 @@ enum TokenAnswer {
     }
 
     /// `POST /admin/v1/tokens`: the new token's fields and, this once, its `secret`.
-    struct Created: ResponseEncodable, Sendable {
-        let token: Token
-        let secret: String
-
-        private enum CodingKeys: String, CodingKey {
-            case success, secret
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try token.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(true, forKey: .success)
-            try container.encode(secret, forKey: .secret)
-        }
-    }
+    typealias Created = IssuedTokenAnswer<Token>
 
     /// `GET /admin/v1/tokens`.
     struct List: ResponseEncodable, Sendable {
@@ -67,9 +53,5 @@ enum TokenAnswer {
     }
 
     /// `DELETE /admin/v1/tokens/{id}`.
-    struct Revoked: ResponseEncodable, Sendable {
-        let success = true
-        let id: String
-        let revoked = true
-    }
+    typealias Revoked = RevokedTokenAnswer
 }

@@ -96,7 +96,12 @@ func addIngestRoutes(
     let track = admitted(.track, "track/:clientId/:accountId/:brandId/v1")
     TrackController(gateway: gateway, maxBatchItems: ingest.maxBatchItems).addRoutes(to: track)
     EventsController(eventLog: stores.eventLog, outbox: stores.outbox).addRoutes(to: track)
-    ProfilesController(profiles: stores.profiles).addRoutes(to: track)
+    ProfilesController(
+        profiles: stores.profiles,
+        pushDeviceExpiry: configuration.sending.pushDeviceExpiry,
+        clock: services.clock
+    )
+    .addRoutes(to: track)
     GroupsController(profiles: stores.profiles).addRoutes(to: track)
 
     let segment = SegmentController(gateway: gateway, maxBatchItems: ingest.maxBatchItems)

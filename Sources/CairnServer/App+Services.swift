@@ -133,7 +133,8 @@ struct AppServices {
                     sends: SendContext(
                         defaultChannels: providers.defaultChannels,
                         publicBaseURL: publicURL,
-                        unsubscribe: signer
+                        unsubscribe: signer,
+                        pushDeviceExpiry: configuration.sending.pushDeviceExpiry
                     ),
                     messagesQueued: messagesQueued,
                     eventsStored: eventsStored,

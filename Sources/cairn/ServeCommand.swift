@@ -44,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.sendLease)) var sendLease: Int?
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.allowPrivateURLs.helpText)) var allowPrivateUrls: Bool?
     @Option(help: help(Settings.caDirectory)) var caDirectory: String?
+    @Option(help: help(Settings.pushDeviceExpiry)) var pushDeviceExpiry: Int?
     @OptionGroup var storageOptions: StorageOptions
 
     private static func help(_ setting: Setting) -> ArgumentHelp {
@@ -118,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let sendLease { flags[Settings.sendLease] = .int(sendLease) }
         if let allowPrivateUrls { flags[Settings.allowPrivateURLs] = .bool(allowPrivateUrls) }
         if let caDirectory { flags[Settings.caDirectory] = .string(caDirectory) }
+        if let pushDeviceExpiry { flags[Settings.pushDeviceExpiry] = .int(pushDeviceExpiry) }
         let reader = try await SettingsReader(flags: flags, environment: environment)
         return try await reader.application()
     }

@@ -13,6 +13,8 @@ public struct CustomerProfile: Sendable, Hashable {
     public var consent: [String: ChannelConsent]
     /// The groups (accounts) group calls put the customer in.
     public var groupIds: Set<String>
+    /// The devices pushes go to, by deviceId.
+    public var devices: [String: PushDevice]
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
 
@@ -26,6 +28,7 @@ public struct CustomerProfile: Sendable, Hashable {
         traitTimes: [String: JSONValue] = [:],
         consent: [String: ChannelConsent] = [:],
         groupIds: Set<String> = [],
+        devices: [String: PushDevice] = [:],
         firstSeen: Timestamp,
         lastSeen: Timestamp
     ) {
@@ -38,12 +41,25 @@ public struct CustomerProfile: Sendable, Hashable {
         self.traitTimes = traitTimes
         self.consent = consent
         self.groupIds = groupIds
+        self.devices = devices
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
     }
 
     /// The `email` trait, by which profiles can be looked up.
     public var email: String? { traits["email"]?.stringValue }
+
+    /// Registers `device`: a newer registration of the same deviceId replaces the older one.
+    mutating func register(_ device: PushDevice) {
+        if let known = devices[device.deviceId], known.lastSeen > device.lastSeen { return }
+        devices[device.deviceId] = device
+    }
+
+    /// Forgets the devices not seen within `expiry` before `now`.
+    mutating func pruneDevices(at now: Timestamp, expiry: Duration) {
+        guard devices.values.contains(where: { $0.hasExpired(at: now, expiry: expiry) }) else { return }
+        devices = devices.filter { !$0.value.hasExpired(at: now, expiry: expiry) }
+    }
 
     mutating func saw(at time: Timestamp) {
         firstSeen = min(firstSeen, time)
@@ -57,6 +73,10 @@ public struct CustomerProfile: Sendable, Hashable {
         anonymousIds.formUnion(other.anonymousIds)
         if let otherUserId = other.userId, otherUserId != userId { anonymousIds.insert(otherUserId) }
         groupIds.formUnion(other.groupIds)
+        for (id, theirs) in other.devices
+        where (devices[id]?.lastSeen ?? .init(millisecondsSinceEpoch: .min)) < theirs.lastSeen {
+            devices[id] = theirs
+        }
         identified = identified || other.identified
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)

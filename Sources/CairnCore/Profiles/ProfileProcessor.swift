@@ -147,6 +147,12 @@ public struct ProfileProcessor {
         case .page, .screen, .alias:
             break
         }
+        switch PushDevice.registered(by: event, body: body) {
+        case .success(let device)?: profile.register(device)
+        case .failure(let error)?: errors.append(error)
+        case nil: break
+        }
+        profile.pruneDevices(at: now, expiry: sends.context.pushDeviceExpiry)
         store(profile)
         return EventOutcome(
             sequence: logged.sequence,

@@ -5,11 +5,19 @@ public struct SendContext: Sendable {
     /// Cairn's public base URL without a trailing slash (`https://cairn.example.com`), for unsubscribe links.
     public var publicBaseURL: String?
     public var unsubscribe: UnsubscribeSigner?
+    /// How long a push device is kept unseen (`--push-device-expiry`).
+    public var pushDeviceExpiry: Duration
 
-    public init(defaultChannels: Set<AssetChannel>, publicBaseURL: String?, unsubscribe: UnsubscribeSigner?) {
+    public init(
+        defaultChannels: Set<AssetChannel>,
+        publicBaseURL: String?,
+        unsubscribe: UnsubscribeSigner?,
+        pushDeviceExpiry: Duration = PushDevice.defaultExpiry
+    ) {
         self.defaultChannels = defaultChannels
         self.publicBaseURL = publicBaseURL
         self.unsubscribe = unsubscribe
+        self.pushDeviceExpiry = pushDeviceExpiry
     }
 
     /// No provider anywhere: every send ends `channel_not_configured`.

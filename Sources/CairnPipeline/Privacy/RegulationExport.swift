@@ -27,6 +27,7 @@ enum RegulationExport {
                 "traits": .object(customer.traits),
                 "consent": .object(customer.consent.mapValues(consent)),
                 "groups": .array(customer.groupIds.sorted().map(JSONValue.string)),
+                "devices": .array(customer.devices.keys.sorted().compactMap { customer.devices[$0]?.exported }),
                 "firstSeen": .string(customer.firstSeen.iso8601),
                 "lastSeen": .string(customer.lastSeen.iso8601),
             ]
@@ -51,5 +52,15 @@ enum RegulationExport {
 
     static func consent(_ state: ChannelConsent) -> JSONValue {
         ["subscribed": .bool(state.subscribed), "changedAt": .string(state.changedAt.iso8601)]
+    }
+}
+
+extension PushDevice {
+    /// In an access export: all Cairn holds of it, its token or subscription whole (the export
+    /// is the customer's own data).
+    var exported: JSONValue {
+        guard case .object(var fields) = stored else { return .null }
+        fields["lastSeen"] = .string(lastSeen.iso8601)
+        return .object(fields)
     }
 }

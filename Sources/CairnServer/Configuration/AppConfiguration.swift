@@ -113,6 +113,8 @@ public struct SendingSettings: Sendable {
     public var laneCap = OutboxClaim.defaultCap
     /// Whether this node sends (when its role runs workers).
     public var enabled = true
+    /// How long a customer's push device is kept without being seen (`--push-device-expiry`).
+    public var pushDeviceExpiry: Duration = PushDevice.defaultExpiry
     /// What providers set by brands through the admin API may do: reach private addresses
     /// (`--allow-private-urls`), read CA files (from `--ca-directory`).
     public var brandProviderRules = BrandProviderRules()

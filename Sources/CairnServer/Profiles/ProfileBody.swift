@@ -7,8 +7,17 @@ enum ProfileBody {
         ["customerId": .string(profile.customerId), "traits": .object(profile.traits)]
     }
 
-    static func meta(_ profile: CustomerProfile) -> JSONValue {
-        [
+    /// Devices show their token only as its last 6 characters.
+    static func meta(_ profile: CustomerProfile, deviceExpiry: Duration, now: Timestamp) -> JSONValue {
+        let devices = profile.devices.values.filter { !$0.hasExpired(at: now, expiry: deviceExpiry) }
+            .sorted { $0.deviceId < $1.deviceId }
+            .map { device -> JSONValue in
+                [
+                    "deviceId": .string(device.deviceId), "type": .string(device.kind.rawValue),
+                    "lastSeen": .string(device.lastSeen.iso8601), "token": .string(device.maskedToken),
+                ]
+            }
+        return [
             "customerId": .string(profile.customerId),
             "userId": profile.userId.map(JSONValue.string) ?? .null,
             "anonymousIds": .array(profile.anonymousIds.sorted().map(JSONValue.string)),
@@ -21,6 +30,7 @@ enum ProfileBody {
                     ["subscribed": .bool(state.subscribed), "changedAt": .string(state.changedAt.iso8601)]
                 }
             ),
+            "devices": .array(devices),
         ]
     }
 

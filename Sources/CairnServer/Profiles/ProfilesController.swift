@@ -8,6 +8,9 @@ import Hummingbird
 /// match several customers and answers `{"profiles":[…]}` with a view of each.
 struct ProfilesController: Sendable {
     let profiles: any ProfileReader
+    /// Devices not seen for this long are not shown (they are forgotten at the profile's next change).
+    let pushDeviceExpiry: Duration
+    let clock: any CairnClock
 
     /// About how much of stored events one page of the `events` view reads and answers (at least one event).
     static let maxPageBytes = 4 * 1024 * 1024
@@ -51,7 +54,7 @@ struct ProfilesController: Sendable {
         for profile in found {
             switch view {
             case .traits: bodies.append(ProfileBody.traits(profile))
-            case .meta: bodies.append(ProfileBody.meta(profile))
+            case .meta: bodies.append(ProfileBody.meta(profile, deviceExpiry: pushDeviceExpiry, now: clock.now()))
             case .events:
                 let events = try await profiles.timeline(
                     customerId: profile.customerId,

@@ -58,4 +58,19 @@ enum StoredJSON {
         if case .number(let text) = value { return Int64(text) }
         return nil
     }
+
+    /// A profile's devices as stored: a JSON array, or nil for none.
+    static func encode(_ devices: [String: PushDevice]) -> [UInt8]? {
+        guard !devices.isEmpty else { return nil }
+        return JSONValue.array(devices.keys.sorted().compactMap { devices[$0]?.stored }).encoded()
+    }
+
+    static func devices(from bytes: [UInt8]) -> [String: PushDevice] {
+        guard case .array(let items)? = try? JSONParser.parse(bytes, maxDepth: 8) else { return [:] }
+        var devices: [String: PushDevice] = [:]
+        for item in items {
+            if let device = PushDevice(stored: item) { devices[device.deviceId] = device }
+        }
+        return devices
+    }
 }

@@ -311,6 +311,7 @@ enum PostgresMigrations {
         ("0012_regulation_failures", regulationFailures),
         ("0013_admin_token_brands", adminTokenBrands),
         ("0014_export_parts", exportParts),
+        ("0015_devices", devices),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

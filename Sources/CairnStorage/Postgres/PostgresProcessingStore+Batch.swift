@@ -221,6 +221,7 @@ extension PostgresProcessingStore {
         let times = ByteBuffer(bytes: JSONValue.object(profile.traitTimes).encoded())
         let consent = ByteBuffer(bytes: StoredJSON.encode(profile.consent))
         let groups = profile.groupIds.isEmpty ? nil : ByteBuffer(bytes: StoredJSON.encode(profile.groupIds))
+        let devices = StoredJSON.encode(profile.devices).map { ByteBuffer(bytes: $0) }
         let tenant = profile.tenant
         if existing {
             let updated = try await connection.query(
@@ -228,7 +229,8 @@ extension PostgresProcessingStore {
                 UPDATE customers SET user_id = \(profile.userId), email = \(profile.email),
                     identified = \(profile.identified), traits = \(traits), trait_times = \(times),
                     consent = \(consent), first_seen = \(profile.firstSeen.millisecondsSinceEpoch),
-                    last_seen = \(profile.lastSeen.millisecondsSinceEpoch), group_ids = \(groups)
+                    last_seen = \(profile.lastSeen.millisecondsSinceEpoch), group_ids = \(groups),
+                    devices = \(devices)
                 WHERE id = \(profile.customerId)
                 RETURNING id
                 """,
@@ -240,14 +242,15 @@ extension PostgresProcessingStore {
         try await connection.query(
             """
             INSERT INTO customers (id, client_id, account_id, brand_id, user_id, email, identified, traits,
-                trait_times, consent, first_seen, last_seen, group_ids)
+                trait_times, consent, first_seen, last_seen, group_ids, devices)
             VALUES (\(profile.customerId), \(tenant.clientId), \(tenant.accountId), \(tenant.brandId),
                 \(profile.userId), \(profile.email), \(profile.identified), \(traits), \(times), \(consent),
-                \(profile.firstSeen.millisecondsSinceEpoch), \(profile.lastSeen.millisecondsSinceEpoch), \(groups))
+                \(profile.firstSeen.millisecondsSinceEpoch), \(profile.lastSeen.millisecondsSinceEpoch), \(groups),
+                \(devices))
             ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, email = excluded.email,
                 identified = excluded.identified, traits = excluded.traits, trait_times = excluded.trait_times,
                 consent = excluded.consent, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                group_ids = excluded.group_ids
+                group_ids = excluded.group_ids, devices = excluded.devices
             """,
             logger: database.logger
         )

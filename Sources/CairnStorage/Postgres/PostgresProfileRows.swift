@@ -7,7 +7,7 @@ enum PostgresProfileRows {
     /// Columns of `customers`, in the order `decodeProfile` reads them.
     static let columns = """
         c.id, c.client_id, c.account_id, c.brand_id, c.user_id, c.identified, c.traits, c.trait_times, c.consent,
-        c.first_seen, c.last_seen, c.group_ids
+        c.first_seen, c.last_seen, c.group_ids, c.devices
         """
 
     /// Reads `columns` from position `offset` of a row.
@@ -30,6 +30,8 @@ enum PostgresProfileRows {
             consent: StoredJSON.consent(from: Array(try cell(8, ByteBuffer.self).readableBytesView)),
             groupIds: try cell(11, ByteBuffer?.self).map { StoredJSON.strings(from: Array($0.readableBytesView)) }
                 ?? [],
+            devices: try cell(12, ByteBuffer?.self).map { StoredJSON.devices(from: Array($0.readableBytesView)) }
+                ?? [:],
             firstSeen: Timestamp(millisecondsSinceEpoch: try cell(9, Int64.self)),
             lastSeen: Timestamp(millisecondsSinceEpoch: try cell(10, Int64.self))
         )

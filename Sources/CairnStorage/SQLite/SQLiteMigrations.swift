@@ -301,6 +301,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0014_export_parts") { db in
             try db.execute(sql: SQLiteMigrations.exportParts)
         }
+        migrator.registerMigration("0015_devices") { db in
+            try db.execute(sql: SQLiteMigrations.devices)
+        }
         return migrator
     }
 }

@@ -12,7 +12,7 @@ enum SQLiteProfileRows {
             try db.cachedStatement(
                 sql: """
                     UPDATE customers SET user_id = ?, email = ?, identified = ?, traits = ?, trait_times = ?,
-                        consent = ?, first_seen = ?, last_seen = ?, group_ids = ?
+                        consent = ?, first_seen = ?, last_seen = ?, group_ids = ?, devices = ?
                     WHERE id = ?
                     """
             ).execute(
@@ -21,7 +21,8 @@ enum SQLiteProfileRows {
                     Data(JSONValue.object(profile.traits).encoded()),
                     Data(JSONValue.object(profile.traitTimes).encoded()), Data(StoredJSON.encode(profile.consent)),
                     profile.firstSeen.millisecondsSinceEpoch, profile.lastSeen.millisecondsSinceEpoch,
-                    profile.groupIds.isEmpty ? nil : Data(StoredJSON.encode(profile.groupIds)), profile.customerId,
+                    profile.groupIds.isEmpty ? nil : Data(StoredJSON.encode(profile.groupIds)),
+                    StoredJSON.encode(profile.devices).map { Data($0) }, profile.customerId,
                 ]
             )
             guard db.changesCount == 1 else { throw StorageError.customerDeleted }
@@ -30,12 +31,12 @@ enum SQLiteProfileRows {
         try db.cachedStatement(
             sql: """
                 INSERT INTO customers (id, client_id, account_id, brand_id, user_id, email, identified, traits,
-                    trait_times, consent, first_seen, last_seen, group_ids)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    trait_times, consent, first_seen, last_seen, group_ids, devices)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, email = excluded.email,
                     identified = excluded.identified, traits = excluded.traits, trait_times = excluded.trait_times,
                     consent = excluded.consent, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                    group_ids = excluded.group_ids
+                    group_ids = excluded.group_ids, devices = excluded.devices
                 """
         ).execute(
             arguments: [
@@ -45,6 +46,7 @@ enum SQLiteProfileRows {
                 Data(StoredJSON.encode(profile.consent)), profile.firstSeen.millisecondsSinceEpoch,
                 profile.lastSeen.millisecondsSinceEpoch,
                 profile.groupIds.isEmpty ? nil : Data(StoredJSON.encode(profile.groupIds)),
+                StoredJSON.encode(profile.devices).map { Data($0) },
             ]
         )
     }
@@ -53,7 +55,7 @@ enum SQLiteProfileRows {
     static let columns = """
         customers.id, customers.client_id, customers.account_id, customers.brand_id, customers.user_id,
         customers.identified, customers.traits, customers.trait_times, customers.consent, customers.first_seen,
-        customers.last_seen, customers.group_ids
+        customers.last_seen, customers.group_ids, customers.devices
         """
 
     static let groupQuery = """
@@ -92,6 +94,7 @@ enum SQLiteProfileRows {
             traitTimes: StoredJSON.object(from: [UInt8](row[7] as Data)),
             consent: StoredJSON.consent(from: [UInt8](row[8] as Data)),
             groupIds: (row[11] as Data?).map { StoredJSON.strings(from: [UInt8]($0)) } ?? [],
+            devices: (row[12] as Data?).map { StoredJSON.devices(from: [UInt8]($0)) } ?? [:],
             firstSeen: Timestamp(millisecondsSinceEpoch: row[9]),
             lastSeen: Timestamp(millisecondsSinceEpoch: row[10])
         )

@@ -128,8 +128,17 @@ extension Settings {
         defaultText: "none"
     )
 
+    static let pushDeviceExpiry = Setting(
+        key: "push.deviceExpiryDays",
+        flag: "push-device-expiry",
+        environment: "CAIRN_PUSH_DEVICE_EXPIRY",
+        valueName: "days",
+        help: "How long a customer's push device is kept without being registered again (1 to 3650 days).",
+        defaultText: "\(Int(PushDevice.defaultExpiry.components.seconds / 86_400))"
+    )
+
     static let sending = [
         outbox, publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
-        sendAttempts, sendRetryBase, sendLease, allowPrivateURLs, caDirectory,
+        sendAttempts, sendRetryBase, sendLease, allowPrivateURLs, caDirectory, pushDeviceExpiry,
     ]
 }

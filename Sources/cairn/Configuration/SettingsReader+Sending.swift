@@ -65,6 +65,12 @@ extension SettingsReader {
         if let allowed = try await switchValue(Settings.allowPrivateURLs) {
             sending.brandProviderRules.allowsPrivateAddresses = allowed
         }
+        if let days = try await int(Settings.pushDeviceExpiry) {
+            guard (1...3650).contains(days) else {
+                throw CLIError("\(source(of: Settings.pushDeviceExpiry)) must be between 1 and 3650 days.")
+            }
+            sending.pushDeviceExpiry = .seconds(days * 86_400)
+        }
         if let directory = try await string(Settings.caDirectory), !directory.isEmpty {
             guard directory.hasPrefix("/") else {
                 throw CLIError("\(source(of: Settings.caDirectory)) must be an absolute path.")

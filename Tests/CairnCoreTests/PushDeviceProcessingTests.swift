@@ -8,6 +8,9 @@ import Testing
 @Suite struct PushDeviceProcessingTests {
     typealias Support = ProfileProcessorTests
     let support = ProfileProcessorTests()
+    /// A P-256 public key's 65 bytes and an auth secret's 16, in base64url.
+    static let p256dh = "B" + String(repeating: "A", count: 86)
+    static let auth = "c2VjcmV0c2VjcmV0c2Vjcg"
 
     func register(
         _ sequence: Int64,
@@ -52,7 +55,8 @@ import Testing
 
     @Test func aWebDeviceRegistersItsSubscription() {
         let subscription: JSONValue = [
-            "endpoint": "https://push.example.net/send/abc", "keys": ["p256dh": "BPub", "auth": "c2VjcmV0"],
+            "endpoint": "https://push.example.net/send/abc",
+            "keys": ["p256dh": .string(Self.p256dh), "auth": .string(Self.auth)],
         ]
         let result = support.process([
             support.event(
@@ -67,7 +71,7 @@ import Testing
         #expect(device?.kind == .web)
         #expect(
             device?.subscription
-                == .init(endpoint: "https://push.example.net/send/abc", p256dh: "BPub", auth: "c2VjcmV0")
+                == .init(endpoint: "https://push.example.net/send/abc", p256dh: Self.p256dh, auth: Self.auth)
         )
     }
 
@@ -95,14 +99,53 @@ import Testing
 
     @Test func contextDeviceTokenOnAnyEventRegistersTheDevice() {
         let context: JSONValue = ["device": ["id": "ios-1", "type": "ios", "token": "apns-fcm-token-9"]]
+        let tooLong = String(repeating: "t", count: 5000)
         let result = support.process([
             support.event(1, .screen, userId: "u1", body: ["context": context]),
-            // No id: not a device Cairn can name.
+            // No id, an unknown type, a token too long: not a device, and the event is still processed.
             support.event(2, .track, userId: "u1", name: "Opened", body: ["context": ["device": ["token": "t"]]]),
+            support.event(
+                3,
+                .page,
+                userId: "u1",
+                body: ["context": ["device": ["id": "tv", "type": "tvos", "token": "t"]]]
+            ),
+            support.event(
+                4,
+                .page,
+                userId: "u1",
+                body: ["context": ["device": ["id": "x", "type": "ios", "token": .string(tooLong)]]]
+            ),
         ])
-        #expect(result.outcomes.map(\.status) == [.processed, .processed])
+        #expect(result.outcomes.map(\.status) == [.processed, .processed, .processed, .processed])
         #expect(devices(result).keys.sorted() == ["ios-1"])
         #expect(devices(result)["ios-1"]?.kind == .iOS)
+    }
+
+    @Test func anOlderRegistrationArrivingLaterDoesNotReplaceANewerOne() {
+        let result = support.process([
+            register(1, deviceId: "phone", token: "newer-token-222222", time: 5000),
+            register(2, deviceId: "phone", token: "older-token-111111", time: 1000),
+        ])
+        #expect(devices(result)["phone"]?.token == "newer-token-222222")
+    }
+
+    @Test func aTokenBelongsToOneDeviceId() {
+        let context: JSONValue = ["device": ["id": "sdk-id", "type": "android", "token": "shared-token-333333"]]
+        let result = support.process([
+            register(1, deviceId: "app-id", type: "Android", token: "shared-token-333333", time: 1000),
+            support.event(2, .page, userId: "u1", time: 2000, body: ["context": context]),
+        ])
+        #expect(devices(result).keys.sorted() == ["sdk-id"])
+    }
+
+    @Test func aCustomerKeepsAtMostFiftyDevicesTheLeastRecentlySeenGoingFirst() {
+        let events = (1...55).map {
+            register(Int64($0), deviceId: "d\($0)", token: "token-\($0)", time: Int64($0) * 10)
+        }
+        let kept = devices(support.process(events))
+        #expect(kept.count == PushDevice.maximumPerCustomer)
+        #expect(kept["d1"] == nil && kept["d5"] == nil && kept["d6"] != nil && kept["d55"] != nil)
     }
 
     @Test func anAnonymousProfilesDevicesFollowItIntoTheCustomer() {
@@ -116,19 +159,47 @@ import Testing
         #expect(result.mergedCustomers.count == 1)
     }
 
+    /// A non-default expiry, two batches: a device registered in the first is kept at exactly its
+    /// expiry and forgotten by the next change after it.
     @Test func devicesNotSeenForTheExpiryAreForgottenAtTheProfilesNextChange() {
         let day: Int64 = 86_400_000
         var context = SendContext.none
-        context.pushDeviceExpiry = .seconds(60 * 86_400)
-        let old = register(1, deviceId: "old-phone", time: 1000)
-        let recent = register(2, deviceId: "new-phone", time: 50 * day)
-        let result = ProfileProcessor.process(
-            [old, recent, support.event(3, .track, userId: "u1", name: "Viewed", time: 62 * day)],
-            snapshot: ProfileSnapshot(),
-            sends: SendPlanner(context: context),
-            now: Timestamp(millisecondsSinceEpoch: 62 * day),
-            makeCustomerId: Support.Ids().make
+        context.pushDeviceExpiry = .seconds(10 * 86_400)
+        func batch(_ events: [LoggedEvent], _ profiles: [CustomerProfile], now: Int64) -> ProfileProcessor.Result {
+            ProfileProcessor.process(
+                events,
+                snapshot: ProfileSnapshot(profiles),
+                sends: SendPlanner(context: context),
+                now: Timestamp(millisecondsSinceEpoch: now),
+                makeCustomerId: Support.Ids().make
+            )
+        }
+        let first = batch([register(1, deviceId: "phone", time: day)], [], now: day)
+        #expect(devices(first).keys.sorted() == ["phone"])
+        let atExpiry = batch([support.event(2, .page, userId: "u1", time: 11 * day)], first.profiles, now: 11 * day)
+        #expect(devices(atExpiry).keys.sorted() == ["phone"])
+        let after = batch(
+            [support.event(3, .page, userId: "u1", time: 11 * day + 1)],
+            atExpiry.profiles,
+            now: 11 * day + 1
         )
-        #expect(devices(result).keys.sorted() == ["new-phone"])
+        #expect(devices(after).isEmpty)
+    }
+
+    @Test func aMergeKeepsTheNewestRegistrationOfADevice() {
+        let result = support.process([
+            register(1, userId: "u1", deviceId: "phone", token: "customer-token-444444", time: 1000),
+            register(
+                2,
+                userId: nil,
+                anonymousId: "anon-1",
+                deviceId: "phone",
+                token: "anonymous-token-555555",
+                time: 2000
+            ),
+            support.event(3, .identify, userId: "u1", anonymousId: "anon-1", time: 3000, body: ["traits": [:]]),
+        ])
+        let customer = result.profiles.first { $0.userId == "u1" }
+        #expect(customer?.devices["phone"]?.token == "anonymous-token-555555")
     }
 }

@@ -50,9 +50,19 @@ public struct CustomerProfile: Sendable, Hashable {
     public var email: String? { traits["email"]?.stringValue }
 
     /// Registers `device`: a newer registration of the same deviceId replaces the older one.
+    /// A token (or a browser's endpoint) belongs to one device: another deviceId holding it is
+    /// the same install under another name (an app's own id and an SDK's), and goes. At most
+    /// `PushDevice.maximumPerCustomer` are kept, the least recently seen going first.
     mutating func register(_ device: PushDevice) {
         if let known = devices[device.deviceId], known.lastSeen > device.lastSeen { return }
+        let address = device.address
+        devices = devices.filter { $0.key == device.deviceId || $0.value.address != address }
         devices[device.deviceId] = device
+        while devices.count > PushDevice.maximumPerCustomer,
+            let oldest = devices.values.min(by: { ($0.lastSeen, $0.deviceId) < ($1.lastSeen, $1.deviceId) })
+        {
+            devices[oldest.deviceId] = nil
+        }
     }
 
     /// Forgets the devices not seen within `expiry` before `now`.

@@ -112,6 +112,13 @@ public struct ProfileProcessor {
         }
         profile.saw(at: event.eventTime)
         var errors: [EventError] = []
+        // Devices first: a command of this event sees the device it registers, not one expired.
+        switch PushDevice.registered(by: event, body: body, receivedAt: logged.entry.receivedAt) {
+        case .success(let device)?: profile.register(device)
+        case .failure(let error)?: errors.append(error)
+        case nil: break
+        }
+        profile.pruneDevices(at: now, expiry: sends.context.pushDeviceExpiry)
         switch event.action {
         case .identify:
             if event.userId != nil { profile.identified = true }
@@ -147,12 +154,6 @@ public struct ProfileProcessor {
         case .page, .screen, .alias:
             break
         }
-        switch PushDevice.registered(by: event, body: body) {
-        case .success(let device)?: profile.register(device)
-        case .failure(let error)?: errors.append(error)
-        case nil: break
-        }
-        profile.pruneDevices(at: now, expiry: sends.context.pushDeviceExpiry)
         store(profile)
         return EventOutcome(
             sequence: logged.sequence,

@@ -50,8 +50,7 @@ public struct PushDevice: Sendable, Hashable {
 
     /// The token (or a web subscription's endpoint) as it may be shown: its last 6 characters.
     public var maskedToken: String {
-        let secret = token ?? subscription?.endpoint ?? ""
-        return "…" + String(secret.suffix(6))
+        "…" + String(address.suffix(6))
     }
 
     /// Whether the device was not seen within `expiry` before `now`.
@@ -63,4 +62,9 @@ public struct PushDevice: Sendable, Hashable {
     public static let defaultExpiry: Duration = .seconds(60 * 86_400)
     /// How long a device id or token may be.
     static let maximumLength = 4096
+    /// How many devices a customer keeps (the least recently seen go first).
+    public static let maximumPerCustomer = 50
+
+    /// Where pushes to the device go: its token, or its browser's endpoint.
+    var address: String { token ?? subscription?.endpoint ?? "" }
 }

@@ -69,9 +69,9 @@ import Testing
                 asset: asset,
                 brandHasProvider: configured
             ),
-            messageId: "m1",
+            makeId: { "m1" },
             at: now
-        )
+        ).map { $0[0] }
     }
 
     func code(_ result: Result<OutboxMessage, EventError>) -> String? {

@@ -54,10 +54,10 @@ import Testing
                 asset: asset,
                 brandHasProvider: true
             ),
-            messageId: "m1",
+            makeId: { "m1" },
             at: now
         ).get()
-        return message.content.objectValue?["body"]
+        return message.first?.content.objectValue?["body"]
     }
 
     @Test func aVersionRenderedAgainIsNotCompiledAgain() throws {

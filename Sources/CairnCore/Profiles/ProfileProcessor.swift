@@ -181,9 +181,9 @@ public struct ProfileProcessor {
             asset: snapshot.assets[IdentityKey(tenant, assetId)],
             brandHasProvider: snapshot.brandChannels.contains(BrandChannel(tenant: tenant, channel: channel))
         )
-        switch sends.plan(request, messageId: makeId(), at: now) {
-        case .success(let message):
-            messages.append(message)
+        switch sends.plan(request, makeId: makeId, at: now) {
+        case .success(let planned):
+            messages.append(contentsOf: planned)
             return nil
         case .failure(let error):
             return error

@@ -1,7 +1,8 @@
-/// Turns one send command into a message, or names the first reason it cannot go. The checks
-/// run in this order: the customer is identified; the asset exists (not archived), is live and
-/// is for this channel; a marketing asset has the customer's consent; the customer has the
-/// contact point; the brand (or the server) has a provider; the templates render.
+/// Turns one send command into its messages (one for an email or SMS, one per device for a
+/// push), or names the first reason it cannot go. The checks run in this order: the customer is
+/// identified; the asset exists (not archived), is live and is for this channel; a marketing
+/// asset has the customer's consent; the customer has the contact point (for a push, a device
+/// not expired); the brand (or the server) has a provider; the templates render.
 public struct SendPlanner: Sendable {
     public var context: SendContext
     /// The compiled templates of the versions rendered so far (shared by its copies).
@@ -42,7 +43,12 @@ public struct SendPlanner: Sendable {
         }
     }
 
-    public func plan(_ request: Request, messageId: String, at now: Timestamp) -> Result<OutboxMessage, EventError> {
+    /// `makeId` names each message.
+    public func plan(
+        _ request: Request,
+        makeId: () -> String,
+        at now: Timestamp
+    ) -> Result<[OutboxMessage], EventError> {
         let profile = request.profile
         guard profile.identified else { return .failure(.customerNotIdentified) }
         guard let asset = request.asset, asset.archivedAt == nil else { return .failure(.assetNotFound) }
@@ -55,15 +61,20 @@ public struct SendPlanner: Sendable {
         {
             return .failure(.channelNotSubscribed(request.channel))
         }
-        let contact: String
+        let contacts: [String]
         switch request.channel {
         case .email:
             guard let email = ContactPoints.email(in: profile.traits) else { return .failure(.noEmailAddress) }
-            contact = email
+            contacts = [email]
         case .sms:
             guard let phone = ContactPoints.phone(in: profile.traits) else { return .failure(.noPhoneNumber) }
-            contact = phone
-        case .push, .print:
+            contacts = [phone]
+        case .push:
+            // Each device is its own message, named by its deviceId (never its token).
+            contacts = profile.devices.values.filter { !$0.hasExpired(at: now, expiry: context.pushDeviceExpiry) }
+                .map(\.deviceId).sorted()
+            guard !contacts.isEmpty else { return .failure(.noPushDevice) }
+        case .print:
             return .failure(.channelNotConfigured(request.channel))
         }
         guard request.brandHasProvider || context.defaultChannels.contains(request.channel) else {
@@ -93,21 +104,23 @@ public struct SendPlanner: Sendable {
             content = content.setting("unsubscribeUrl", to: .string(unsubscribeURL))
         }
         return .success(
-            OutboxMessage(
-                messageId: messageId,
-                tenant: profile.tenant,
-                eventId: request.eventId,
-                customerId: profile.customerId,
-                userId: profile.userId,
-                channel: request.channel,
-                to: contact,
-                assetId: asset.assetId,
-                version: live.version,
-                purpose: live.purpose,
-                content: content,
-                nextAttemptAt: now,
-                createdAt: now
-            )
+            contacts.map { contact in
+                OutboxMessage(
+                    messageId: makeId(),
+                    tenant: profile.tenant,
+                    eventId: request.eventId,
+                    customerId: profile.customerId,
+                    userId: profile.userId,
+                    channel: request.channel,
+                    to: contact,
+                    assetId: asset.assetId,
+                    version: live.version,
+                    purpose: live.purpose,
+                    content: content,
+                    nextAttemptAt: now,
+                    createdAt: now
+                )
+            }
         )
     }
 

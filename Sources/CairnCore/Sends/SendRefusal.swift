@@ -29,6 +29,10 @@ extension EventError {
         code: "no_phone_number",
         message: "The customer has no phone number in E.164 form, such as +447700900123 (traits.phone)."
     )
+    public static let noPushDevice = EventError(
+        code: "no_push_device",
+        message: "The customer has no push device: register one with a register push event."
+    )
     public static func channelNotConfigured(_ channel: AssetChannel) -> EventError {
         EventError(
             code: "channel_not_configured",

@@ -78,10 +78,10 @@ public final class TwilioClient: Sendable {
         } else {
             client = httpClient
         }
-        let exchange = TwilioExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
-        let answer: TwilioExchange.Answer
+        let exchange = HTTPExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
+        let answer: HTTPExchange.Answer
         do {
-            answer = try await self.exchange(httpRequest, through: exchange, client: client)
+            answer = try await exchange.run(httpRequest, client: client, timeout: timeout, clock: clock)
         } catch {
             var failure = ProviderError.twilio(httpStatus: nil, code: nil, message: describe(error))
             // Written whole, then no answer (a hang-up, a time-out): Twilio may have taken it.
@@ -127,30 +127,6 @@ public final class TwilioClient: Sendable {
     /// `Basic base64(accountSid:authToken)`.
     private var basicAuthorization: String {
         "Basic " + Data("\(settings.accountSid):\(settings.authToken)".utf8).base64EncodedString()
-    }
-
-    /// The status and whole body of the answer, or an error; within `timeout`.
-    private func exchange(
-        _ request: HTTPClient.Request,
-        through delegate: TwilioExchange,
-        client: HTTPClient
-    ) async throws -> TwilioExchange.Answer {
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
-        let (timeout, clock) = (self.timeout, self.clock)
-        let task = client.execute(request: request, delegate: delegate, deadline: deadline)
-        return try await withThrowingTaskGroup(of: TwilioExchange.Answer?.self) { group in
-            group.addTask { try await task.get() }
-            group.addTask {
-                try await clock.sleep(for: timeout)
-                return nil
-            }
-            defer {
-                group.cancelAll()
-                task.cancel()
-            }
-            guard let first = try await group.next(), let answer = first else { throw HTTPClientError.deadlineExceeded }
-            return answer
-        }
     }
 
     /// A sentence for a transport failure; AsyncHTTPClient's errors name no credentials.

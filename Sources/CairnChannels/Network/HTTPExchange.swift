@@ -1,14 +1,16 @@
 import AsyncHTTPClient
+import CairnCore
 import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// One request to Twilio through AsyncHTTPClient's delegate, which tells what the async API does
+/// One request to a provider's HTTP API through AsyncHTTPClient's delegate, which tells what the async API does
 /// not: whether the whole request was written before the exchange failed or ran out of time.
-/// After that, Twilio may have taken the message, and sending it again may send it twice.
-final class TwilioExchange: HTTPClientResponseDelegate {
+/// After that, the provider may have taken the message, and sending it again may send it twice.
+final class HTTPExchange: HTTPClientResponseDelegate {
     struct Answer: Sendable {
         var status: Int
+        var headers: HTTPHeaders
         var body: ByteBuffer
     }
 
@@ -18,6 +20,7 @@ final class TwilioExchange: HTTPClientResponseDelegate {
     private struct State {
         var requestSent = false
         var status = 0
+        var headers = HTTPHeaders()
         var body = ByteBuffer()
     }
 
@@ -36,7 +39,10 @@ final class TwilioExchange: HTTPClientResponseDelegate {
     }
 
     func didReceiveHead(task: HTTPClient.Task<Answer>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        state.withLock { $0.status = Int(head.status.code) }
+        state.withLock { state in
+            state.status = Int(head.status.code)
+            state.headers = head.headers
+        }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -51,6 +57,32 @@ final class TwilioExchange: HTTPClientResponseDelegate {
     }
 
     func didFinishRequest(task: HTTPClient.Task<Answer>) throws -> Answer {
-        state.withLock { Answer(status: $0.status, body: $0.body) }
+        state.withLock { Answer(status: $0.status, headers: $0.headers, body: $0.body) }
+    }
+
+    /// Sends `request` through `client` with this delegate: the status, headers and whole body of
+    /// the answer, or an error (`HTTPClientError.deadlineExceeded` past `timeout`, on `clock`).
+    func run(
+        _ request: HTTPClient.Request,
+        client: HTTPClient,
+        timeout: Duration,
+        clock: any CairnClock
+    ) async throws
+        -> Answer
+    {
+        let task = client.execute(request: request, delegate: self, deadline: NIODeadline.now() + TimeAmount(timeout))
+        return try await withThrowingTaskGroup(of: Answer?.self) { group in
+            group.addTask { try await task.get() }
+            group.addTask {
+                try await clock.sleep(for: timeout)
+                return nil
+            }
+            defer {
+                group.cancelAll()
+                task.cancel()
+            }
+            guard let first = try await group.next(), let answer = first else { throw HTTPClientError.deadlineExceeded }
+            return answer
+        }
     }
 }

@@ -47,6 +47,12 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible,
     public var providerCode: Int?
     /// The recipient told the provider to stop (Twilio's 21610): the channel's consent is withdrawn.
     public var withdrawsConsent: Bool
+    /// The device is gone (FCM's UNREGISTERED, a push service's 404 or 410): forget it.
+    public var removesDevice = false
+    /// How long the provider asked to be left alone (`Retry-After`), for a transient error.
+    public var retryAfter: Duration?
+    /// FCM: the error's name (`UNREGISTERED`, `QUOTA_EXCEEDED`, …).
+    public var providerStatus: String?
 
     public init(
         code: Code,
@@ -92,6 +98,9 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible,
         if let httpStatus { fields.append("httpStatus: \(httpStatus)") }
         if let providerCode { fields.append("providerCode: \(providerCode)") }
         if withdrawsConsent { fields.append("withdrawsConsent: true") }
+        if removesDevice { fields.append("removesDevice: true") }
+        if let retryAfter { fields.append("retryAfter: \(retryAfter)") }
+        if let providerStatus { fields.append("providerStatus: \(providerStatus)") }
         fields.append("message: \(message)")
         return "ProviderError(\(fields.joined(separator: ", ")))"
     }

@@ -26,7 +26,10 @@ import _CryptoExtras
         try key.publicKey.pemRepresentation.write(to: publicKey, atomically: true, encoding: .utf8)
         try await TestPeer.with(
             "fcm_fake.py",
-            ["--port", "0", "--public-key", publicKey.path, "--client-email", email, "--expires-in", "\(expiresIn)"]
+            [
+                "--port", "0", "--public-key", publicKey.path, "--client-email", email, "--expires-in", "\(expiresIn)",
+                "--project", "example-project",
+            ]
         ) { peer in
             let account = try FCMServiceAccount(
                 json: [

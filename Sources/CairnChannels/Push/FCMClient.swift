@@ -20,8 +20,7 @@ public final class FCMClient: Sendable {
     let account: FCMServiceAccount
     let tokens: GoogleAccessTokens
     private let baseURL: String
-    private let httpClient: HTTPClient
-    private let pinned: PinnedHTTPClient?
+    private let http: ProviderHTTPClient
     private let timeout: Duration
     private let clock: any CairnClock
 
@@ -38,9 +37,7 @@ public final class FCMClient: Sendable {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
-        self.httpClient = .shared
-        self.pinned =
-            addressPolicy == .anyAddress ? nil : PinnedHTTPClient(policy: addressPolicy, grace: timeout + .seconds(10))
+        self.http = ProviderHTTPClient(policy: addressPolicy, shared: .shared, grace: timeout + .seconds(10))
         self.timeout = timeout
         self.clock = clock
     }
@@ -60,7 +57,7 @@ public final class FCMClient: Sendable {
     }
 
     public func shutdown() async {
-        await pinned?.shutdown()
+        await http.shutdown()
         await tokens.shutdown()
     }
 
@@ -80,16 +77,7 @@ public final class FCMClient: Sendable {
         to deviceToken: String,
         access: String
     ) async throws(ProviderError) -> String {
-        let client: HTTPClient
-        if let pinned {
-            do throws(OutboundAddressResolver.Refusal) {
-                client = try await pinned.client(for: sendURL)
-            } catch {
-                throw error.providerError("FCM")
-            }
-        } else {
-            client = httpClient
-        }
+        let client = try await http.client(for: sendURL, provider: "FCM")
         let request: HTTPClient.Request
         do {
             request = try HTTPClient.Request(

@@ -26,8 +26,7 @@ public final class GoogleAccessTokens: Sendable {
     static let refreshMargin: Duration = .seconds(60)
 
     private let account: FCMServiceAccount
-    private let httpClient: HTTPClient
-    private let pinned: PinnedHTTPClient?
+    private let http: ProviderHTTPClient
     private let clock: any CairnClock
     private let timeout: Duration
     private let state = Mutex(State.empty)
@@ -41,9 +40,7 @@ public final class GoogleAccessTokens: Sendable {
         timeout: Duration = .seconds(30)
     ) {
         self.account = account
-        self.httpClient = httpClient
-        self.pinned =
-            addressPolicy == .anyAddress ? nil : PinnedHTTPClient(policy: addressPolicy, grace: timeout + .seconds(10))
+        self.http = ProviderHTTPClient(policy: addressPolicy, shared: httpClient, grace: timeout + .seconds(10))
         self.clock = clock
         self.timeout = timeout
     }
@@ -94,7 +91,7 @@ public final class GoogleAccessTokens: Sendable {
     }
 
     public func shutdown() async {
-        await pinned?.shutdown()
+        await http.shutdown()
     }
 
     /// Trades a fresh assertion for a token at the key's token URI.
@@ -106,16 +103,7 @@ public final class GoogleAccessTokens: Sendable {
         } catch {
             throw ProviderError.misconfigured("FCM: the service account's key cannot sign (\(error))")
         }
-        let client: HTTPClient
-        if let pinned {
-            do throws(OutboundAddressResolver.Refusal) {
-                client = try await pinned.client(for: account.tokenURI)
-            } catch {
-                throw error.providerError("FCM token")
-            }
-        } else {
-            client = httpClient
-        }
+        let client = try await http.client(for: account.tokenURI, provider: "FCM token")
         var request = HTTPClientRequest(url: account.tokenURI)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

@@ -14,9 +14,9 @@ public final class TwilioClient: Sendable {
     static let maximumAnswerBytes = 1 << 20
 
     let settings: TwilioSettings
-    private let httpClient: HTTPClient
-    /// For a provider whose addresses the settings' policy limits: a client per checked address.
-    private let pinned: PinnedHTTPClient?
+    /// The shared client, or for a provider whose addresses the settings' policy limits, a client
+    /// per checked address.
+    private let http: ProviderHTTPClient
     private let logger: Logger
     private let timeout: Duration
     private let clock: any CairnClock
@@ -31,10 +31,11 @@ public final class TwilioClient: Sendable {
         clock: any CairnClock = SystemClock()
     ) {
         self.settings = settings
-        self.httpClient = httpClient
-        self.pinned =
-            settings.addressPolicy == .anyAddress
-            ? nil : PinnedHTTPClient(policy: settings.addressPolicy, grace: timeout + .seconds(10))
+        self.http = ProviderHTTPClient(
+            policy: settings.addressPolicy,
+            shared: httpClient,
+            grace: timeout + .seconds(10)
+        )
         self.logger = logger
         self.timeout = timeout
         self.clock = clock
@@ -68,16 +69,7 @@ public final class TwilioClient: Sendable {
             throw ProviderError.misconfigured("Twilio: the Messages URL cannot be used (\(error))")
         }
 
-        let client: HTTPClient
-        if let pinned {
-            do throws(OutboundAddressResolver.Refusal) {
-                client = try await pinned.client(for: settings.messagesURL)
-            } catch {
-                throw error.providerError("Twilio")
-            }
-        } else {
-            client = httpClient
-        }
+        let client = try await http.client(for: settings.messagesURL, provider: "Twilio")
         let exchange = HTTPExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
         let answer: HTTPExchange.Answer
         do {
@@ -121,7 +113,7 @@ public final class TwilioClient: Sendable {
 
     /// Shuts down the clients made for a brand's checked addresses (the shared one stays).
     public func shutdown() async {
-        await pinned?.shutdown()
+        await http.shutdown()
     }
 
     /// `Basic base64(accountSid:authToken)`.

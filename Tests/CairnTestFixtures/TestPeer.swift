@@ -115,8 +115,21 @@ public final class TestPeer: Sendable {
 
     /// A free port of 127.0.0.1 (bound, then let go), for a server whose URL must be known before it starts.
     public static func freePort() throws -> Int {
+        let reservation = try PortReservation()
+        reservation.release()
+        return reservation.port
+    }
+}
+
+/// A port of 127.0.0.1 held bound but not listening: a connection to it is refused, and no other
+/// test's server can take it meanwhile (as one could take a port only found free). `release`
+/// lets it go, for a server to start on it.
+public final class PortReservation: Sendable {
+    public let port: Int
+    private let socket: Int32
+
+    public init() throws {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -127,7 +140,16 @@ public final class TestPeer: Sendable {
                 bind(socket, socketAddress, length) == 0 && getsockname(socket, socketAddress, &length) == 0
             }
         }
-        guard bound else { throw Failure(description: "no free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(socket)
+            throw TestPeer.Failure(description: "no free port on 127.0.0.1")
+        }
+        self.socket = socket
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Lets the port go (once).
+    public func release() {
+        close(socket)
     }
 }

@@ -10,8 +10,11 @@ import Testing
 /// permanent refusal, `kill -9` with messages mid-send, and two PostgreSQL nodes sharing one outbox.
 @Suite(.serialized) struct OutboxRecoveryTests {
     @Test func aProviderDownThenUpGetsTheMessageSentAfterRetries() async throws {
-        // Nothing listens on the SMTP port yet: every attempt fails to connect (transient).
-        let smtpPort = try TestPeer.freePort()
+        // Nothing listens on the SMTP port yet: every attempt fails to connect (transient). The port
+        // is held meanwhile, so that no other test's server takes it (and holds a connection
+        // waiting for a greeting that never comes).
+        let reservation = try PortReservation()
+        let smtpPort = reservation.port
         let mail = try await MailScenario.start(
             database: "sqlite:" + (try TemporaryDirectory.make().appendingPathComponent("down.sqlite").path),
             smtpPort: smtpPort,
@@ -24,6 +27,7 @@ import Testing
         #expect(waiting["error"]?["code"] == "provider_unavailable", "\(waiting)")
 
         // The server comes up on that port: the next attempt goes through.
+        reservation.release()
         try await TestPeer.with("smtp_sink.py", MailScenario.sinkArguments(port: smtpPort)) { sink in
             let sent = try await mail.waitForMessage(ids["ada@example.org"]!) { $0["status"] == "sent" }
             #expect((sent["attempts"]?.intValue ?? 0) >= 3)

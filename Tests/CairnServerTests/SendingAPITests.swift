@@ -339,16 +339,8 @@ import Testing
         let key = SecretKey.generate()
         let app = try await sendingApp(key: key)
         try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
-        let link =
-            "/u/"
-            + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
-            )
-        let forged =
-            "/u/"
-            + UnsubscribeSigner(key: .generate()).token(
-                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
-            )
+        let link = Self.unsubscribeLink(key)
+        let forged = Self.unsubscribeLink(.generate())
         let answers = try await app.test { client in
             (
                 page: try await client.get(link, token: nil),
@@ -377,11 +369,7 @@ import Testing
         let app = try await sendingApp(key: key)
         let token = try await app.token()
         // The link was mailed to "old"; then "old" became "new" (an alias merges the two).
-        let link =
-            "/u/"
-            + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "old", channel: .email)
-            )
+        let link = Self.unsubscribeLink(key, userId: "old", channel: .email)
         let done = try await app.test { client in
             for body in [#"{"userId":"old","traits":{"a":1}}"#, #"{"userId":"new","traits":{"b":2}}"#] {
                 _ = try await client.compatPost("/v1/identify", body: body, basicUser: token)
@@ -414,17 +402,9 @@ import Testing
         let key = SecretKey.generate()
         let app = try await sendingApp(key: key)
         try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
-        let link =
-            "/u/"
-            + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
-            )
+        let link = Self.unsubscribeLink(key)
         // Another link to the same customer and channel (each token issued is new) is a repeat too.
-        let again =
-            "/u/"
-            + UnsubscribeSigner(key: key).token(
-                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms)
-            )
+        let again = Self.unsubscribeLink(key)
         let statuses = try await app.test { client in
             var statuses: [HTTPResponse.Status] = []
             for path in [link, link, again] {
@@ -450,9 +430,8 @@ import Testing
         // No processor: a withdrawal it applied meanwhile would make the last POST a repeat (no event).
         let app = try await sendingApp(key: key, processor: false)
         try await SendFixtures.queueSMS(in: app.stores, tenant: TestApp.tenant)
-        let signer = UnsubscribeSigner(key: key)
-        let link = "/u/" + signer.token(for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .sms))
-        let other = "/u/" + signer.token(for: UnsubscribeSubject(tenant: TestApp.tenant, userId: "u1", channel: .email))
+        let link = Self.unsubscribeLink(key)
+        let other = Self.unsubscribeLink(key, channel: .email)
         let answers = try await app.test { client in
             var posts: [Answer] = []
             for _ in 0..<11 {
@@ -525,6 +504,14 @@ import Testing
     }
 
     /// A base64url token with the lowest bit of its middle byte flipped.
+    /// A fresh one-click link for the test brand's customer and channel, sealed under `key`.
+    static func unsubscribeLink(_ key: SecretKey, userId: String = "u1", channel: AssetChannel = .sms) -> String {
+        "/u/"
+            + UnsubscribeSigner(key: key).token(
+                for: UnsubscribeSubject(tenant: TestApp.tenant, userId: userId, channel: channel)
+            )
+    }
+
     static func altered(_ token: String) -> String {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }

@@ -72,7 +72,8 @@ extension EventError {
 }
 
 extension PushDevice {
-    /// Whether `text` is base64url (padded or not) of exactly `bytes` bytes.
+    /// Whether `text` is base64url (or base64; padded or not) of exactly `bytes` bytes, as browsers
+    /// write a subscription's keys.
     static func isKey(_ text: String, bytes: Int) -> Bool {
         let unpadded = text.utf8.reversed().drop { $0 == UInt8(ascii: "=") }.count
         guard unpadded == (bytes * 4 + 2) / 3 else { return false }

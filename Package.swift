@@ -75,6 +75,7 @@ let package = Package(
                 "CairnCore",
                 "CairnStorage",
                 "CairnChannels",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

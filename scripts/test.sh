@@ -23,11 +23,13 @@ if [ ! -e /usr/include/zlib.h ]; then
 fi
 # The official Segment and RudderStack Python SDKs, prometheus_client's parser, aiosmtpd (the
 # real SMTP server the email tests send to), openapi-spec-validator and schemathesis (which check
-# the OpenAPI document against a live server) and cryptography (with which the fake FCM token
-# endpoint checks Cairn's RS256 assertions) from PyPI, in a virtual environment of our own.
+# the OpenAPI document against a live server), cryptography (with which the fake FCM token
+# endpoint checks Cairn's RS256 assertions), http_ece and py_vapid (with which the fake push
+# service decrypts Cairn's Web Push and checks its VAPID tokens) from PyPI, in a virtual
+# environment of our own.
 sdk_venv=.build/test-python
-sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0 aiosmtpd==1.4.6 openapi-spec-validator==0.9.0 schemathesis==4.32.5 cryptography==51.0.1)
-if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client, aiosmtpd, openapi_spec_validator, schemathesis, cryptography" >/dev/null 2>&1; then
+sdk_packages=(segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 prometheus-client==0.26.0 aiosmtpd==1.4.6 openapi-spec-validator==0.9.0 schemathesis==4.32.5 cryptography==51.0.1 http_ece==1.2.1 py_vapid==1.9.6)
+if ! "$sdk_venv/bin/python" -c "import segment.analytics, rudderstack.analytics, prometheus_client, aiosmtpd, openapi_spec_validator, schemathesis, cryptography, http_ece, py_vapid" >/dev/null 2>&1; then
     rm -rf "$sdk_venv"
     if ! python3 -m venv "$sdk_venv" >/dev/null 2>&1; then
         as_root apt-get install -y python3-venv

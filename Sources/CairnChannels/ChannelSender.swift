@@ -4,6 +4,9 @@ public import CairnCore
 /// throws, so the outbox never has to guess what an error means.
 public protocol ChannelSender: Sendable {
     func send(_ message: OutboxMessage) async -> SendOutcome
+    /// Sends a push to one of the customer's devices (`message.to` is its deviceId; the device as
+    /// the claim read it). Senders of other channels answer that they send no pushes.
+    func send(_ message: OutboxMessage, to device: PushDevice) async -> SendOutcome
     /// Closes what the sender keeps open (SMTP sessions).
     func shutdown() async
 }
@@ -12,14 +15,25 @@ public protocol ChannelSender: Sendable {
 public enum SendOutcome: Sendable, Hashable {
     /// The provider took it; its own id for it, when it gives one.
     case sent(providerMessageId: String?)
-    /// Worth trying again later (4xx, a timeout before the message was handed over, the provider away).
-    case transient(MessageError)
+    /// Worth trying again later (4xx, a timeout before the message was handed over, the provider
+    /// away); `retryAfter` when the provider said how long to leave it (`Retry-After`).
+    case transient(MessageError, retryAfter: Duration? = nil)
     /// The whole message was handed over but no answer came (the connection closed or timed out
     /// after the final dot, or after a request was sent): the provider may or may not have taken
     /// it, so trying again may send it twice.
     case unknown(MessageError)
-    /// Trying again will not help. `withdrawsConsent` when the provider says the recipient opted out.
-    case permanent(MessageError, withdrawsConsent: Bool)
+    /// Trying again will not help. `withdrawsConsent` when the provider says the recipient opted
+    /// out; `removesDevice` when it says the push device is gone (its token unregistered).
+    case permanent(MessageError, withdrawsConsent: Bool, removesDevice: Bool = false)
+}
+
+extension ChannelSender {
+    public func send(_ message: OutboxMessage, to device: PushDevice) async -> SendOutcome {
+        .permanent(
+            .providerMisconfigured("The \(message.channel) channel's provider sends no pushes."),
+            withdrawsConsent: false
+        )
+    }
 }
 
 extension MessageError {
@@ -45,6 +59,12 @@ extension MessageError {
             message: message + " The provider was handed the whole message but never answered; it may have taken it."
         )
     }
+
+    /// The push's device was removed (unregistered, expired or erased) after the message was made.
+    public static let deviceRemoved = MessageError(
+        code: "device_removed",
+        message: "The customer's push device was removed before the message left."
+    )
 
     public static let unsubscribed = MessageError(
         code: "channel_not_subscribed",

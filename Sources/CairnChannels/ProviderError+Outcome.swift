@@ -7,15 +7,19 @@ extension SendOutcome {
     init(_ error: ProviderError, text: String) {
         switch (error.code, error.kind) {
         case (.rejected, .permanent):
-            self = .permanent(.providerRejected(text), withdrawsConsent: error.withdrawsConsent)
+            self = .permanent(
+                .providerRejected(text),
+                withdrawsConsent: error.withdrawsConsent,
+                removesDevice: error.removesDevice
+            )
         case (.rejected, _):
-            self = .transient(.providerRejected(text))
+            self = .transient(.providerRejected(text), retryAfter: error.retryAfter)
         case (_, .unknownOutcome):
             self = .unknown(.outcomeUnknown(text))
         case (.misconfigured, _), (.invalidSettings, _):
-            self = .permanent(.providerMisconfigured(text), withdrawsConsent: false)
+            self = .permanent(.providerMisconfigured(text), withdrawsConsent: false, removesDevice: error.removesDevice)
         default:
-            self = .transient(.providerUnavailable(text))
+            self = .transient(.providerUnavailable(text), retryAfter: error.retryAfter)
         }
     }
 }

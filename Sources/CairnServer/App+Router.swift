@@ -45,6 +45,8 @@ func buildRouter(
             UnsubscribeController(signer: signer, profiles: stores.profiles, eventLog: stores.eventLog, clock: clock)
                 .addRoutes(to: router)
         }
+        PushKeyController(keyring: services.keyring, brands: stores.brands, canKeepKeys: services.box != nil)
+            .addRoutes(to: router)
         TwilioWebhookController(
             outbox: stores.outbox,
             providers: services.providers,

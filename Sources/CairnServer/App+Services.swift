@@ -20,6 +20,8 @@ struct AppServices {
     /// One budget per token, whichever surface it is used on, shared with the other nodes on the database.
     let limiter: RateLimiter
     let providers: ChannelProviders
+    /// Brands' VAPID keys for Web Push (the push-key route serves their public halves).
+    let keyring: VAPIDKeyring
     let publicURL: String
     /// Seals brands' provider credentials; nil without a secret key.
     let box: SecretBox?
@@ -62,12 +64,15 @@ struct AppServices {
         if let warning = sending.unsubscribeLinkWarning(http: configuration.http) {
             logger.warning("\(warning)")
         }
+        self.keyring = VAPIDKeyring(store: stores.channels, box: box, clock: clock)
         self.providers = ChannelProviders(
             store: stores.channels,
             box: box,
             defaults: sending.defaultProviders,
             brandRules: sending.brandProviderRules,
             publicBaseURL: publicURL,
+            keyring: box == nil ? nil : keyring,
+            vapidSubject: sending.vapidSubject,
             logger: logger
         )
     }

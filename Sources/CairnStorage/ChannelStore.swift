@@ -9,6 +9,11 @@ public protocol ChannelStore: Sendable {
     func channel(tenant: Tenant, channel: AssetChannel) async throws -> ChannelRecord?
     /// False when the brand had no provider for that channel.
     func remove(tenant: Tenant, channel: AssetChannel) async throws -> Bool
+    /// The brand's VAPID key pair for Web Push, sealed; nil until one is kept.
+    func pushKey(tenant: Tenant) async throws -> [UInt8]?
+    /// Keeps `sealed` as the brand's VAPID key pair unless it has one already (another node may
+    /// have made one meanwhile): the one kept.
+    func keepPushKey(_ sealed: [UInt8], tenant: Tenant, at time: Timestamp) async throws -> [UInt8]
 }
 
 public struct ChannelRecord: Sendable, Hashable {

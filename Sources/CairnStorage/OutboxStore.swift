@@ -84,17 +84,22 @@ public struct ClaimedMessage: Sendable {
     public var suppressed: Bool
     /// The most messages of its lane in flight at once, across all nodes.
     public var laneCap: Int
+    /// A push's device (`message.to` is its id) as the customer has it now; nil when the
+    /// customer no longer has it, and for other channels.
+    public var device: PushDevice?
 
     public init(
         message: OutboxMessage,
         consent: [String: ChannelConsent]?,
         suppressed: Bool = false,
-        laneCap: Int = OutboxClaim.defaultCap
+        laneCap: Int = OutboxClaim.defaultCap,
+        device: PushDevice? = nil
     ) {
         self.message = message
         self.consent = consent
         self.suppressed = suppressed
         self.laneCap = laneCap
+        self.device = device
     }
 }
 

@@ -9,6 +9,11 @@ public enum OutcomeEffect: Sendable, Hashable {
     /// `SystemEvents.withdrawal`) is appended to the event log, so it shows on their timeline;
     /// processing it later changes their consent no further.
     case withdrawConsent(channel: AssetChannel, event: EventLogEntry)
+    /// The push service says the device is gone (its token unregistered): the message's
+    /// customer forgets the device `deviceId` at once (so the next send_push no longer sees it),
+    /// unless it was registered again since with another address (`address`: the token or
+    /// endpoint the push went to).
+    case removeDevice(deviceId: String, address: String)
 }
 
 extension OutcomeEffect {
@@ -25,5 +30,16 @@ extension OutcomeEffect {
     /// The log's de-duplication cutoff for an effect's event (which has no messageId).
     static func cutoff(for event: EventLogEntry) -> Timestamp {
         MessageDeduplication.cutoff(window: MessageDeduplication.defaultWindow, now: event.receivedAt)
+    }
+}
+
+extension OutcomeEffect {
+    /// A customer's stored devices without the one a push service said is gone; nil when that
+    /// changes nothing (the device was removed or registered anew meanwhile).
+    static func removing(deviceId: String, address: String, from stored: [UInt8]?) -> [String: PushDevice]? {
+        var devices = stored.map(StoredJSON.devices(from:)) ?? [:]
+        guard let device = devices[deviceId], device.address == address else { return nil }
+        devices[deviceId] = nil
+        return devices
     }
 }

@@ -45,6 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.allowPrivateURLs.helpText)) var allowPrivateUrls: Bool?
     @Option(help: help(Settings.caDirectory)) var caDirectory: String?
     @Option(help: help(Settings.pushDeviceExpiry)) var pushDeviceExpiry: Int?
+    @Option(help: help(Settings.fcmServiceAccount)) var fcmServiceAccount: String?
+    @Option(help: help(Settings.vapidSubject)) var vapidSubject: String?
     @OptionGroup var storageOptions: StorageOptions
 
     private static func help(_ setting: Setting) -> ArgumentHelp {
@@ -111,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
             (Settings.publicURL, publicUrl), (Settings.secretKey, secretKey), (Settings.smtpURL, smtpUrl),
             (Settings.smtpFrom, smtpFrom), (Settings.twilioAccountSid, twilioAccountSid),
             (Settings.twilioAuthToken, twilioAuthToken), (Settings.twilioFrom, twilioFrom),
-            (Settings.twilioBaseURL, twilioBaseUrl),
+            (Settings.twilioBaseURL, twilioBaseUrl), (Settings.fcmServiceAccount, fcmServiceAccount),
+            (Settings.vapidSubject, vapidSubject),
         ]
         for case (let setting, let value?) in texts { flags[setting] = .string(value) }
         if let sendAttempts { flags[Settings.sendAttempts] = .int(sendAttempts) }

@@ -110,7 +110,7 @@ import Testing
         await sender.shutdown()
         let lines = server.lines
         await server.stop()
-        guard case .permanent(let error, withdrawsConsent: false) = refused else {
+        guard case .permanent(let error, withdrawsConsent: false, _) = refused else {
             Issue.record("a replyTo with a line break fails the message for good: \(refused)")
             return
         }

@@ -182,7 +182,7 @@ import Testing
         #expect(Self.address(before) == Self.first)
         channels.failing = true
         let lookup = await node.sender(for: EventFixtures.tenant, channel: .sms)
-        guard case .unavailable(.transient(let error)) = lookup else {
+        guard case .unavailable(.transient(let error, _)) = lookup else {
             Issue.record("expected a transient outcome, got \(lookup)")
             return
         }
@@ -287,6 +287,7 @@ final class MadeSenders: Sendable {
         switch settings {
         case .smtp(let url, _, _): address = url
         case .twilio(let twilio): address = twilio.baseURL
+        case .push(let push): address = push.fcm?.baseURL ?? "webpush"
         }
         let sender = Sender(address: address, made: self)
         state.withLock { $0.made.append(sender) }
@@ -355,6 +356,14 @@ final class GatedChannels: ChannelStore {
             return state.waiting
         }
         waiting?.resume()
+    }
+
+    func pushKey(tenant: Tenant) async throws -> [UInt8]? {
+        try await base.pushKey(tenant: tenant)
+    }
+
+    func keepPushKey(_ sealed: [UInt8], tenant: Tenant, at time: Timestamp) async throws -> [UInt8] {
+        try await base.keepPushKey(sealed, tenant: tenant, at: time)
     }
 
     func put(_ record: ChannelRecord) async throws {

@@ -43,6 +43,7 @@ import Testing
             switch settings {
             case .smtp(let url, _, _): return Sender(baseURL: url, log: self)
             case .twilio(let twilio): return Sender(baseURL: twilio.baseURL, log: self)
+            case .push(let push): return Sender(baseURL: push.fcm?.baseURL ?? "webpush", log: self)
             }
         }
     }

@@ -28,14 +28,22 @@ public struct BrandProviderRules: Sendable, Hashable {
     /// the policy refuses, and a CA file outside the CA directory. A name that resolves to a
     /// refused address is found when a send connects.
     public func check(_ settings: ProviderSettings) throws(Refusal) {
-        let host: String
         switch settings {
         case .smtp(_, let smtp, _):
-            host = smtp.host
             if let ca = smtp.caPath { _ = try caFile(ca) }
+            try check(host: smtp.host)
         case .twilio(let twilio):
-            host = URL(string: twilio.baseURL)?.host ?? ""
+            try check(host: URL(string: twilio.baseURL)?.host ?? "")
+        case .push(let push):
+            guard let fcm = push.fcm else { return }
+            try check(host: URL(string: fcm.baseURL)?.host ?? "")
+            try check(host: URL(string: fcm.account.tokenURI)?.host ?? "")
         }
+    }
+
+    /// Refuses a host that is a loopback, private or link-local address (or `localhost`), unless
+    /// the server allows them.
+    public func check(host: String) throws(Refusal) {
         guard !allowsPrivateAddresses else { return }
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let lowered = name.lowercased()
@@ -59,7 +67,6 @@ public struct BrandProviderRules: Sendable, Hashable {
     /// The settings as a brand's sender uses them: connections only where the policy allows, and
     /// a CA file read from the CA directory.
     public func applied(to settings: ProviderSettings) throws(Refusal) -> ProviderSettings {
-        let policy: OutboundAddressPolicy = allowsPrivateAddresses ? .anyAddress : .publicOnly
         switch settings {
         case .smtp(let url, var smtp, let defaults):
             smtp.addressPolicy = policy
@@ -68,8 +75,14 @@ public struct BrandProviderRules: Sendable, Hashable {
         case .twilio(var twilio):
             twilio.addressPolicy = policy
             return .twilio(twilio)
+        case .push(var push):
+            push.fcm?.addressPolicy = policy
+            return .push(push)
         }
     }
+
+    /// Where brands' providers, and the URLs browsers give (Web Push endpoints), may connect.
+    public var policy: OutboundAddressPolicy { allowsPrivateAddresses ? .anyAddress : .publicOnly }
 
     /// The path of a brand's `ca=NAME`: a file name inside the CA directory.
     func caFile(_ name: String) throws(Refusal) -> String {

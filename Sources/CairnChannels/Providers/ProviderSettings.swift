@@ -4,9 +4,12 @@ import Foundation
 /// One channel's provider, as the admin API takes it and the configuration gives it:
 /// - email: `{"provider":"smtp","url":"smtp://user:pass@host:587","from"?,"unsubscribeMailto"?}`
 /// - sms: `{"provider":"twilio","accountSid","authToken","from","baseUrl"?}`
+/// - push: `{"provider":"fcm","serviceAccount","baseUrl"?,"webPush"?:{"subject"}}` or
+///   `{"provider":"webpush","webPush":{"subject"}}`
 public enum ProviderSettings: Sendable, Hashable {
     case smtp(url: String, SMTPSettings, EmailDefaults)
     case twilio(TwilioSettings)
+    case push(PushSettings)
 
     /// What an email provider adds to every message it sends.
     public struct EmailDefaults: Sendable, Hashable {
@@ -26,6 +29,7 @@ public enum ProviderSettings: Sendable, Hashable {
         switch self {
         case .smtp: return .email
         case .twilio: return .sms
+        case .push: return .push
         }
     }
 
@@ -33,6 +37,7 @@ public enum ProviderSettings: Sendable, Hashable {
         switch self {
         case .smtp: return "smtp"
         case .twilio: return "twilio"
+        case .push(let push): return push.fcm == nil ? "webpush" : "fcm"
         }
     }
 
@@ -78,11 +83,15 @@ public enum ProviderSettings: Sendable, Hashable {
                     baseURL: baseURL
                 )
             )
+        case (.push, "fcm"), (.push, "webpush"):
+            self = .push(try PushSettings(fields: fields))
         case (.email, _):
             throw .invalidSettings("The email channel's provider must be \"smtp\".")
         case (.sms, _):
             throw .invalidSettings("The sms channel's provider must be \"twilio\".")
-        case (.push, _), (.print, _):
+        case (.push, _):
+            throw .invalidSettings("The push channel's provider must be \"fcm\" (apps and browsers) or \"webpush\".")
+        case (.print, _):
             throw .invalidSettings("Cairn cannot send by \(channel) yet.")
         }
     }
@@ -101,6 +110,8 @@ public enum ProviderSettings: Sendable, Hashable {
                 "authToken": .string(settings.authToken), "from": .string(settings.from),
                 "baseUrl": .string(settings.baseURL),
             ])
+        case .push(let push):
+            return push.json(revealing: true)
         }
     }
 
@@ -117,6 +128,8 @@ public enum ProviderSettings: Sendable, Hashable {
                 "provider": "twilio", "accountSid": .string(settings.accountSid), "authToken": "********",
                 "from": .string(settings.from), "baseUrl": .string(settings.baseURL),
             ])
+        case .push(let push):
+            return push.json(revealing: false)
         }
     }
 }

@@ -24,10 +24,5 @@ enum GoogleAssertion {
         return signingInput + "." + base64URL(Array(signature.rawRepresentation))
     }
 
-    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
-        var text = Data(bytes).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
-    }
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String { Base64URL.encode(bytes) }
 }

@@ -32,7 +32,7 @@ public struct TwilioSettings: Sendable, Hashable, CustomStringConvertible, Custo
                     + "a messaging service SID (MG…) or an alphanumeric sender ID of 1 to 11 characters"
             )
         }
-        guard let base = Self.normalizedBaseURL(baseURL) else {
+        guard let base = HTTPBaseURL.normalized(baseURL) else {
             throw .invalidSettings(
                 "Twilio baseUrl \"\(baseURL)\" must be an http or https URL without query, fragment or credentials"
             )
@@ -51,18 +51,4 @@ public struct TwilioSettings: Sendable, Hashable, CustomStringConvertible, Custo
     }
 
     public var debugDescription: String { description }
-
-    /// `url` without its trailing slashes, when it is an absolute http(s) URL with a host and no
-    /// query, fragment or credentials; nil otherwise.
-    private static func normalizedBaseURL(_ url: String) -> String? {
-        var text = Substring(url)
-        while text.hasSuffix("/") { text = text.dropLast() }
-        guard let components = URLComponents(string: String(text)),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.host, !host.isEmpty,
-            components.query == nil, components.fragment == nil,
-            components.user == nil, components.password == nil
-        else { return nil }
-        return String(text)
-    }
 }

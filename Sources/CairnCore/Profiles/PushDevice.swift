@@ -66,5 +66,5 @@ public struct PushDevice: Sendable, Hashable {
     public static let maximumPerCustomer = 50
 
     /// Where pushes to the device go: its token, or its browser's endpoint.
-    var address: String { token ?? subscription?.endpoint ?? "" }
+    public var address: String { token ?? subscription?.endpoint ?? "" }
 }

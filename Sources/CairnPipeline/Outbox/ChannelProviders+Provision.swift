@@ -68,6 +68,10 @@ extension ChannelProviders {
             await provision.sender.send(message)
         }
 
+        func send(_ message: OutboxMessage, to device: PushDevice) async -> SendOutcome {
+            await provision.sender.send(message, to: device)
+        }
+
         /// The directory shuts the sender down, once it is replaced and nothing holds it.
         func shutdown() async {}
 

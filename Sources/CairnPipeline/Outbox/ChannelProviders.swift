@@ -70,21 +70,42 @@ public final class ChannelProviders: SenderDirectory {
     private let makeSender: @Sendable (ProviderSettings) -> any ChannelSender
     /// What a brand's own settings may do (where they connect, which CA files they read).
     private let brandRules: BrandProviderRules
+    /// The browsers' push client every push sender shares.
+    private let webPush: WebPushClient?
     private let logger: Logger
     private let lanes = Mutex<[BrandChannel: Lane]>([:])
     /// Replaced senders being shut down.
     private let closing = Mutex<[ObjectIdentifier: Task<Void, Never>]>([:])
 
+    /// `keyring`: brands' VAPID keys, for pushes to browsers (which go only where `brandRules`
+    /// let brands' providers go: endpoints come from browsers); `vapidSubject`: the server's
+    /// `--vapid-subject`, for brands that set none.
     public convenience init(
         store: any ChannelStore,
         box: SecretBox?,
         defaults: [ProviderSettings],
         brandRules: BrandProviderRules,
         publicBaseURL: String?,
+        keyring: VAPIDKeyring? = nil,
+        vapidSubject: String? = nil,
         logger: Logger
     ) {
-        self.init(store: store, box: box, defaults: defaults, brandRules: brandRules, logger: logger) { settings in
-            ChannelProviders.sender(for: settings, publicBaseURL: publicBaseURL, logger: logger)
+        let webPush = keyring.map { WebPushClient(keys: $0, addressPolicy: brandRules.policy) }
+        self.init(
+            store: store,
+            box: box,
+            defaults: defaults,
+            brandRules: brandRules,
+            webPush: webPush,
+            logger: logger
+        ) { settings in
+            ChannelProviders.sender(
+                for: settings,
+                publicBaseURL: publicBaseURL,
+                webPush: webPush,
+                vapidSubject: vapidSubject,
+                logger: logger
+            )
         }
     }
 
@@ -94,9 +115,11 @@ public final class ChannelProviders: SenderDirectory {
         box: SecretBox?,
         defaults: [ProviderSettings],
         brandRules: BrandProviderRules = BrandProviderRules(allowsPrivateAddresses: true),
+        webPush: WebPushClient? = nil,
         logger: Logger,
         makeSender: @escaping @Sendable (ProviderSettings) -> any ChannelSender
     ) {
+        self.webPush = webPush
         self.store = store
         self.box = box
         self.brandRules = brandRules
@@ -263,14 +286,23 @@ public final class ChannelProviders: SenderDirectory {
         for provision in own where provision.retire() { close(provision) }
         await replacedSendersClosed()
         for sender in defaults.values { await sender.shutdown() }
+        await webPush?.shutdown()
     }
 
-    static func sender(for settings: ProviderSettings, publicBaseURL: String?, logger: Logger) -> any ChannelSender {
+    static func sender(
+        for settings: ProviderSettings,
+        publicBaseURL: String?,
+        webPush: WebPushClient?,
+        vapidSubject: String?,
+        logger: Logger
+    ) -> any ChannelSender {
         switch settings {
         case .smtp(_, let smtp, let defaults):
             return EmailSender(settings: smtp, defaults: defaults, logger: logger)
         case .twilio(let twilio):
             return SMSSender(settings: twilio, publicBaseURL: publicBaseURL, logger: logger)
+        case .push(let push):
+            return PushSender(settings: push, webPush: webPush, subject: vapidSubject, logger: logger)
         }
     }
 }

@@ -157,8 +157,11 @@ public final class OutboxDispatcher: Service, Sendable {
             seconds: clock.uptime() - started
         )
         var effects: [OutcomeEffect] = []
-        if case .permanent(_, withdrawsConsent: true) = outcome, let withdrawal = withdrawConsent(message) {
-            effects.append(withdrawal)
+        if case .permanent(_, let withdraws, let removes) = outcome {
+            if withdraws, let withdrawal = withdrawConsent(message) { effects.append(withdrawal) }
+            if removes, let device = claimed.device {
+                effects.append(.removeDevice(deviceId: device.deviceId, address: device.address))
+            }
         }
         await save(record, effects: effects, for: message)
     }
@@ -173,8 +176,13 @@ public final class OutboxDispatcher: Service, Sendable {
         {
             return .permanent(.unsubscribed, withdrawsConsent: false)
         }
+        if message.channel == .push, claimed.device == nil {
+            return .permanent(.deviceRemoved, withdrawsConsent: false)
+        }
         switch await senders.sender(for: message.tenant, channel: message.channel) {
-        case .found(let sender): return await sender.send(message)
+        case .found(let sender):
+            if let device = claimed.device { return await sender.send(message, to: device) }
+            return await sender.send(message)
         case .unavailable(let outcome): return outcome
         }
     }
@@ -184,24 +192,29 @@ public final class OutboxDispatcher: Service, Sendable {
         switch outcome {
         case .sent(let providerMessageId):
             return .sent(providerMessageId: providerMessageId)
-        case .permanent(let error, _):
+        case .permanent(let error, _, _):
             return .failed(error)
         case .unknown(let error):
             // Tried once more, since the provider may not have it; an unknown outcome right after
             // another ends it: trying on would send it again each time.
             if message.error?.code == error.code { return .failed(error) }
             return retry(after: error, for: message)
-        case .transient(let error):
-            return retry(after: error, for: message)
+        case .transient(let error, let retryAfter):
+            return retry(after: error, for: message, notBefore: retryAfter)
         }
     }
 
-    /// Queued again after a backoff, or `dead` after the last attempt.
-    private func retry(after error: MessageError, for message: OutboxMessage) -> DeliveryRecord {
+    /// Queued again after a backoff (and no sooner than the provider asked, `notBefore`), or
+    /// `dead` after the last attempt.
+    private func retry(after error: MessageError, for message: OutboxMessage, notBefore: Duration? = nil)
+        -> DeliveryRecord
+    {
         guard settings.retry.allowsRetry(afterAttempts: message.attempts) else { return .dead(error) }
         var generator = SystemRandomNumberGenerator()
-        let wait = settings.retry.delay(afterAttempts: message.attempts, using: &generator)
-        return .retry(error, nextAttemptAt: clock.now().adding(.milliseconds(Int64(wait * 1000))))
+        let wait = Duration.milliseconds(Int64(settings.retry.delay(afterAttempts: message.attempts, using: &generator) * 1000))
+        // A provider's wait counts up to the backoff's own cap (a Retry-After of a week is not kept).
+        let asked = min(notBefore ?? .zero, .milliseconds(Int64(settings.retry.capSeconds * 1000)))
+        return .retry(error, nextAttemptAt: clock.now().adding(max(wait, asked)))
     }
 
     /// Records the outcome with its effects, which commit with it (and only if it is saved).

@@ -115,6 +115,9 @@ public struct SendingSettings: Sendable {
     public var enabled = true
     /// How long a customer's push device is kept without being seen (`--push-device-expiry`).
     public var pushDeviceExpiry: Duration = PushDevice.defaultExpiry
+    /// Who runs pushes to browsers, for brands whose push channel names no one (`--vapid-subject`:
+    /// a `mailto:` or `https:` URL, RFC 8292's `sub`).
+    public var vapidSubject: String?
     /// What providers set by brands through the admin API may do: reach private addresses
     /// (`--allow-private-urls`), read CA files (from `--ca-directory`).
     public var brandProviderRules = BrandProviderRules()

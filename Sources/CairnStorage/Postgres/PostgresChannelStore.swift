@@ -55,6 +55,33 @@ public struct PostgresChannelStore: ChannelStore {
         return !rows.isEmpty
     }
 
+    public func pushKey(tenant: Tenant) async throws -> [UInt8]? {
+        let rows = try await database.query(
+            """
+            SELECT sealed_key FROM brand_push_keys
+            WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId) AND brand_id = \(tenant.brandId)
+            """
+        )
+        return try rows.first.map { Array(try $0.decode(ByteBuffer.self).readableBytesView) }
+    }
+
+    public func keepPushKey(_ sealed: [UInt8], tenant: Tenant, at time: Timestamp) async throws -> [UInt8] {
+        let logger = database.logger
+        try await database.transaction { connection in
+            try await PostgresBrandStore.ensure(tenant, at: time, on: connection, logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO brand_push_keys (client_id, account_id, brand_id, sealed_key, created_at)
+                VALUES (\(tenant.clientId), \(tenant.accountId), \(tenant.brandId), \(ByteBuffer(bytes: sealed)),
+                    \(time.millisecondsSinceEpoch))
+                ON CONFLICT DO NOTHING
+                """,
+                logger: logger
+            )
+        }
+        return try await pushKey(tenant: tenant) ?? sealed
+    }
+
     static func channels(
         _ tenant: Tenant,
         on connection: PostgresConnection,

@@ -312,6 +312,7 @@ enum PostgresMigrations {
         ("0013_admin_token_brands", adminTokenBrands),
         ("0014_export_parts", exportParts),
         ("0015_devices", devices),
+        ("0016_push_keys", pushKeys),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

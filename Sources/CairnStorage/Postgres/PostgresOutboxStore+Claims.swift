@@ -197,7 +197,8 @@ extension PostgresOutboxStore {
         ).collect().map(PostgresMessageRows.decode).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
     }
 
-    /// The claimed messages with their customers' consent and suppression now.
+    /// The claimed messages with their customers' consent and suppression now, and a push's
+    /// device as the customer has it now.
     static func withCustomers(
         _ claimed: [(OutboxMessage, Int)],
         _ connection: PostgresConnection,
@@ -205,22 +206,29 @@ extension PostgresOutboxStore {
     ) async throws -> [ClaimedMessage] {
         guard !claimed.isEmpty else { return [] }
         let customerIds = Array(Set(claimed.map(\.0.customerId)))
+        let pushing = Array(Set(claimed.filter { $0.0.channel == .push }.map(\.0.customerId)))
         var consent: [String: [String: ChannelConsent]] = [:]
         var suppressed: Set<String> = []
+        var devices: [String: [String: PushDevice]] = [:]
         for row in try await connection.query(
-            "SELECT id, consent, suppressed FROM customers WHERE id = ANY(\(customerIds))",
+            """
+            SELECT id, consent, suppressed, CASE WHEN id = ANY(\(pushing)) THEN devices END
+            FROM customers WHERE id = ANY(\(customerIds))
+            """,
             logger: logger
         ).collect() {
-            let (id, bytes, isSuppressed) = try row.decode((String, ByteBuffer, Bool).self)
+            let (id, bytes, isSuppressed, stored) = try row.decode((String, ByteBuffer, Bool, ByteBuffer?).self)
             consent[id] = StoredJSON.consent(from: Array(bytes.readableBytesView))
             if isSuppressed { suppressed.insert(id) }
+            if let stored { devices[id] = StoredJSON.devices(from: Array(stored.readableBytesView)) }
         }
         return claimed.map { message, cap in
             ClaimedMessage(
                 message: message,
                 consent: consent[message.customerId],
                 suppressed: suppressed.contains(message.customerId),
-                laneCap: cap
+                laneCap: cap,
+                device: message.channel == .push ? devices[message.customerId]?[message.to] : nil
             )
         }
     }

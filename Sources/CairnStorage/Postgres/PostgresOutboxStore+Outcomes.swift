@@ -202,6 +202,25 @@ extension PostgresOutboxStore {
                 on: connection,
                 logger: logger
             )
+        case .removeDevice(let deviceId, let address):
+            let rows = try await connection.query(
+                """
+                SELECT c.id, c.devices FROM messages AS m JOIN customers AS c ON c.id = m.customer_id
+                WHERE m.id = \(messageId) FOR UPDATE OF c
+                """,
+                logger: logger
+            ).collect()
+            guard let row = rows.first else { return }
+            let (customerId, bytes) = try row.decode((String, ByteBuffer?).self)
+            guard
+                let kept = OutcomeEffect.removing(
+                    deviceId: deviceId,
+                    address: address,
+                    from: bytes.map { Array($0.readableBytesView) }
+                )
+            else { return }
+            let encoded = StoredJSON.encode(kept).map { ByteBuffer(bytes: $0) }
+            try await connection.query("UPDATE customers SET devices = \(encoded) WHERE id = \(customerId)", logger: logger)
         }
     }
 }

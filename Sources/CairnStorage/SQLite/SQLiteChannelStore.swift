@@ -50,6 +50,32 @@ public struct SQLiteChannelStore: ChannelStore {
         }
     }
 
+    public func pushKey(tenant: Tenant) async throws -> [UInt8]? {
+        try await database.read { db in try Self.pushKey(tenant, db) }
+    }
+
+    public func keepPushKey(_ sealed: [UInt8], tenant: Tenant, at time: Timestamp) async throws -> [UInt8] {
+        try await database.write { db in
+            try SQLiteBrandStore.ensure(tenant, at: time, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO brand_push_keys (client_id, account_id, brand_id, sealed_key, created_at)
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """,
+                arguments: Self.key(tenant) + [Data(sealed), time.millisecondsSinceEpoch]
+            )
+            return try Self.pushKey(tenant, db) ?? sealed
+        }
+    }
+
+    static func pushKey(_ tenant: Tenant, _ db: Database) throws -> [UInt8]? {
+        try Data.fetchOne(
+            db,
+            sql: "SELECT sealed_key FROM brand_push_keys WHERE client_id = ? AND account_id = ? AND brand_id = ?",
+            arguments: key(tenant)
+        ).map { [UInt8]($0) }
+    }
+
     static func key(_ tenant: Tenant) -> StatementArguments {
         [tenant.clientId, tenant.accountId, tenant.brandId]
     }

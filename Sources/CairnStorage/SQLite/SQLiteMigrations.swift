@@ -304,6 +304,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0015_devices") { db in
             try db.execute(sql: SQLiteMigrations.devices)
         }
+        migrator.registerMigration("0016_push_keys") { db in
+            try db.execute(sql: SQLiteMigrations.pushKeys)
+        }
         return migrator
     }
 }

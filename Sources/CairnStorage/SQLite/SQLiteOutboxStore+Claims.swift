@@ -28,14 +28,19 @@ extension SQLiteOutboxStore {
                 ).execute(arguments: lane.key.arguments)
                 claimed += taken.map { ($0, lane.cap) }
             }
-            let customerQuery = try db.cachedStatement(sql: "SELECT consent, suppressed FROM customers WHERE id = ?")
+            let customerQuery = try db.cachedStatement(
+                sql: "SELECT consent, suppressed, CASE WHEN ? THEN devices END FROM customers WHERE id = ?"
+            )
             return try claimed.map { message, cap in
-                let customer = try Row.fetchOne(customerQuery, arguments: [message.customerId])
+                let push = message.channel == .push
+                let customer = try Row.fetchOne(customerQuery, arguments: [push, message.customerId])
+                let devices = (customer?[2] as Data?).map { StoredJSON.devices(from: [UInt8]($0)) }
                 return ClaimedMessage(
                     message: message,
                     consent: customer.map { StoredJSON.consent(from: [UInt8]($0[0] as Data)) },
                     suppressed: customer.map { $0[1] as Bool } ?? false,
-                    laneCap: cap
+                    laneCap: cap,
+                    device: push ? devices?[message.to] : nil
                 )
             }
         }

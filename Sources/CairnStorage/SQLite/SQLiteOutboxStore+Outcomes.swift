@@ -141,6 +141,26 @@ extension SQLiteOutboxStore {
                 }
             }
             _ = try SQLiteEventLog.append([event], duplicatesSince: OutcomeEffect.cutoff(for: event), db)
+        case .removeDevice(let deviceId, let address):
+            let customer = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT customers.id, customers.devices FROM messages JOIN customers ON customers.id = messages.customer_id
+                    WHERE messages.id = ?
+                    """,
+                arguments: [messageId]
+            )
+            guard let customer,
+                let kept = OutcomeEffect.removing(
+                    deviceId: deviceId,
+                    address: address,
+                    from: (customer[1] as Data?).map { [UInt8]($0) }
+                )
+            else { return }
+            try db.execute(
+                sql: "UPDATE customers SET devices = ? WHERE id = ?",
+                arguments: [StoredJSON.encode(kept).map { Data($0) }, customer[0] as String]
+            )
         }
     }
 }

@@ -137,8 +137,28 @@ extension Settings {
         defaultText: "\(Int(PushDevice.defaultExpiry.components.seconds / 86_400))"
     )
 
+    static let fcmServiceAccount = Setting(
+        key: "push.fcm.serviceAccount",
+        flag: "fcm-service-account",
+        environment: "CAIRN_FCM_SERVICE_ACCOUNT",
+        valueName: "file",
+        help: "The push provider of brands that set none, for iOS and Android apps: a Firebase service account's "
+            + "key file (JSON), read at start.",
+        defaultText: "none"
+    )
+    static let vapidSubject = Setting(
+        key: "push.vapidSubject",
+        flag: "vapid-subject",
+        environment: "CAIRN_VAPID_SUBJECT",
+        valueName: "url",
+        help: "Who runs pushes to browsers (Web Push's VAPID subject), for brands whose push channel names no one: "
+            + "mailto:you@example.com or an https: URL. Brands' VAPID keys need the secret key.",
+        defaultText: "none"
+    )
+
     static let sending = [
         outbox, publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
-        sendAttempts, sendRetryBase, sendLease, allowPrivateURLs, caDirectory, pushDeviceExpiry,
+        sendAttempts, sendRetryBase, sendLease, allowPrivateURLs, caDirectory, pushDeviceExpiry, fcmServiceAccount,
+        vapidSubject,
     ]
 }

@@ -1,6 +1,7 @@
 import CairnChannels
 import CairnCore
 import CairnServer
+import Foundation
 
 /// The sending section: the public URL, the server-wide providers and the retry settings.
 extension SettingsReader {
@@ -50,6 +51,7 @@ extension SettingsReader {
                 throw CLIError("\(source(of: Settings.twilioAccountSid)): \(error)")
             }
         }
+        try await readPush(into: &sending)
         let defaults = RetryPolicy()
         let attempts = try await int(Settings.sendAttempts) ?? defaults.maxAttempts
         guard (1...100).contains(attempts) else { throw CLIError("The send attempts must be between 1 and 100.") }
@@ -78,6 +80,34 @@ extension SettingsReader {
             sending.brandProviderRules.caDirectory = directory
         }
         return sending
+    }
+
+    /// The default push provider: FCM from a service account's key file, Web Push with a subject.
+    private func readPush(into sending: inout SendingSettings) async throws {
+        if let subject = try await string(Settings.vapidSubject), !subject.isEmpty {
+            do {
+                try PushSettings.checkSubject(subject)
+            } catch {
+                throw CLIError("\(source(of: Settings.vapidSubject)): \(error)")
+            }
+            sending.vapidSubject = subject
+        }
+        var fcm: PushSettings.FCM?
+        if let path = try await string(Settings.fcmServiceAccount), !path.isEmpty {
+            let json: JSONValue
+            do {
+                json = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            } catch {
+                throw CLIError("\(source(of: Settings.fcmServiceAccount)): \(path) cannot be read as JSON (\(error)).")
+            }
+            do {
+                fcm = try PushSettings.FCM(account: try FCMServiceAccount(json: json))
+            } catch {
+                throw CLIError("\(source(of: Settings.fcmServiceAccount)): \(error)")
+            }
+        }
+        guard fcm != nil || sending.vapidSubject != nil else { return }
+        sending.defaultProviders.append(.push(try PushSettings(fcm: fcm, webPushSubject: sending.vapidSubject)))
     }
 
     /// Refuses settings of a default provider given without the one that makes the provider

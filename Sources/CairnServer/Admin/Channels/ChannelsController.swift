@@ -107,7 +107,7 @@ struct ChannelsController: Sendable {
             throw APIError(
                 .notFound,
                 code: "channel_not_found",
-                message: "There is no channel \(text): use email or sms."
+                message: "There is no channel \(text): use email, sms or push."
             )
         }
         return channel

@@ -192,6 +192,7 @@ let package = Package(
                 "CairnTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -200,6 +201,7 @@ let package = Package(
             dependencies: [
                 "cairn",
                 "CairnCore",
+                "CairnChannels",
                 "CairnStorage",
                 "CairnServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -208,6 +210,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

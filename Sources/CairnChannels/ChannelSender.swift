@@ -60,6 +60,11 @@ extension MessageError {
         )
     }
 
+    /// The push service says the device's token or subscription is gone: the device is removed.
+    public static func deviceUnregistered(_ message: String) -> MessageError {
+        MessageError(code: "device_unregistered", message: message)
+    }
+
     /// The push's device was removed (unregistered, expired or erased) after the message was made.
     public static let deviceRemoved = MessageError(
         code: "device_removed",

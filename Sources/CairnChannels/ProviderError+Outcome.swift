@@ -8,7 +8,7 @@ extension SendOutcome {
         switch (error.code, error.kind) {
         case (.rejected, .permanent):
             self = .permanent(
-                .providerRejected(text),
+                error.removesDevice ? .deviceUnregistered(text) : .providerRejected(text),
                 withdrawsConsent: error.withdrawsConsent,
                 removesDevice: error.removesDevice
             )

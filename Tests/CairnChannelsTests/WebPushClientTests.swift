@@ -60,7 +60,12 @@ import Testing
                 url: "https://shop.example/booking/1",
                 data: ["bookingId": "1"]
             )
-            try await client.send(notification, to: subscription, tenant: Self.tenant, subject: "mailto:push@shop.example")
+            try await client.send(
+                notification,
+                to: subscription,
+                tenant: Self.tenant,
+                subject: "mailto:push@shop.example"
+            )
             let answer = try await Self.control(peer, "/_control/messages")
             #expect(answer["refused"]?.arrayValue == [])
             let message = try #require(answer["messages"]?.arrayValue?.first)

@@ -56,4 +56,66 @@ public enum SendFixtures {
         if processed { try await EventFixtures.processAll(stores, at: time, sends: smsContext) }
         return commands.map(\.id)
     }
+
+    /// The context of a server with a default push provider.
+    public static let pushContext = SendContext(defaultChannels: [.push], publicBaseURL: nil, unsubscribe: nil)
+
+    /// Stores the customer `u1` with a device per entry of `devices` (deviceId: FCM token, each
+    /// an Android app), a live transactional push asset `alert`, and one send_push, processed at
+    /// `time` into a message per device; returns the command's event id.
+    @discardableResult
+    public static func queuePush(
+        in stores: CairnStores,
+        devices: [String: String],
+        tenant: Tenant = EventFixtures.tenant,
+        at time: Timestamp = EventFixtures.receivedAt
+    ) async throws -> EventID {
+        let token = try await EventFixtures.token(in: stores, tenant: tenant, at: time)
+        _ = try await stores.assets.saveDraft(
+            AssetDraft(
+                tenant: tenant,
+                assetId: "alert",
+                name: nil,
+                channel: .push,
+                purpose: .transactional,
+                content: ["title": "Hi {{customer.firstName}}", "body": "Booking {{bookingId}}"]
+            ),
+            at: time
+        )
+        _ = try await stores.assets.publish(tenant: tenant, assetId: "alert", at: time)
+        let identify = EventFixtures.entry(
+            .identify,
+            token: token,
+            tenant: tenant,
+            userId: "u1",
+            traits: ["firstName": "Ada"],
+            receivedAt: time
+        )
+        let registrations = devices.keys.sorted().map { deviceId in
+            EventFixtures.entry(
+                token: token,
+                tenant: tenant,
+                name: "register push",
+                userId: "u1",
+                extra: [
+                    "properties": [
+                        "deviceId": .string(deviceId), "deviceType": "Android",
+                        "fcmToken": .string(devices[deviceId] ?? ""),
+                    ]
+                ],
+                receivedAt: time
+            )
+        }
+        let command = EventFixtures.entry(
+            token: token,
+            tenant: tenant,
+            name: "send_push",
+            userId: "u1",
+            extra: ["assetId": "alert", "bookingId": "B1"],
+            receivedAt: time
+        )
+        try await stores.eventLog.append([identify] + registrations + [command])
+        try await EventFixtures.processAll(stores, at: time, sends: pushContext)
+        return command.id
+    }
 }

@@ -85,7 +85,12 @@ public final class WebPushClient: Sendable {
         let authorization: String
         do {
             body = try WebPushEncryption.encrypt(Self.payload(notification), p256dh: p256dh, auth: auth)
-            authorization = try VAPIDToken.authorization(endpoint: endpoint, subject: subject, key: key, at: clock.now())
+            authorization = try VAPIDToken.authorization(
+                endpoint: endpoint,
+                subject: subject,
+                key: key,
+                at: clock.now()
+            )
         } catch {
             throw .misconfigured("Web Push: \(error).")
         }

@@ -36,7 +36,8 @@ extension PushDevice {
         }
         if kind == .web {
             guard case .object(let subscription)? = properties["subscription"],
-                let endpoint = subscription["endpoint"]?.stringValue, endpoint.hasPrefix("https://"),
+                let endpoint = subscription["endpoint"]?.stringValue,
+                endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://"),
                 let p256dh = subscription["keys"]?["p256dh"]?.stringValue, Self.isKey(p256dh, bytes: 65),
                 let auth = subscription["keys"]?["auth"]?.stringValue, Self.isKey(auth, bytes: 16)
             else {

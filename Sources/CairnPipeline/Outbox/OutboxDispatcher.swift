@@ -206,12 +206,18 @@ public final class OutboxDispatcher: Service, Sendable {
 
     /// Queued again after a backoff (and no sooner than the provider asked, `notBefore`), or
     /// `dead` after the last attempt.
-    private func retry(after error: MessageError, for message: OutboxMessage, notBefore: Duration? = nil)
+    private func retry(
+        after error: MessageError,
+        for message: OutboxMessage,
+        notBefore: Duration? = nil
+    )
         -> DeliveryRecord
     {
         guard settings.retry.allowsRetry(afterAttempts: message.attempts) else { return .dead(error) }
         var generator = SystemRandomNumberGenerator()
-        let wait = Duration.milliseconds(Int64(settings.retry.delay(afterAttempts: message.attempts, using: &generator) * 1000))
+        let wait = Duration.milliseconds(
+            Int64(settings.retry.delay(afterAttempts: message.attempts, using: &generator) * 1000)
+        )
         // A provider's wait counts up to the backoff's own cap (a Retry-After of a week is not kept).
         let asked = min(notBefore ?? .zero, .milliseconds(Int64(settings.retry.capSeconds * 1000)))
         return .retry(error, nextAttemptAt: clock.now().adding(max(wait, asked)))

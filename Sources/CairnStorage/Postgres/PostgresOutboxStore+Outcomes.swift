@@ -220,7 +220,10 @@ extension PostgresOutboxStore {
                 )
             else { return }
             let encoded = StoredJSON.encode(kept).map { ByteBuffer(bytes: $0) }
-            try await connection.query("UPDATE customers SET devices = \(encoded) WHERE id = \(customerId)", logger: logger)
+            try await connection.query(
+                "UPDATE customers SET devices = \(encoded) WHERE id = \(customerId)",
+                logger: logger
+            )
         }
     }
 }

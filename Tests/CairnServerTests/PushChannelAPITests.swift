@@ -15,7 +15,10 @@ import _CryptoExtras
     static let brand = "/admin/v1/brands/hea/hea/HEA"
     static let privateKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
 
-    func app(key: SecretKey? = .generate(), rules: BrandProviderRules = BrandProviderRules()) async throws -> (
+    func app(
+        key: SecretKey? = .generate(),
+        rules: BrandProviderRules = BrandProviderRules()
+    ) async throws -> (
         TestApp, String
     ) {
         let app = try await TestApp { configuration in

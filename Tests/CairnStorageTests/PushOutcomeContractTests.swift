@@ -37,7 +37,11 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func aGoneDeviceIsRemovedWithItsMessagesFailure(_ backend: StoreBackend) async throws {
         let stores = try await backend.makeStores()
-        try await SendFixtures.queuePush(in: stores, devices: ["phone": "phone-token", "tablet": "tablet-token"], at: time)
+        try await SendFixtures.queuePush(
+            in: stores,
+            devices: ["phone": "phone-token", "tablet": "tablet-token"],
+            at: time
+        )
         let claimed = try await claimAll(stores, at: later(1))
         #expect(claimed["phone"]?.device?.token == "phone-token", "a push carries its device's token")
         #expect(claimed["tablet"]?.device?.token == "tablet-token")

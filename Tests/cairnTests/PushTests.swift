@@ -31,7 +31,12 @@ import _CryptoExtras
         }
     }
 
-    static func push(through fcm: TestPeer, webPush: TestPeer, key: _RSA.Signing.PrivateKey, directory: URL)
+    static func push(
+        through fcm: TestPeer,
+        webPush: TestPeer,
+        key: _RSA.Signing.PrivateKey,
+        directory: URL
+    )
         async throws
     {
         let account: JSONValue = [
@@ -126,7 +131,9 @@ import _CryptoExtras
             )
         )
         let secondStatus = try await Self.waitForMessages(server, token, second, count: 2)
-        #expect(secondStatus["messages"]?.arrayValue?.compactMap { $0["to"]?.stringValue }.sorted() == ["laptop", "phone"])
+        #expect(
+            secondStatus["messages"]?.arrayValue?.compactMap { $0["to"]?.stringValue }.sorted() == ["laptop", "phone"]
+        )
 
         let apps = try await Self.control(fcm, "/_control/messages")["messages"]?.arrayValue ?? []
         #expect(apps.compactMap { $0["token"]?.stringValue } == ["phone-token-1", "phone-token-1"])
@@ -137,7 +144,11 @@ import _CryptoExtras
         let browsers = try await Self.control(webPush, "/_control/messages")
         #expect(browsers["refused"]?.arrayValue == [])
         let pushes = browsers["messages"]?.arrayValue ?? []
-        #expect(pushes.compactMap { $0["payload"]?["body"]?.stringValue } == ["Booking B1 is waiting", "Booking B2 is waiting"])
+        #expect(
+            pushes.compactMap { $0["payload"]?["body"]?.stringValue } == [
+                "Booking B1 is waiting", "Booking B2 is waiting",
+            ]
+        )
         let served = try await server.withClient { client in
             try await client.fetch("/tag/v1/hea/hea/HEA/push-key", token: "")
         }
@@ -153,7 +164,12 @@ import _CryptoExtras
     }
 
     /// The event's status once it has `count` messages and none is queued or sending.
-    static func waitForMessages(_ server: RunningServer, _ token: String, _ id: String, count: Int) async throws
+    static func waitForMessages(
+        _ server: RunningServer,
+        _ token: String,
+        _ id: String,
+        count: Int
+    ) async throws
         -> JSONValue
     {
         var last: JSONValue = .null

@@ -48,6 +48,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     as_root apt-get install -y -qq chromium >/dev/null
 fi
 export CAIRN_TEST_CHROMIUM="$(command -v chromium)"
+# poppler-utils' pdftotext reads the letters Chromium makes PDFs of.
+if ! command -v pdftotext >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq poppler-utils >/dev/null
+fi
 
 # A throwaway PostgreSQL cluster on a free port, run by a non-root user, removed on exit.
 echo "==> PostgreSQL cluster"

@@ -73,6 +73,7 @@ struct AppServices {
             publicBaseURL: publicURL,
             keyring: box == nil ? nil : keyring,
             vapidSubject: sending.vapidSubject,
+            pdfRenderer: sending.pdfRenderer.map { PDFRenderer(executable: $0) },
             logger: logger
         )
     }

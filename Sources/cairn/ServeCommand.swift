@@ -47,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.pushDeviceExpiry)) var pushDeviceExpiry: Int?
     @Option(help: help(Settings.fcmServiceAccount)) var fcmServiceAccount: String?
     @Option(help: help(Settings.vapidSubject)) var vapidSubject: String?
+    @Option(help: help(Settings.printSpool)) var printSpool: String?
+    @Option(help: help(Settings.printPDFRenderer)) var printPdfRenderer: String?
     @OptionGroup var storageOptions: StorageOptions
 
     private static func help(_ setting: Setting) -> ArgumentHelp {
@@ -114,7 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
             (Settings.smtpFrom, smtpFrom), (Settings.twilioAccountSid, twilioAccountSid),
             (Settings.twilioAuthToken, twilioAuthToken), (Settings.twilioFrom, twilioFrom),
             (Settings.twilioBaseURL, twilioBaseUrl), (Settings.fcmServiceAccount, fcmServiceAccount),
-            (Settings.vapidSubject, vapidSubject),
+            (Settings.vapidSubject, vapidSubject), (Settings.printSpool, printSpool),
+            (Settings.printPDFRenderer, printPdfRenderer),
         ]
         for case (let setting, let value?) in texts { flags[setting] = .string(value) }
         if let sendAttempts { flags[Settings.sendAttempts] = .int(sendAttempts) }

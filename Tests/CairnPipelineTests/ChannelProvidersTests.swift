@@ -288,6 +288,7 @@ final class MadeSenders: Sendable {
         case .smtp(let url, _, _): address = url
         case .twilio(let twilio): address = twilio.baseURL
         case .push(let push): address = push.fcm?.baseURL ?? "webpush"
+        case .print(let print): address = print.provider
         }
         let sender = Sender(address: address, made: self)
         state.withLock { $0.made.append(sender) }

@@ -44,6 +44,7 @@ import Testing
             case .smtp(let url, _, _): return Sender(baseURL: url, log: self)
             case .twilio(let twilio): return Sender(baseURL: twilio.baseURL, log: self)
             case .push(let push): return Sender(baseURL: push.fcm?.baseURL ?? "webpush", log: self)
+            case .print(let print): return Sender(baseURL: print.provider, log: self)
             }
         }
     }

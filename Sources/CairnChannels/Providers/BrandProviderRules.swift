@@ -11,15 +11,19 @@ public struct BrandProviderRules: Sendable, Hashable {
     public var allowsPrivateAddresses: Bool
     /// The directory a brand's `?ca=NAME` is read from (`--ca-directory`); nil: brands may name none.
     public var caDirectory: String?
+    /// The server's print spool (`--print-spool`): a brand's spool `directory` is a folder in it;
+    /// nil: brands may set no spool.
+    public var printSpool: String?
 
-    public init(allowsPrivateAddresses: Bool = false, caDirectory: String? = nil) {
+    public init(allowsPrivateAddresses: Bool = false, caDirectory: String? = nil, printSpool: String? = nil) {
         self.allowsPrivateAddresses = allowsPrivateAddresses
         self.caDirectory = caDirectory
+        self.printSpool = printSpool
     }
 
     /// Why brand settings are refused when saved.
     public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
-        /// `private_address` or `ca_not_allowed`.
+        /// `private_address`, `ca_not_allowed` or `spool_not_allowed`.
         public var code: String
         public var description: String
     }
@@ -38,6 +42,11 @@ public struct BrandProviderRules: Sendable, Hashable {
             guard let fcm = push.fcm else { return }
             try check(host: URL(string: fcm.baseURL)?.host ?? "")
             try check(host: URL(string: fcm.account.tokenURI)?.host ?? "")
+        case .print(let print):
+            switch print.delivery {
+            case .spool(let directory): _ = try spoolFolder(directory)
+            case .http(let url, _): try check(host: URL(string: url)?.host ?? "")
+            }
         }
     }
 
@@ -78,11 +87,34 @@ public struct BrandProviderRules: Sendable, Hashable {
         case .push(var push):
             push.fcm?.addressPolicy = policy
             return .push(push)
+        case .print(var print):
+            print.addressPolicy = policy
+            if case .spool(let directory) = print.delivery { print.spoolPath = try spoolFolder(directory) }
+            return .print(print)
         }
     }
 
     /// Where brands' providers, and the URLs browsers give (Web Push endpoints), may connect.
     public var policy: OutboundAddressPolicy { allowsPrivateAddresses ? .anyAddress : .publicOnly }
+
+    /// The path of a brand's spool `directory`: a folder's name inside the server's spool.
+    func spoolFolder(_ name: String) throws(Refusal) -> String {
+        guard let printSpool else {
+            throw Refusal(
+                code: "spool_not_allowed",
+                description: "A brand's spool directory is a folder in the server's print spool (--print-spool), "
+                    + "and none is set."
+            )
+        }
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else {
+            throw Refusal(
+                code: "spool_not_allowed",
+                description: "A brand's spool directory must be a folder's name (no path), made in the server's "
+                    + "print spool."
+            )
+        }
+        return printSpool.hasSuffix("/") ? printSpool + name : printSpool + "/" + name
+    }
 
     /// The path of a brand's `ca=NAME`: a file name inside the CA directory.
     func caFile(_ name: String) throws(Refusal) -> String {

@@ -6,10 +6,12 @@ import Foundation
 /// - sms: `{"provider":"twilio","accountSid","authToken","from","baseUrl"?}`
 /// - push: `{"provider":"fcm","serviceAccount","baseUrl"?,"webPush"?:{"subject"}}` or
 ///   `{"provider":"webpush","webPush":{"subject"}}`
+/// - print: `{"provider":"spool","directory"}` or `{"provider":"http","url","key"}`
 public enum ProviderSettings: Sendable, Hashable {
     case smtp(url: String, SMTPSettings, EmailDefaults)
     case twilio(TwilioSettings)
     case push(PushSettings)
+    case print(PrintSettings)
 
     /// What an email provider adds to every message it sends.
     public struct EmailDefaults: Sendable, Hashable {
@@ -30,6 +32,7 @@ public enum ProviderSettings: Sendable, Hashable {
         case .smtp: return .email
         case .twilio: return .sms
         case .push: return .push
+        case .print: return .print
         }
     }
 
@@ -38,6 +41,7 @@ public enum ProviderSettings: Sendable, Hashable {
         case .smtp: return "smtp"
         case .twilio: return "twilio"
         case .push(let push): return push.fcm == nil ? "webpush" : "fcm"
+        case .print(let print): return print.provider
         }
     }
 
@@ -91,8 +95,10 @@ public enum ProviderSettings: Sendable, Hashable {
             throw .invalidSettings("The sms channel's provider must be \"twilio\".")
         case (.push, _):
             throw .invalidSettings("The push channel's provider must be \"fcm\" (apps and browsers) or \"webpush\".")
+        case (.print, "spool"), (.print, "http"):
+            self = .print(try PrintSettings(fields: fields))
         case (.print, _):
-            throw .invalidSettings("Cairn cannot send by \(channel) yet.")
+            throw .invalidSettings("The print channel's provider must be \"spool\" or \"http\".")
         }
     }
 
@@ -112,6 +118,8 @@ public enum ProviderSettings: Sendable, Hashable {
             ])
         case .push(let push):
             return push.json(revealing: true)
+        case .print(let print):
+            return print.json(revealing: true)
         }
     }
 
@@ -130,6 +138,8 @@ public enum ProviderSettings: Sendable, Hashable {
             ])
         case .push(let push):
             return push.json(revealing: false)
+        case .print(let print):
+            return print.json(revealing: false)
         }
     }
 }

@@ -2,7 +2,7 @@
 /// push), or names the first reason it cannot go. The checks run in this order: the customer is
 /// identified; the asset exists (not archived), is live and is for this channel; a marketing
 /// asset has the customer's consent; the customer has the contact point (for a push, a device
-/// not expired); the brand (or the server) has a provider; the templates render.
+/// not expired; for a letter, a postal address); the brand (or the server) has a provider; the templates render.
 public struct SendPlanner: Sendable {
     public var context: SendContext
     /// The compiled templates of the versions rendered so far (shared by its copies).
@@ -62,6 +62,7 @@ public struct SendPlanner: Sendable {
             return .failure(.channelNotSubscribed(request.channel))
         }
         let contacts: [String]
+        var postal: PostalAddress?
         switch request.channel {
         case .email:
             guard let email = ContactPoints.email(in: profile.traits) else { return .failure(.noEmailAddress) }
@@ -75,7 +76,9 @@ public struct SendPlanner: Sendable {
                 .map(\.deviceId).sorted()
             guard !contacts.isEmpty else { return .failure(.noPushDevice) }
         case .print:
-            return .failure(.channelNotConfigured(request.channel))
+            guard let address = PostalAddress(traits: profile.traits) else { return .failure(.noPostalAddress) }
+            postal = address
+            contacts = [address.singleLine]
         }
         guard request.brandHasProvider || context.defaultChannels.contains(request.channel) else {
             return .failure(.channelNotConfigured(request.channel))
@@ -87,6 +90,7 @@ public struct SendPlanner: Sendable {
         }
         var data = MergeData(event: .object(request.body), customer: profile)
         if let unsubscribeURL { data.root["unsubscribeUrl"] = .string(unsubscribeURL) }
+        if let postal { data.root["address"] = postal.mergeData }
         let rendered: AssetRenderer.Rendered
         do {
             rendered = try AssetRenderer.render(
@@ -103,6 +107,8 @@ public struct SendPlanner: Sendable {
         if live.purpose == .marketing, let unsubscribeURL {
             content = content.setting("unsubscribeUrl", to: .string(unsubscribeURL))
         }
+        // A letter keeps its address for the print provider, which writes the window's block.
+        if let postal { content = content.setting("address", to: postal.stored) }
         return .success(
             contacts.map { contact in
                 OutboxMessage(

@@ -33,6 +33,11 @@ extension EventError {
         code: "no_push_device",
         message: "The customer has no push device: register one with a register push event."
     )
+    public static let noPostalAddress = EventError(
+        code: "no_postal_address",
+        message: "The customer has no postal address a letter can go to: traits.address needs houseNumberOrName "
+            + "or addressLine1, and a town, county or postalCode (addressLine2, addressLine3, postalCode)."
+    )
     public static func channelNotConfigured(_ channel: AssetChannel) -> EventError {
         EventError(
             code: "channel_not_configured",

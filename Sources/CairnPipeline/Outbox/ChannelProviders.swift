@@ -88,6 +88,7 @@ public final class ChannelProviders: SenderDirectory {
         publicBaseURL: String?,
         keyring: VAPIDKeyring? = nil,
         vapidSubject: String? = nil,
+        pdfRenderer: PDFRenderer? = nil,
         logger: Logger
     ) {
         let webPush = keyring.map { WebPushClient(keys: $0, addressPolicy: brandRules.policy) }
@@ -104,6 +105,7 @@ public final class ChannelProviders: SenderDirectory {
                 publicBaseURL: publicBaseURL,
                 webPush: webPush,
                 vapidSubject: vapidSubject,
+                pdfRenderer: pdfRenderer,
                 logger: logger
             )
         }
@@ -294,6 +296,7 @@ public final class ChannelProviders: SenderDirectory {
         publicBaseURL: String?,
         webPush: WebPushClient?,
         vapidSubject: String?,
+        pdfRenderer: PDFRenderer?,
         logger: Logger
     ) -> any ChannelSender {
         switch settings {
@@ -303,6 +306,13 @@ public final class ChannelProviders: SenderDirectory {
             return SMSSender(settings: twilio, publicBaseURL: publicBaseURL, logger: logger)
         case .push(let push):
             return PushSender(settings: push, webPush: webPush, subject: vapidSubject, logger: logger)
+        case .print(let print):
+            switch print.delivery {
+            case .spool(let directory):
+                return PrintSpoolSender(directory: print.spoolPath ?? directory, renderer: pdfRenderer)
+            case .http(let url, let key):
+                return PrintHTTPSender(url: url, key: key, renderer: pdfRenderer, addressPolicy: print.addressPolicy)
+            }
         }
     }
 }

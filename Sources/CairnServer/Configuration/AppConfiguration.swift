@@ -118,6 +118,8 @@ public struct SendingSettings: Sendable {
     /// Who runs pushes to browsers, for brands whose push channel names no one (`--vapid-subject`:
     /// a `mailto:` or `https:` URL, RFC 8292's `sub`).
     public var vapidSubject: String?
+    /// Headless Chromium, with which letters are also made PDFs (`--print-pdf-renderer`).
+    public var pdfRenderer: String?
     /// What providers set by brands through the admin API may do: reach private addresses
     /// (`--allow-private-urls`), read CA files (from `--ca-directory`).
     public var brandProviderRules = BrandProviderRules()

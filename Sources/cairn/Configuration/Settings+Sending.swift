@@ -156,9 +156,28 @@ extension Settings {
         defaultText: "none"
     )
 
+    static let printSpool = Setting(
+        key: "print.spool",
+        flag: "print-spool",
+        environment: "CAIRN_PRINT_SPOOL",
+        valueName: "dir",
+        help: "Where letters are left for pick-up (one folder per letter), for brands that set no print provider; "
+            + "a brand's own spool is a folder in it.",
+        defaultText: "on SQLite, letters/ beside the database; none on PostgreSQL"
+    )
+    static let printPDFRenderer = Setting(
+        key: "print.pdfRenderer",
+        flag: "print-pdf-renderer",
+        environment: "CAIRN_PRINT_PDF_RENDERER",
+        valueName: "path",
+        help: "Headless Chromium (e.g. /usr/bin/chromium), with which every letter is also made a PDF (letter.pdf); "
+            + "without it letters are HTML.",
+        defaultText: "none"
+    )
+
     static let sending = [
         outbox, publicURL, secretKey, smtpURL, smtpFrom, twilioAccountSid, twilioAuthToken, twilioFrom, twilioBaseURL,
         sendAttempts, sendRetryBase, sendLease, allowPrivateURLs, caDirectory, pushDeviceExpiry, fcmServiceAccount,
-        vapidSubject,
+        vapidSubject, printSpool, printPDFRenderer,
     ]
 }

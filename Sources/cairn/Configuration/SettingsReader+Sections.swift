@@ -81,6 +81,7 @@ extension SettingsReader {
             configuration.role = role
         }
         configuration.sending = try await sending()
+        try await readPrint(into: &configuration.sending, database: configuration.storage.database)
         if let token = try await string(Settings.metricsToken), !token.isEmpty {
             configuration.metricsToken = token
         }

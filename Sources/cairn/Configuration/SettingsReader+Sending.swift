@@ -1,6 +1,7 @@
 import CairnChannels
 import CairnCore
 import CairnServer
+import CairnStorage
 import Foundation
 
 /// The sending section: the public URL, the server-wide providers and the retry settings.
@@ -80,6 +81,29 @@ extension SettingsReader {
             sending.brandProviderRules.caDirectory = directory
         }
         return sending
+    }
+
+    /// The default print provider (a spool) and the PDF renderer; on SQLite the spool defaults to
+    /// `letters/` beside the database.
+    func readPrint(into sending: inout SendingSettings, database: DatabaseLocation) async throws {
+        var spool = try await string(Settings.printSpool).flatMap { $0.isEmpty ? nil : $0 }
+        if let given = spool, !given.hasPrefix("/") {
+            throw CLIError("\(source(of: Settings.printSpool)) must be an absolute path.")
+        }
+        if spool == nil, case .sqlite(let path) = database {
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL
+            spool = absolute.deletingLastPathComponent().appendingPathComponent("letters").path
+        }
+        if let spool {
+            sending.brandProviderRules.printSpool = spool
+            sending.defaultProviders.append(.print(try PrintSettings(delivery: .spool(directory: spool))))
+        }
+        if let renderer = try await string(Settings.printPDFRenderer), !renderer.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: renderer) else {
+                throw CLIError("\(source(of: Settings.printPDFRenderer)): \(renderer) is not an executable file.")
+            }
+            sending.pdfRenderer = renderer
+        }
     }
 
     /// The default push provider: FCM from a service account's key file, Web Push with a subject.

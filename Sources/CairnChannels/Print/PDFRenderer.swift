@@ -35,8 +35,8 @@ public final class PDFRenderer: Sendable {
         ]
         let executable = self.executable
         let timeout = self.timeout
-        let outcome: Result<(Bool, String), any Error>? = await withTaskGroup(of: Result<(Bool, String), any Error>?.self)
-        { group in
+        typealias Run = Result<(Bool, String), any Error>
+        let outcome: Run? = await withTaskGroup(of: Run?.self) { group in
             group.addTask {
                 do {
                     let result = try await Subprocess.run(
@@ -46,7 +46,7 @@ public final class PDFRenderer: Sendable {
                         output: .discarded,
                         error: .string(limit: 64 * 1024)
                     )
-                    return .success((result.terminationStatus.isSuccess, result.standardError ?? ""))
+                    return .success((result.terminationStatus.isSuccess, result.standardError))
                 } catch {
                     return .failure(error)
                 }

@@ -37,14 +37,18 @@ public final class PrintHTTPSender: ChannelSender {
     }
 
     public func send(_ message: OutboxMessage) async -> SendOutcome {
-        guard let letter = PrintLetter(message) else { return .permanent(PrintLetter.noAddress, withdrawsConsent: false) }
+        guard let letter = PrintLetter(message) else {
+            return .permanent(PrintLetter.noAddress, withdrawsConsent: false)
+        }
         let document: JSONValue
         do {
             document = try await self.document(for: letter)
         } catch {
             return .transient(.providerUnavailable("Print: \(error)"))
         }
-        guard case .object(var fields) = letter.record() else { return .permanent(PrintLetter.noAddress, withdrawsConsent: false) }
+        guard case .object(var fields) = letter.record() else {
+            return .permanent(PrintLetter.noAddress, withdrawsConsent: false)
+        }
         fields["document"] = document
         do {
             return .sent(providerMessageId: try await post(.object(fields), messageId: message.messageId))
@@ -57,7 +61,9 @@ public final class PrintHTTPSender: ChannelSender {
     private func document(for letter: PrintLetter) async throws -> JSONValue {
         let html = letter.html
         guard let renderer else {
-            return ["contentType": "text/html; charset=utf-8", "base64": .string(Data(html.utf8).base64EncodedString())]
+            return [
+                "contentType": "text/html; charset=utf-8", "base64": .string(Data(html.utf8).base64EncodedString()),
+            ]
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-letter-\(UUID().uuidString)")
         try LetterFiles.makeDirectory(scratch.path)
@@ -99,7 +105,8 @@ public final class PrintHTTPSender: ChannelSender {
         }
         let json = try? JSONParser.parse(Array(answer.body.readableBytesView))
         if (200..<300).contains(answer.status) { return json?["id"]?.stringValue }
-        let words = json?["message"]?.stringValue ?? json?["error"]?.stringValue
+        let words =
+            json?["message"]?.stringValue ?? json?["error"]?.stringValue
             ?? String(decoding: answer.body.readableBytesView.prefix(200), as: UTF8.self)
         var failure = ProviderError(
             code: .rejected,
@@ -109,7 +116,9 @@ public final class PrintHTTPSender: ChannelSender {
         )
         if answer.status == 429 || answer.status >= 500 {
             failure.kind = .transient
-            failure.retryAfter = answer.headers.first(name: "Retry-After").flatMap(Int.init).map { .seconds(max(0, $0)) }
+            failure.retryAfter = answer.headers.first(name: "Retry-After").flatMap(Int.init).map {
+                .seconds(max(0, $0))
+            }
         }
         throw failure
     }

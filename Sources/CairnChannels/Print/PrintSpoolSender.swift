@@ -17,7 +17,9 @@ public final class PrintSpoolSender: ChannelSender {
     }
 
     public func send(_ message: OutboxMessage) async -> SendOutcome {
-        guard let letter = PrintLetter(message) else { return .permanent(PrintLetter.noAddress, withdrawsConsent: false) }
+        guard let letter = PrintLetter(message) else {
+            return .permanent(PrintLetter.noAddress, withdrawsConsent: false)
+        }
         let final = directory + "/" + message.messageId
         if LetterFiles.exists(final) { return .sent(providerMessageId: message.messageId) }
         do {
@@ -31,7 +33,11 @@ public final class PrintSpoolSender: ChannelSender {
                 let scratch = directory + "/.\(message.messageId).profile-\(UUID().uuidString)"
                 defer { LetterFiles.remove(scratch) }
                 do {
-                    try await renderer.render(html: partial + "/letter.html", to: partial + "/letter.pdf", scratch: scratch)
+                    try await renderer.render(
+                        html: partial + "/letter.html",
+                        to: partial + "/letter.pdf",
+                        scratch: scratch
+                    )
                 } catch {
                     return .transient(.providerUnavailable("Print: \(error)"))
                 }

@@ -44,8 +44,10 @@ import _CryptoExtras
         #expect(push.fcm?.baseURL == "https://fcm.googleapis.com")
         #expect(push.webPushSubject == "mailto:push@shop.example")
         let subjectOnly = try await configuration(["--vapid-subject", "https://shop.example/contact"])
-        #expect(subjectOnly.sending.defaultProviders.map(\.provider) == ["webpush"])
-        #expect(try await configuration().sending.defaultProviders.isEmpty, "no push provider unless one is set")
+        #expect(subjectOnly.sending.defaultProviders.filter { $0.channel == .push }.map(\.provider) == ["webpush"])
+        let plain = try await configuration().sending.defaultProviders
+        #expect(!plain.contains { $0.channel == .push }, "no push provider unless one is set")
+        #expect(plain.map(\.provider) == ["spool"], "on SQLite, letters go to a spool beside the database")
     }
 
     @Test func pushSettingsThatCannotWorkAreRefusedWithASentence() async throws {

@@ -110,3 +110,32 @@ import Testing
         }
     }
 }
+
+/// Review of issue 23: only FCM's own UNREGISTERED removes a device; a 404 that is not about the
+/// token (a wrong project, a wrong address) fails the push and keeps the device.
+@Suite struct FCMNotFoundTests {
+    @Test func aNotFoundThatIsNotUnregisteredKeepsTheDevice() {
+        let wrongProject = FCMClient.failure(
+            status: 404,
+            json: ["error": ["code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"]],
+            retryAfter: nil
+        )
+        #expect(!wrongProject.removesDevice)
+        #expect(wrongProject.kind == .permanent)
+        let notFCM = FCMClient.failure(status: 404, json: nil, retryAfter: nil)
+        #expect(!notFCM.removesDevice)
+        let gone = FCMClient.failure(
+            status: 404,
+            json: [
+                "error": [
+                    "code": 404, "status": "NOT_FOUND",
+                    "details": [
+                        ["@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNREGISTERED"]
+                    ],
+                ]
+            ],
+            retryAfter: nil
+        )
+        #expect(gone.removesDevice)
+    }
+}

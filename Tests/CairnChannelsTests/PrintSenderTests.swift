@@ -52,12 +52,19 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }
 
+    /// The letters a pick-up job sees (it skips hidden names), after checking nothing is left
+    /// half-written.
+    static func letters(_ spool: String) -> [String] {
+        #expect(entries(spool + "/.partial").isEmpty, "nothing half-written is left")
+        return entries(spool).filter { !$0.hasPrefix(".") }
+    }
+
     @Test func aLetterIsLeftWholeWithItsAddressBlockAndRecord() async throws {
         let spool = Self.spool()
         let message = try Self.letter()
         let outcome = await PrintSpoolSender(directory: spool, renderer: nil).send(message)
         #expect(outcome == .sent(providerMessageId: "msg-1"))
-        #expect(Self.entries(spool) == ["msg-1"], "one folder, no hidden leftovers")
+        #expect(Self.letters(spool) == ["msg-1"], "one folder, no hidden leftovers")
         #expect(Self.entries(spool + "/msg-1") == ["letter.html", "letter.json"])
         let html = Self.read(spool + "/msg-1/letter.html")
         #expect(
@@ -80,32 +87,38 @@ import Testing
         let spool = Self.spool()
         let sender = PrintSpoolSender(directory: spool, renderer: nil)
         // What a crash mid-write leaves: a hidden, half-written folder.
-        try FileManager.default.createDirectory(atPath: spool + "/.msg-1.crashed", withIntermediateDirectories: true)
-        try "<p>half".write(toFile: spool + "/.msg-1.crashed/letter.html", atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: spool + "/.partial/msg-1.crashed",
+            withIntermediateDirectories: true
+        )
+        try "<p>half".write(toFile: spool + "/.partial/msg-1.crashed/letter.html", atomically: false, encoding: .utf8)
         #expect(await sender.send(try Self.letter()) == .sent(providerMessageId: "msg-1"))
-        #expect(Self.entries(spool) == ["msg-1"], "the half-written folder is gone")
+        #expect(Self.letters(spool) == ["msg-1"], "the half-written folder is gone")
         try "picked up".write(toFile: spool + "/msg-1/marker", atomically: true, encoding: .utf8)
         #expect(await sender.send(try Self.letter(html: "<p>another text</p>")) == .sent(providerMessageId: "msg-1"))
         #expect(Self.read(spool + "/msg-1/marker") == "picked up", "a complete letter is left as it is")
         #expect(Self.read(spool + "/msg-1/letter.html").contains("Dear Fred"))
     }
 
-    @Test func aWholeDocumentKeepsItsHeadAndGainsTheBlock() throws {
+    @Test func aWholeDocumentKeepsItsStylesAndBodyUnderTheLettersPolicy() throws {
         let html = """
-            <!DOCTYPE html><html><head><title>Booking</title></head>
-            <BODY class="x"><h1>Hi Fred</h1></BODY></html>
+            <!DOCTYPE html><html><head><title>Booking</title><style>h1 { color: navy; }</style>
+            <meta http-equiv="refresh" content="0;url=file:///etc/passwd"></head>
+            <BODY class="x"><h1>Hi Fred</h1><META HTTP-EQUIV='Refresh' CONTENT='0'><iframe src="file:///etc/passwd"></iframe></BODY></html>
             """
         let letter = try #require(PrintLetter(try Self.letter(html: html)))
         let document = letter.html
-        #expect(document.components(separatedBy: "<BODY").count == 2)
-        #expect(document.range(of: "<body", options: .caseInsensitive) != nil)
-        let style = try #require(document.range(of: "@page"))
-        let headEnd = try #require(document.range(of: "</head>"))
-        #expect(style.lowerBound < headEnd.lowerBound, "the page style goes in the head")
+        let policy = try #require(document.range(of: "Content-Security-Policy"))
+        let firstStyle = try #require(document.range(of: "<style>"))
+        #expect(policy.lowerBound < firstStyle.lowerBound, "the policy comes before anything the asset wrote")
+        #expect(document.contains("default-src 'none'"))
+        #expect(document.contains("<style>h1 { color: navy; }</style>"), "the asset's styles are kept")
+        #expect(!document.lowercased().contains("refresh"), "no refresh can take the renderer elsewhere")
+        #expect(document.components(separatedBy: "<body").count == 2, "one body")
         let block = try #require(document.range(of: "cairn-address\">Mr Fred"))
         let heading = try #require(document.range(of: "<h1>Hi Fred</h1>"))
         #expect(block.lowerBound < heading.lowerBound)
-        #expect(document.hasSuffix("</div></BODY></html>"))
+        #expect(document.contains("<meta charset=\"utf-8\">"))
         let hostile = try #require(
             PrintLetter(
                 OutboxMessage(
@@ -134,7 +147,7 @@ import Testing
         let spool = Self.spool()
         let sender = PrintSpoolSender(directory: spool, renderer: PDFRenderer(executable: chromium))
         #expect(await sender.send(try Self.letter()) == .sent(providerMessageId: "msg-1"))
-        #expect(Self.entries(spool) == ["msg-1"], "no profile or partial folder is left")
+        #expect(Self.letters(spool) == ["msg-1"], "no profile or partial folder is left")
         #expect(Self.entries(spool + "/msg-1") == ["letter.html", "letter.json", "letter.pdf"])
         let pdf = try Data(contentsOf: URL(fileURLWithPath: spool + "/msg-1/letter.pdf"))
         #expect(pdf.starts(with: Array("%PDF".utf8)))
@@ -142,6 +155,24 @@ import Testing
         #expect(text.contains("Mr Fred Flintsonte"))
         #expect(text.contains("CH1ABC"))
         #expect(text.contains("your booking is confirmed"))
+    }
+
+    @Test(.enabled(if: chromium != nil, "no Chromium on this machine"))
+    func aLetterCannotShowTheRenderersFilesOrRunScripts() async throws {
+        let chromium = try #require(Self.chromium)
+        let secret = TemporaryFiles.path(named: "secret.txt")
+        try "SERVER-SECRET-CONTENT".write(toFile: secret, atomically: true, encoding: .utf8)
+        let spool = Self.spool()
+        let sender = PrintSpoolSender(directory: spool, renderer: PDFRenderer(executable: chromium))
+        let hostile = """
+            <p>Visible text</p><iframe src="file://\(secret)"></iframe><object data="file://\(secret)"></object>
+            <img src="file://\(secret)"><script>document.write("SCRIPT-RAN")</script>
+            """
+        #expect(await sender.send(try Self.letter(html: hostile)) == .sent(providerMessageId: "msg-1"))
+        let text = try await Self.pdfText(spool + "/msg-1/letter.pdf")
+        #expect(text.contains("Visible text"))
+        #expect(!text.contains("SERVER-SECRET-CONTENT"), "a letter shows no file of the server's")
+        #expect(!text.contains("SCRIPT-RAN"), "a letter runs no script")
     }
 
     /// The PDF's text, by poppler's pdftotext (scripts/test.sh installs it).

@@ -154,3 +154,25 @@ import Testing
         }
     }
 }
+
+/// The VAPID token's audience is the endpoint's origin as RFC 6454 writes it.
+@Suite struct VAPIDAudienceTests {
+    static func audience(_ endpoint: String) throws -> String? {
+        let header = try VAPIDToken.authorization(
+            endpoint: try #require(URL(string: endpoint)),
+            subject: "mailto:push@shop.example",
+            key: P256.Signing.PrivateKey(),
+            at: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
+        )
+        let token = header.dropFirst("vapid t=".count).prefix { $0 != "," }
+        let claims = token.split(separator: ".")[1]
+        return try JSONParser.parse(try #require(Base64URL.decode(claims)))["aud"]?.stringValue
+    }
+
+    @Test func theAudienceIsTheOrigin() throws {
+        #expect(try Self.audience("https://fcm.googleapis.com/fcm/send/abc") == "https://fcm.googleapis.com")
+        #expect(try Self.audience("https://Push.Example:443/x") == "https://push.example")
+        #expect(try Self.audience("https://push.example:8443/x") == "https://push.example:8443")
+        #expect(try Self.audience("http://127.0.0.1:9000/push/a") == "http://127.0.0.1:9000")
+    }
+}

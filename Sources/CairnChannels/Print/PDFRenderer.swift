@@ -5,8 +5,10 @@ import SystemPackage
 
 /// Turns a letter's HTML into a PDF with headless Chromium (`--print-to-pdf`), run as a child
 /// process (swift-subprocess; never Foundation's `Process`). Each run has a profile folder of its
-/// own, reaches no network (a letter's images are embedded, `data:` URLs), and is killed past
-/// `timeout`; at most `concurrency` run at once, since each is a whole browser.
+/// own, no scripts (the letter's policy allows none), no network (a letter's images are embedded, `data:` URLs), no environment of
+/// the server's (its secrets stay out), and its own session, so that past `timeout` it is killed
+/// with every helper process it started; at most `concurrency` run at once, since each is a whole
+/// browser. What a letter may load is limited by its own policy (`PrintLetter`).
 public final class PDFRenderer: Sendable {
     public let executable: String
     private let timeout: Duration
@@ -30,11 +32,16 @@ public final class PDFRenderer: Sendable {
         let arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--no-default-browser-check", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-            "--user-data-dir=\(scratch)", "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
-            "--print-to-pdf=\(pdf)", "file://\(html)",
+            "--user-data-dir=\(scratch)",
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer", "--print-to-pdf=\(pdf)",
+            URL(fileURLWithPath: html).absoluteString,
         ]
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
         let executable = self.executable
         let timeout = self.timeout
+        let platformOptions = options
         typealias Run = Result<(Bool, String), any Error>
         let outcome: Run? = await withTaskGroup(of: Run?.self) { group in
             group.addTask {
@@ -42,9 +49,10 @@ public final class PDFRenderer: Sendable {
                     let result = try await Subprocess.run(
                         .path(FilePath(executable)),
                         arguments: Arguments(arguments),
-                        environment: .inherit.updating(["HOME": scratch]),
+                        environment: .custom(["HOME": scratch, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]),
+                        platformOptions: platformOptions,
                         output: .discarded,
-                        error: .string(limit: 64 * 1024)
+                        error: .string(limit: 1 << 20)
                     )
                     return .success((result.terminationStatus.isSuccess, result.standardError))
                 } catch {

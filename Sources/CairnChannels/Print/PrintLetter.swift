@@ -33,10 +33,39 @@ public struct PrintLetter: Sendable, Hashable {
         message: "The letter holds no postal address, so it cannot be printed."
     )
 
-    /// The whole document: the address block first, then the asset's body (its own `<head>` and
-    /// `<body>` kept when it has them).
+    /// What a letter may load while it is rendered: nothing but its own inline styles and
+    /// embedded (`data:`) images and fonts. Written first in the document, so it holds for all of
+    /// the asset's HTML: a letter cannot show the renderer's files or reach the network.
+    static let contentSecurityPolicy =
+        "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; frame-src 'none'"
+
+    /// The whole document: Cairn's own, with the policy first, the page and address styles, the
+    /// asset's own `<style>` elements (when it is a whole document), then the address block and
+    /// the asset's body. `<meta http-equiv="refresh">` is dropped (it could navigate elsewhere).
     public var html: String {
-        let style = """
+        var styles = ""
+        var content = body
+        if let bodyOpen = body.range(of: "<body", options: .caseInsensitive),
+            let bodyEnd = body[bodyOpen.upperBound...].firstIndex(of: ">")
+        {
+            // A whole document: its head's styles, and what its body holds.
+            let head = body[..<bodyOpen.lowerBound]
+            styles = Self.elements("style", in: head).joined(separator: "\n")
+            var inner = body[body.index(after: bodyEnd)...]
+            if let close = inner.range(of: "</body", options: [.caseInsensitive, .backwards]) {
+                inner = inner[..<close.lowerBound]
+            }
+            content = String(inner)
+        }
+        content = Self.withoutRefresh(content)
+        let block =
+            "<div class=\"cairn-address\">" + address.windowLines.map(Self.escaped).joined(separator: "<br>") + "</div>"
+        return """
+            <!DOCTYPE html>
+            <html><head>
+            <meta http-equiv="Content-Security-Policy" content="\(Self.contentSecurityPolicy)">
+            <meta charset="utf-8">
+            <title>Letter \(Self.escaped(messageId))</title>
             <style>
             @page { size: \(pageSize); margin: 0; }
             html, body { margin: 0; padding: 0; }
@@ -44,39 +73,40 @@ public struct PrintLetter: Sendable, Hashable {
               font: 11pt/1.3 sans-serif; }
             .cairn-letter { padding: 100mm 20mm 20mm 25mm; }
             </style>
+            \(styles)
+            </head><body>
+            \(block)
+            <div class="cairn-letter">\(content)</div>
+            </body></html>
             """
-        let block =
-            "<div class=\"cairn-address\">"
-            + address.windowLines.map(Self.escaped).joined(separator: "<br>") + "</div>\n"
-        guard let bodyOpen = body.range(of: "<body", options: .caseInsensitive),
-            let bodyEnd = body[bodyOpen.upperBound...].firstIndex(of: ">")
-        else {
-            return """
-                <!DOCTYPE html>
-                <html><head><meta charset="utf-8"><title>Letter \(messageId)</title>
-                \(style)
-                </head><body>
-                \(block)<div class="cairn-letter">\(body)</div>
-                </body></html>
-                """
+    }
+
+    /// The `<name …>…</name>` elements in `text`, whole.
+    static func elements(_ name: String, in text: Substring) -> [String] {
+        var found: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<\(name)", options: .caseInsensitive),
+            let close = rest[open.upperBound...].range(of: "</\(name)>", options: .caseInsensitive)
+        {
+            found.append(String(rest[open.lowerBound..<close.upperBound]))
+            rest = rest[close.upperBound...]
         }
-        // A whole document: the block after <body …>, the asset's body in the letter's frame,
-        // and the style before </head> (else just before the block).
-        let opened = body.index(after: bodyEnd)
-        let head = String(body[..<opened])
-        var inner = String(body[opened...])
-        var tail = ""
-        if let close = inner.range(of: "</body", options: [.caseInsensitive, .backwards]) {
-            tail = String(inner[close.lowerBound...])
-            inner = String(inner[..<close.lowerBound])
+        return found
+    }
+
+    /// `html` without `<meta http-equiv="refresh" …>` tags.
+    static func withoutRefresh(_ html: String) -> String {
+        var out = ""
+        var rest = html[...]
+        while let open = rest.range(of: "<meta", options: .caseInsensitive) {
+            let end = rest[open.upperBound...].firstIndex(of: ">") ?? rest.endIndex
+            let tag = rest[open.lowerBound..<end]
+            out += rest[..<open.lowerBound]
+            let squeezed = tag.lowercased().filter { !$0.isWhitespace && $0 != "\"" && $0 != "'" }
+            if !squeezed.contains("http-equiv=refresh") { out += tag + (end < rest.endIndex ? ">" : "") }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[rest.endIndex...]
         }
-        var document = head + "\n" + block + "<div class=\"cairn-letter\">" + inner + "</div>" + tail
-        if let headEnd = document.range(of: "</head", options: .caseInsensitive) {
-            document.insert(contentsOf: style + "\n", at: headEnd.lowerBound)
-        } else if let blockStart = document.range(of: block) {
-            document.insert(contentsOf: style + "\n", at: blockStart.lowerBound)
-        }
-        return document
+        return out + rest
     }
 
     /// What the letter is, beside it: recipient, address, asset, version, message and event.

@@ -97,7 +97,9 @@ public struct BrandProviderRules: Sendable, Hashable {
     /// Where brands' providers, and the URLs browsers give (Web Push endpoints), may connect.
     public var policy: OutboundAddressPolicy { allowsPrivateAddresses ? .anyAddress : .publicOnly }
 
-    /// The path of a brand's spool `directory`: a folder's name inside the server's spool.
+    /// The path of a brand's spool `directory`: `brands/{name}` inside the server's spool (apart
+    /// from the server's own letters, whose folders are named by UUIDs), the name 1 to 64 letters,
+    /// digits, `-` or `_`.
     func spoolFolder(_ name: String) throws(Refusal) -> String {
         guard let printSpool else {
             throw Refusal(
@@ -106,14 +108,18 @@ public struct BrandProviderRules: Sendable, Hashable {
                     + "and none is set."
             )
         }
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else {
+        let allowed = name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F
+        }
+        guard (1...64).contains(name.utf8.count), allowed else {
             throw Refusal(
                 code: "spool_not_allowed",
-                description: "A brand's spool directory must be a folder's name (no path), made in the server's "
-                    + "print spool."
+                description: "A brand's spool directory is a folder's name of 1 to 64 letters, digits, '-' or '_' "
+                    + "(no path), made in the server's print spool under brands/."
             )
         }
-        return printSpool.hasSuffix("/") ? printSpool + name : printSpool + "/" + name
+        return (printSpool.hasSuffix("/") ? printSpool : printSpool + "/") + "brands/" + name
     }
 
     /// The path of a brand's `ca=NAME`: a file name inside the CA directory.

@@ -8,7 +8,7 @@ import NIOHTTP1
 /// Sends pushes to Android and iOS apps through Firebase Cloud Messaging's HTTP v1 API:
 /// `POST {baseURL}/v1/projects/{project_id}/messages:send` with a bearer token from the brand's
 /// service account (`GoogleAccessTokens`, shared by every send). Its errors say what the outbox
-/// should do: `UNREGISTERED` (or a 404) removes the device; `QUOTA_EXCEEDED`, `UNAVAILABLE` and
+/// should do: `UNREGISTERED` removes the device; `QUOTA_EXCEEDED`, `UNAVAILABLE` and
 /// `INTERNAL` (429 and 5xx) are tried again, after `Retry-After` when FCM gives one;
 /// `INVALID_ARGUMENT`, `SENDER_ID_MISMATCH` and `THIRD_PARTY_AUTH_ERROR` fail for good. A token
 /// refused (401) is fetched again, once.
@@ -120,7 +120,9 @@ public final class FCMClient: Sendable {
         )
         failure.providerStatus = name
         switch (status, name) {
-        case (_, "UNREGISTERED"), (404, _):
+        case (_, "UNREGISTERED"):
+            // Only FCM's own word for a token that is gone: a 404 from a wrong project or
+            // address says nothing of the device, and must not empty every customer's list.
             failure.removesDevice = true
         case (429, _), (500..<600, _), (_, "QUOTA_EXCEEDED"), (_, "UNAVAILABLE"), (_, "INTERNAL"):
             failure.kind = .transient

@@ -16,11 +16,13 @@ public enum VAPIDToken {
         key: P256.Signing.PrivateKey,
         at time: Timestamp
     ) throws -> String {
-        guard let scheme = endpoint.scheme, let host = endpoint.host else {
+        guard let scheme = endpoint.scheme?.lowercased(), let host = endpoint.host, !host.isEmpty else {
             throw WebPushEncryption.Failure(description: "the endpoint has no origin")
         }
-        var audience = "\(scheme)://\(host)"
-        if let port = endpoint.port { audience += ":\(port)" }
+        // The origin as RFC 6454 serializes it: the default port left out, an IPv6 host bracketed.
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        var audience = "\(scheme)://\(bracketed.lowercased())"
+        if let port = endpoint.port, port != (scheme == "https" ? 443 : 80) { audience += ":\(port)" }
         let header: JSONValue = ["typ": "JWT", "alg": "ES256"]
         let claims: JSONValue = [
             "aud": .string(audience),

@@ -10,8 +10,9 @@ import Foundation
 enum WebPushEncryption {
     /// The record size written in the header: one record holds the whole payload.
     static let recordSize: UInt32 = 4096
-    /// The most payload one record carries: the record size less the tag (16) and the delimiter (1).
-    static let maximumPayload = Int(recordSize) - 17
+    /// The most payload a push carries (RFC 8291, section 4): a push service takes 4096 bytes of
+    /// body, less the header (86), the tag (16) and the delimiter (1).
+    static let maximumPayload = 3993
 
     struct Failure: Error, CustomStringConvertible {
         var description: String

@@ -90,7 +90,7 @@ extension SettingsReader {
         if let given = spool, !given.hasPrefix("/") {
             throw CLIError("\(source(of: Settings.printSpool)) must be an absolute path.")
         }
-        if spool == nil, case .sqlite(let path) = database {
+        if spool == nil, case .sqlite(let path) = database, path != ":memory:", !path.isEmpty {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL
             spool = absolute.deletingLastPathComponent().appendingPathComponent("letters").path
         }

@@ -107,7 +107,7 @@ struct ChannelsController: Sendable {
             throw APIError(
                 .notFound,
                 code: "channel_not_found",
-                message: "There is no channel \(text): use email, sms or push."
+                message: "There is no channel \(text): use email, sms, push or print."
             )
         }
         return channel

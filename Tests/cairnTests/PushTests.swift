@@ -9,9 +9,10 @@ import _CryptoExtras
 
 /// send_push through the real binary to every device a customer registered: two apps through a
 /// stand-in for FCM's HTTP v1 API and Google's token endpoint (which verifies the RS256
-/// assertion with Python's cryptography), a browser through a stand-in push service (which
-/// decrypts with http_ece and verifies the VAPID token). One app's token is unregistered: that
-/// device is removed with its message's failure, and the next send_push reaches the other two.
+/// assertion with Python's cryptography), two browsers through a stand-in push service (which
+/// decrypts with http_ece and verifies the VAPID token). One app's token is unregistered and one
+/// browser's subscription is gone (410): those devices are removed with their messages'
+/// failures, and the next send_push reaches the other two.
 @Suite(.serialized) struct PushTests {
     static let brand = "/admin/v1/brands/hea/hea/HEA"
     static let email = "cairn-push@example-project.iam.gserviceaccount.com"
@@ -84,6 +85,8 @@ import _CryptoExtras
             #expect(try await client.admin(.post, brand + "/assets/booking-push/publish", token: admin).0 == .ok)
         }
         let laptop = try await Self.control(webPush, "/_control/subscribe?name=laptop", method: .post)
+        // A browser whose subscription the push service has let go: it answers 410 Gone.
+        let oldLaptop = try await Self.control(webPush, "/_control/subscribe?name=gone-laptop", method: .post)
         let registrations = [
             #"{"userId":"ada","traits":{"firstName":"Ada"}}"#,
             #"{"userId":"ada","event":"register push","properties":{"deviceId":"phone","deviceType":"iOS","fcmToken":"phone-token-1"}}"#,
@@ -91,6 +94,10 @@ import _CryptoExtras
             JSONValue.object([
                 "userId": "ada", "event": "register push",
                 "properties": ["deviceId": "laptop", "deviceType": "Web", "subscription": laptop],
+            ]).encodedString(),
+            JSONValue.object([
+                "userId": "ada", "event": "register push",
+                "properties": ["deviceId": "old-laptop", "deviceType": "Web", "subscription": oldLaptop],
             ]).encodedString(),
         ]
         for body in registrations {
@@ -107,7 +114,7 @@ import _CryptoExtras
                 #"{"userId":"ada","event":"send_push","assetId":"booking-push","properties":{"bookingId":"B1"}}"#
             )
         )
-        let firstStatus = try await Self.waitForMessages(server, token, first, count: 3)
+        let firstStatus = try await Self.waitForMessages(server, token, first, count: 4)
         let byDevice = Dictionary(
             uniqueKeysWithValues: (firstStatus["messages"]?.arrayValue ?? []).compactMap { message in
                 message["to"]?.stringValue.map { ($0, message) }
@@ -118,6 +125,8 @@ import _CryptoExtras
         #expect(byDevice["laptop"]?["status"] == "sent")
         #expect(byDevice["tablet"]?["status"] == "failed")
         #expect(byDevice["tablet"]?["error"]?["code"] == "device_unregistered")
+        #expect(byDevice["old-laptop"]?["status"] == "failed")
+        #expect(byDevice["old-laptop"]?["error"]?["code"] == "device_unregistered", "a 410 endpoint is removed")
         let meta = try await server.withClient { client in
             try await client.fetch("/track/hea/hea/HEA/v1/profiles/userId:ada/meta", token: token)
         }.1

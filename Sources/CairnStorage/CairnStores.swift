@@ -8,6 +8,7 @@ public struct CairnStores: Sendable {
     public var adminTokens: any AdminTokenStore
     public var brands: any BrandStore
     public var assets: any AssetStore
+    public var journeys: any JourneyStore
     public var channels: any ChannelStore
     public var outbox: any OutboxStore
     public var regulations: any RegulationStore
@@ -31,6 +32,7 @@ public struct CairnStores: Sendable {
         adminTokens: any AdminTokenStore,
         brands: any BrandStore,
         assets: any AssetStore,
+        journeys: any JourneyStore,
         channels: any ChannelStore,
         outbox: any OutboxStore,
         regulations: any RegulationStore,
@@ -47,6 +49,7 @@ public struct CairnStores: Sendable {
         self.adminTokens = adminTokens
         self.brands = brands
         self.assets = assets
+        self.journeys = journeys
         self.channels = channels
         self.outbox = outbox
         self.regulations = regulations
@@ -79,6 +82,7 @@ public struct CairnStores: Sendable {
                 adminTokens: SQLiteAdminTokenStore(database: database),
                 brands: SQLiteBrandStore(database: database),
                 assets: SQLiteAssetStore(database: database),
+                journeys: SQLiteJourneyStore(database: database),
                 channels: SQLiteChannelStore(database: database),
                 outbox: outbox,
                 regulations: regulations,
@@ -101,6 +105,7 @@ public struct CairnStores: Sendable {
                 adminTokens: PostgresAdminTokenStore(database: database),
                 brands: PostgresBrandStore(database: database),
                 assets: PostgresAssetStore(database: database),
+                journeys: PostgresJourneyStore(database: database),
                 channels: PostgresChannelStore(database: database),
                 outbox: outbox,
                 regulations: regulations,

@@ -313,6 +313,7 @@ enum PostgresMigrations {
         ("0014_export_parts", exportParts),
         ("0015_devices", devices),
         ("0016_push_keys", pushKeys),
+        ("0017_journeys", journeys),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

@@ -307,6 +307,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0016_push_keys") { db in
             try db.execute(sql: SQLiteMigrations.pushKeys)
         }
+        migrator.registerMigration("0017_journeys") { db in
+            try db.execute(sql: SQLiteMigrations.journeys)
+        }
         return migrator
     }
 }

@@ -97,7 +97,8 @@ func addIngestRoutes(
 
     let track = admitted(.track, "track/:clientId/:accountId/:brandId/v1")
     TrackController(gateway: gateway, maxBatchItems: ingest.maxBatchItems).addRoutes(to: track)
-    EventsController(eventLog: stores.eventLog, outbox: stores.outbox).addRoutes(to: track)
+    EventsController(eventLog: stores.eventLog, outbox: stores.outbox, journeys: stores.journeyInstances)
+        .addRoutes(to: track)
     ProfilesController(
         profiles: stores.profiles,
         pushDeviceExpiry: configuration.sending.pushDeviceExpiry,

@@ -153,6 +153,23 @@ struct AppServices {
                 )
             )
         }
+        let sends = SendContext(
+            defaultChannels: providers.defaultChannels,
+            publicBaseURL: publicURL,
+            unsubscribe: signer,
+            pushDeviceExpiry: configuration.sending.pushDeviceExpiry
+        )
+        if configuration.journeysEnabled {
+            workers.append(
+                JourneyEngine(
+                    stores: stores,
+                    sends: sends,
+                    clock: clock,
+                    messagesQueued: messagesQueued,
+                    logger: logger
+                )
+            )
+        }
         if sending.enabled {
             workers.append(
                 OutboxDispatcher(

@@ -9,6 +9,8 @@ public struct CairnStores: Sendable {
     public var brands: any BrandStore
     public var assets: any AssetStore
     public var journeys: any JourneyStore
+    /// Customers on journeys, as the journey engine steps them.
+    public var journeyInstances: any JourneyInstanceStore
     public var channels: any ChannelStore
     public var outbox: any OutboxStore
     public var regulations: any RegulationStore
@@ -33,6 +35,7 @@ public struct CairnStores: Sendable {
         brands: any BrandStore,
         assets: any AssetStore,
         journeys: any JourneyStore,
+        journeyInstances: any JourneyInstanceStore,
         channels: any ChannelStore,
         outbox: any OutboxStore,
         regulations: any RegulationStore,
@@ -50,6 +53,7 @@ public struct CairnStores: Sendable {
         self.brands = brands
         self.assets = assets
         self.journeys = journeys
+        self.journeyInstances = journeyInstances
         self.channels = channels
         self.outbox = outbox
         self.regulations = regulations
@@ -83,6 +87,7 @@ public struct CairnStores: Sendable {
                 brands: SQLiteBrandStore(database: database),
                 assets: SQLiteAssetStore(database: database),
                 journeys: SQLiteJourneyStore(database: database),
+                journeyInstances: SQLiteJourneyInstanceStore(database: database),
                 channels: SQLiteChannelStore(database: database),
                 outbox: outbox,
                 regulations: regulations,
@@ -106,6 +111,7 @@ public struct CairnStores: Sendable {
                 brands: PostgresBrandStore(database: database),
                 assets: PostgresAssetStore(database: database),
                 journeys: PostgresJourneyStore(database: database),
+                journeyInstances: PostgresJourneyInstanceStore(database: database),
                 channels: PostgresChannelStore(database: database),
                 outbox: outbox,
                 regulations: regulations,

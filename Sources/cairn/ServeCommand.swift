@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.metricsToken)) var metricsToken: String?
     @Option(help: help(Settings.logLevel)) var logLevel: String?
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.outbox.helpText)) var outbox: Bool?
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.journeys.helpText)) var journeys: Bool?
     @Option(help: help(Settings.publicURL)) var publicUrl: String?
     @Option(help: help(Settings.secretKey)) var secretKey: String?
     @Option(help: help(Settings.smtpURL)) var smtpUrl: String?
@@ -109,6 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let regulationLease { flags[Settings.regulationLease] = .int(regulationLease) }
         if let regulationAttempts { flags[Settings.regulationAttempts] = .int(regulationAttempts) }
         if let outbox { flags[Settings.outbox] = .bool(outbox) }
+        if let journeys { flags[Settings.journeys] = .bool(journeys) }
         if let metricsToken { flags[Settings.metricsToken] = .string(metricsToken) }
         if let logLevel { flags[Settings.logLevel] = .string(logLevel) }
         let texts: [(Setting, String?)] = [

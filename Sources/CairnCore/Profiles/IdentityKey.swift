@@ -19,6 +19,8 @@ public struct BatchKeys: Sendable, Equatable {
     public var groupIds: Set<IdentityKey> = []
     /// The assets send commands name (brand and assetId).
     public var assetIds: Set<IdentityKey> = []
+    /// The journeys start_journey commands name (brand and journeyId, lowercase).
+    public var journeyIds: Set<IdentityKey> = []
 
     public init(userIds: Set<IdentityKey> = [], anonymousIds: Set<IdentityKey> = [], groupIds: Set<IdentityKey> = []) {
         self.userIds = userIds
@@ -33,6 +35,7 @@ public struct BatchKeys: Sendable, Equatable {
             if let anonymousId = event.anonymousId { anonymousIds.insert(IdentityKey(tenant, anonymousId)) }
             if let groupId = event.groupId { groupIds.insert(IdentityKey(tenant, groupId)) }
             if let assetId = Self.sendAssetId(logged) { assetIds.insert(IdentityKey(tenant, assetId)) }
+            if let journeyId = Self.journeyId(logged) { journeyIds.insert(IdentityKey(tenant, journeyId)) }
             // An alias's earlier id may be a userId or an anonymousId.
             if let previousId = event.previousId {
                 userIds.insert(IdentityKey(tenant, previousId))
@@ -49,6 +52,17 @@ public struct BatchKeys: Sendable, Equatable {
             case .object(let body)? = try? JSONParser.parse(logged.entry.body, maxDepth: 512)
         else { return nil }
         return FieldReader.nonEmptyString(body["assetId"])
+    }
+
+    /// The journey a start_journey names, when it can be one (24 hexadecimal digits).
+    static func journeyId(_ logged: LoggedEvent) -> String? {
+        let event = logged.entry.event
+        guard event.action == .track, event.eventName.flatMap(Command.Name.init(eventName:)) == .startJourney,
+            case .object(let body)? = try? JSONParser.parse(logged.entry.body, maxDepth: 512),
+            case .startJourney(let journeyId, _)? = try? Command.parse(eventName: "start_journey", body: body),
+            Journey.isId(journeyId)
+        else { return nil }
+        return journeyId.lowercased()
     }
 
     /// The suppression keys to look up for a batch: its ids, the emails its identify calls

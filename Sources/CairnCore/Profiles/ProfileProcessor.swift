@@ -15,6 +15,9 @@ public struct ProfileProcessor {
         public var outcomes: [EventOutcome]
         /// Messages the batch's send commands made, for the outbox.
         public var messages: [OutboxMessage]
+        /// Customers the batch's start_journey commands put on journeys: new instances, which the
+        /// journey engine enters at once.
+        public var journeyInstances: [JourneyInstance] = []
         /// The customers the batch created (every other profile in `profiles` existed before it):
         /// a store updates those only if they still exist.
         public var createdCustomers: Set<String> = []
@@ -42,6 +45,7 @@ public struct ProfileProcessor {
     private var merged: [String: String] = [:]
     private var newAnonymousIds: [IdentityKey: String] = [:]
     private var messages: [OutboxMessage] = []
+    private var instances: [JourneyInstance] = []
     private var created: Set<String> = []
     private let sends: SendPlanner
     private let now: Timestamp
@@ -82,6 +86,11 @@ public struct ProfileProcessor {
                 processor.messages[index].customerId = target
             }
         }
+        for index in processor.instances.indices {
+            if let target = processor.merged[processor.instances[index].customerId] {
+                processor.instances[index].customerId = target
+            }
+        }
         var result = Result(
             profiles: processor.changed.sorted().compactMap { processor.snapshot.profiles[$0] },
             mergedCustomers: processor.merged,
@@ -91,6 +100,7 @@ public struct ProfileProcessor {
             messages: processor.messages
         )
         result.createdCustomers = processor.created
+        result.journeyInstances = processor.instances
         return result
     }
 
@@ -141,8 +151,11 @@ public struct ProfileProcessor {
                 if let error = send(channel: channel, assetId: assetId, logged: logged, body: body, profile: profile) {
                     errors.append(error)
                 }
-            case .startJourney?:
-                if !profile.identified { errors.append(.customerNotIdentified) }
+            case .startJourney(let journeyId, let stepId)?:
+                if let error = enter(journeyId: journeyId, stepId: stepId, logged: logged, body: body, profile: profile)
+                {
+                    errors.append(error)
+                }
             case nil:
                 break
             }
@@ -188,6 +201,47 @@ public struct ProfileProcessor {
         case .failure(let error):
             return error
         }
+    }
+
+    /// Puts the customer on the journey's live version, at its entry step or `stepId`: a new
+    /// instance, which the engine enters at once. The checks run in this order: identified, the
+    /// journey exists, is live, has the step, and its reentry rule lets the customer in.
+    private mutating func enter(
+        journeyId: String,
+        stepId: String?,
+        logged: LoggedEvent,
+        body: [String: JSONValue],
+        profile: CustomerProfile
+    ) -> EventError? {
+        guard profile.identified else { return .customerNotIdentified }
+        let tenant = logged.entry.tenant
+        guard Journey.isId(journeyId),
+            let journey = snapshot.enrolments.journeys[IdentityKey(tenant, journeyId.lowercased())]
+        else { return .journeyNotFound }
+        guard journey.status == .live, let live = journey.live,
+            let definition = try? JourneyDefinition(json: live.definition)
+        else { return .journeyNotLive }
+        let start = stepId ?? definition.entryStepId
+        guard definition.step(start) != nil else { return .stepNotFound }
+        guard
+            snapshot.enrolments.mayEnter(profile.customerId, journeyId: journey.journeyId, reentry: definition.reentry)
+        else { return .alreadyInJourney }
+        var instance = JourneyInstance(
+            instanceId: makeId(),
+            tenant: tenant,
+            journeyId: journey.journeyId,
+            version: live.version,
+            customerId: profile.customerId,
+            userId: profile.userId,
+            eventId: logged.entry.id,
+            data: JourneyInstance.data(of: body),
+            enteredAt: now
+        )
+        instance.stepId = start
+        instance.wakeAt = now
+        instances.append(instance)
+        snapshot.enrolments.entered(profile.customerId, journeyId: journey.journeyId)
+        return nil
     }
 
     /// An identify call's traits: `traits`, over `context.traits` where RudderStack's SDKs put them.

@@ -7,6 +7,8 @@ public struct ProfileSnapshot: Sendable {
     public var assets: [IdentityKey: Asset] = [:]
     /// The channels the brands of send commands have a provider of their own for.
     public var brandChannels: Set<BrandChannel> = []
+    /// The journeys start_journey commands name, and their customers' instances of them.
+    public var enrolments = JourneyEnrolments()
     /// The suppressions the batch's customers may be under (see `BatchKeys.suppressionKeys`).
     public var suppressions = Suppressions()
     private(set) var byUserId: [IdentityKey: String] = [:]

@@ -12,6 +12,8 @@ public struct AppConfiguration: Sendable {
     public var processor = ProcessorSettings()
     public var sending = SendingSettings()
     public var regulations = RegulationSettings()
+    /// Whether this node steps customers through journeys (when its role runs workers).
+    public var journeysEnabled = true
     /// What this node runs: the HTTP surfaces, the background workers, or both.
     public var role = NodeRole.all
     public var logLevel = Logger.Level.info

@@ -7,6 +7,7 @@ import Hummingbird
 struct EventsController: Sendable {
     let eventLog: any EventLogStore
     let outbox: any OutboxStore
+    let journeys: any JourneyInstanceStore
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("events", use: self.list)
@@ -20,7 +21,24 @@ struct EventsController: Sendable {
             throw APIError(.notFound, code: "event_not_found", message: "No event \(idText) was found for this brand.")
         }
         let messages = try await outbox.messages(eventId: id)
-        let body = EventStatusBody.make(stored, messages: messages).filling(defaults: ["success": true])
+        var body = EventStatusBody.make(stored, messages: messages).filling(defaults: ["success": true])
+        // A start_journey shows the instances it made: where the customer entered.
+        let instances = try await journeys.instances(eventId: id)
+        if !instances.isEmpty {
+            body = body.setting(
+                "journeys",
+                to: .array(
+                    instances.map { instance in
+                        var fields: [String: JSONValue] = [
+                            "journeyId": .string(instance.journeyId), "instanceId": .string(instance.instanceId),
+                            "status": .string(instance.status.rawValue),
+                        ]
+                        fields["stepId"] = instance.stepId.map(JSONValue.string) ?? .null
+                        return .object(fields)
+                    }
+                )
+            )
+        }
         return JSONResponse.make(body: body)
     }
 

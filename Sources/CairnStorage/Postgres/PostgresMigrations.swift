@@ -314,6 +314,7 @@ enum PostgresMigrations {
         ("0015_devices", devices),
         ("0016_push_keys", pushKeys),
         ("0017_journeys", journeys),
+        ("0018_journey_instances", journeyInstances),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

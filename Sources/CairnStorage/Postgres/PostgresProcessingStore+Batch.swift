@@ -103,6 +103,13 @@ extension PostgresProcessingStore {
                 snapshot.brandChannels.insert(BrandChannel(tenant: tenant, channel: record.channel))
             }
         }
+        try await PostgresJourneyInstanceRows.loadEnrolments(
+            keys.journeyIds,
+            customers: snapshot.profiles.values,
+            into: &snapshot,
+            on: connection,
+            logger: database.logger
+        )
         return snapshot
     }
 
@@ -173,6 +180,10 @@ extension PostgresProcessingStore {
         }
         for (_, message) in byLane {
             try await PostgresMessageRows.insert(message, on: connection, logger: database.logger)
+        }
+        // Likewise its customers' journeys: started if and only if the start_journey is processed.
+        for instance in result.journeyInstances {
+            try await PostgresJourneyInstanceRows.insert(instance, on: connection, logger: database.logger)
         }
     }
 

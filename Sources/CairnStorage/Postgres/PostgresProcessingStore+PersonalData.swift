@@ -25,6 +25,8 @@ extension PostgresProcessingStore: PersonalDataStore {
                 logger: logger
             )
             _ = try await PostgresErasure.eraseMessages(of: ids, at: time, on: connection, logger: logger)
+            // Their journeys (and the steps they took, by cascade) go with them.
+            try await connection.query("DELETE FROM journey_instances WHERE customer_id = ANY(\(ids))", logger: logger)
             try await connection.query("DELETE FROM customer_aliases WHERE customer_id = ANY(\(ids))", logger: logger)
             return try await connection.query(
                 "DELETE FROM customers WHERE id = ANY(\(ids)) RETURNING id",

@@ -310,6 +310,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0017_journeys") { db in
             try db.execute(sql: SQLiteMigrations.journeys)
         }
+        migrator.registerMigration("0018_journey_instances") { db in
+            try db.execute(sql: SQLiteMigrations.journeyInstances)
+        }
         return migrator
     }
 }

@@ -108,6 +108,12 @@ extension SQLiteProcessingStore {
                 snapshot.brandChannels.insert(BrandChannel(tenant: tenant, channel: record.channel))
             }
         }
+        try SQLiteJourneyInstanceRows.loadEnrolments(
+            keys.journeyIds,
+            customers: snapshot.profiles.values,
+            into: &snapshot,
+            db
+        )
         return snapshot
     }
 
@@ -176,5 +182,7 @@ extension SQLiteProcessingStore {
         }
         // In the transaction that marks their events processed: an event is processed if and only if its messages exist.
         for message in result.messages { try SQLiteMessageRows.insert(message, db) }
+        // Likewise its customers' journeys: started if and only if the start_journey is processed.
+        for instance in result.journeyInstances { try SQLiteJourneyInstanceRows.insert(instance, db) }
     }
 }

@@ -158,13 +158,22 @@ enum Settings {
         defaultText: SettingDefaults.app.logLevel.rawValue
     )
 
+    static let journeys = Setting(
+        key: "journeys.enabled",
+        flag: "journeys",
+        environment: "CAIRN_JOURNEYS",
+        valueName: "on|off",
+        help: "Step customers through journeys from this node (--no-journeys: leave it to other nodes).",
+        defaultText: SettingDefaults.onOff(SettingDefaults.app.journeysEnabled)
+    )
+
     /// Every subcommand reads these.
     static let storage = [database, poolSize, statementTimeout]
     /// `serve` reads these too.
     static let serve =
         [
             host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
-            processorWorkers, regulationLease, regulationAttempts, metricsToken, logLevel,
+            processorWorkers, regulationLease, regulationAttempts, metricsToken, logLevel, journeys,
         ] + sending
     static let all = [config] + storage + serve
 

@@ -82,6 +82,7 @@ extension SettingsReader {
         }
         configuration.sending = try await sending()
         try await readPrint(into: &configuration.sending, database: configuration.storage.database)
+        if let enabled = try await switchValue(Settings.journeys) { configuration.journeysEnabled = enabled }
         if let token = try await string(Settings.metricsToken), !token.isEmpty {
             configuration.metricsToken = token
         }

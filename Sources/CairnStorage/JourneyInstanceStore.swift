@@ -1,0 +1,47 @@
+public import CairnCore
+
+/// Customers on journeys, as the journey engine steps them. Each active instance with a wake time
+/// is its own durable timer: claimed when due with a lease (as the outbox's messages are), and
+/// its step recorded in one transaction with the messages it made, fenced by the claim's attempt
+/// (a claim that lost its lease writes nothing, so a step is never taken twice).
+public protocol JourneyInstanceStore: Sendable {
+    /// Claims up to `limit` active instances whose wake time has come and whose lease (if any)
+    /// has ended, leasing each for `lease` (on PostgreSQL, by the database's clock).
+    func claimDue(now: Timestamp, lease: Duration, limit: Int) async throws -> [ClaimedInstance]
+    /// Records one claimed instance's progress: its new state, the steps it took and the messages
+    /// its sends made, together; false (nothing written) when the claim is no longer its.
+    func record(_ progress: InstanceProgress, at time: Timestamp) async throws -> Bool
+    /// One instance with the steps it took, oldest first.
+    func instance(tenant: Tenant, instanceId: String) async throws -> (JourneyInstance, [JourneyStepRecord])?
+    /// The instances a start_journey event made.
+    func instances(eventId: EventID) async throws -> [JourneyInstance]
+    /// How many active instances are due now (the `cairn_journey_timers_due` gauge).
+    func dueCount(now: Timestamp) async throws -> Int
+}
+
+/// An instance as the engine holds it: the claim that leased it.
+public struct ClaimedInstance: Sendable {
+    public var instance: JourneyInstance
+    /// The claim's number (the instance's attempts after it): what fences its writes.
+    public var attempt: Int
+
+    public init(instance: JourneyInstance, attempt: Int) {
+        self.instance = instance
+        self.attempt = attempt
+    }
+}
+
+/// One claimed instance's step: its new state, what it did, and the messages it made.
+public struct InstanceProgress: Sendable {
+    public var attempt: Int
+    public var instance: JourneyInstance
+    public var steps: [JourneyStepRecord]
+    public var messages: [OutboxMessage]
+
+    public init(attempt: Int, instance: JourneyInstance, steps: [JourneyStepRecord], messages: [OutboxMessage]) {
+        self.attempt = attempt
+        self.instance = instance
+        self.steps = steps
+        self.messages = messages
+    }
+}

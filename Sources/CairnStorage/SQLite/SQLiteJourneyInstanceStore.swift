@@ -1,0 +1,142 @@
+public import CairnCore
+import Foundation
+import GRDB
+
+/// Journey instances in SQLite: one node writes the file, so its clock is the clock; a claim is
+/// one `UPDATE … RETURNING` in the single writer's transaction.
+public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func claimDue(now: Timestamp, lease: Duration, limit: Int) async throws -> [ClaimedInstance] {
+        let (at, until) = (now.millisecondsSinceEpoch, now.adding(lease).millisecondsSinceEpoch)
+        return try await database.write { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE journey_instances SET lease_until = ?, attempts = attempts + 1
+                        WHERE instance_id IN (
+                            SELECT instance_id FROM journey_instances
+                            WHERE status = 'active' AND wake_at IS NOT NULL AND wake_at <= ?
+                                AND (lease_until IS NULL OR lease_until <= ?)
+                            ORDER BY wake_at LIMIT ?)
+                        RETURNING \(SQLiteJourneyInstanceRows.columns), attempts
+                        """
+                ),
+                arguments: [until, at, at, limit]
+            ).map { row in
+                ClaimedInstance(instance: try SQLiteJourneyInstanceRows.decode(row), attempt: row["attempts"])
+            }
+        }
+    }
+
+    public func record(_ progress: InstanceProgress, at time: Timestamp) async throws -> Bool {
+        try await database.write { db in
+            let instance = progress.instance
+            try db.cachedStatement(
+                sql: """
+                    UPDATE journey_instances SET status = ?, step_id = ?, visits = ?, wake_at = ?, awaiting = ?,
+                        ended_at = ?, data = ?, lease_until = NULL
+                    WHERE instance_id = ? AND attempts = ? AND status = 'active'
+                    """
+            ).execute(arguments: [
+                instance.status.rawValue, instance.stepId, instance.visits, instance.wakeAt?.millisecondsSinceEpoch,
+                instance.awaiting, instance.endedAt?.millisecondsSinceEpoch,
+                Data(JSONValue.object(instance.data).encoded()), instance.instanceId, progress.attempt,
+            ])
+            guard db.changesCount == 1 else { return false }
+            let next =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT coalesce(max(seq), 0) + 1 FROM journey_steps WHERE instance_id = ?",
+                    arguments: [instance.instanceId]
+                ) ?? 1
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO journey_steps (instance_id, seq, at, step_id, type, outcome, visit, message_ids)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+            for (offset, step) in progress.steps.enumerated() {
+                try insert.execute(arguments: [
+                    instance.instanceId, next + offset, step.at.millisecondsSinceEpoch, step.stepId, step.type,
+                    step.outcome, step.visit,
+                    step.messageIds.isEmpty
+                        ? nil : Data(JSONValue.array(step.messageIds.map(JSONValue.string)).encoded()),
+                ])
+            }
+            for message in progress.messages { try SQLiteMessageRows.insert(message, db) }
+            return true
+        }
+    }
+
+    public func instance(tenant: Tenant, instanceId: String) async throws -> (JourneyInstance, [JourneyStepRecord])? {
+        try await database.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(SQLiteJourneyInstanceRows.columns) FROM journey_instances
+                        WHERE instance_id = ? AND client_id = ? AND account_id = ? AND brand_id = ?
+                        """,
+                    arguments: [instanceId, tenant.clientId, tenant.accountId, tenant.brandId]
+                )
+            else { return nil }
+            let steps = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT at, step_id, type, outcome, visit, message_ids FROM journey_steps
+                    WHERE instance_id = ? ORDER BY seq
+                    """,
+                arguments: [instanceId]
+            ).map { row in
+                JourneyStepRecord(
+                    at: Timestamp(millisecondsSinceEpoch: row[0]),
+                    stepId: row[1],
+                    type: row[2],
+                    outcome: row[3],
+                    visit: row[4],
+                    messageIds: JourneyStepRows.messageIds((row[5] as Data?).map { [UInt8]($0) })
+                )
+            }
+            return (try SQLiteJourneyInstanceRows.decode(row), steps)
+        }
+    }
+
+    public func instances(eventId: EventID) async throws -> [JourneyInstance] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(SQLiteJourneyInstanceRows.columns) FROM journey_instances WHERE event_id = ?
+                    ORDER BY instance_id
+                    """,
+                arguments: [eventId.description]
+            ).map(SQLiteJourneyInstanceRows.decode)
+        }
+    }
+
+    public func dueCount(now: Timestamp) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM journey_instances
+                    WHERE status = 'active' AND wake_at IS NOT NULL AND wake_at <= ?
+                    """,
+                arguments: [now.millisecondsSinceEpoch]
+            ) ?? 0
+        }
+    }
+}
+
+/// A step's message ids as stored: a JSON array, or nothing.
+enum JourneyStepRows {
+    static func messageIds(_ bytes: [UInt8]?) -> [String] {
+        guard let bytes, let items = (try? JSONParser.parse(bytes))?.arrayValue else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+}

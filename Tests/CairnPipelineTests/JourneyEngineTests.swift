@@ -1,0 +1,105 @@
+import CairnCore
+import CairnStorage
+import CairnTestFixtures
+import Logging
+import Testing
+
+@testable import CairnPipeline
+
+/// Issue 24: the engine steps customers through a journey on a clock of the test's own: the
+/// first send at once, the wait, the split on the customer as they are when it runs, the second
+/// send; every step in the instance's history; a paused journey's customers wait; an archived
+/// journey's end.
+@Suite struct JourneyEngineTests {
+    let clock = ManualClock(start: EventFixtures.receivedAt)
+
+    func engine(_ stores: CairnStores) -> JourneyEngine {
+        JourneyEngine(
+            stores: stores,
+            sends: JourneyFixtures.emailContext,
+            clock: clock,
+            logger: Logger(label: "journeys")
+        )
+    }
+
+    func messages(_ stores: CairnStores) async throws -> [OutboxMessage] {
+        try await stores.outbox.messages(tenant: EventFixtures.tenant, filter: MessageFilter()).sorted {
+            $0.createdAt < $1.createdAt
+        }
+    }
+
+    @Test func aCustomerGoesThroughSendWaitSplitAndSend() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        let eventId = try await JourneyFixtures.start(journeyId, tier: "gold", in: stores, at: clock.now())
+        let engine = engine(stores)
+        #expect(try await engine.stepDue() == 1)
+        let first = try await messages(stores)
+        #expect(first.map(\.assetId) == ["hello"])
+        #expect(first.first?.eventId == eventId, "a journey's message names the start_journey")
+        #expect(first.first?.content["subject"] == "Hello Ada B1", "the journey's data reaches the asset")
+        #expect(try await engine.stepDue() == 0, "waiting two hours")
+
+        clock.advance(by: .seconds(7199))
+        #expect(try await engine.stepDue() == 0)
+        clock.advance(by: .seconds(1))
+        #expect(try await engine.stepDue() == 1)
+        let all = try await messages(stores)
+        #expect(all.map(\.assetId) == ["hello", "gold"])
+        #expect(all.last?.content["subject"] == "Gold B1", "the journey's data is also `journey`")
+
+        let instance = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        #expect(instance.status == .completed)
+        let (_, steps) = try #require(
+            try await stores.journeyInstances.instance(tenant: EventFixtures.tenant, instanceId: instance.instanceId)
+        )
+        #expect(steps.map(\.outcome) == ["sent", "waiting", "waited", "yes", "sent", "completed"])
+        #expect(steps.first?.messageIds == [try #require(first.first?.messageId)])
+        #expect(try await engine.stepDue() == 0)
+    }
+
+    @Test func aSendThatCannotGoIsRecordedAndTheJourneyGoesOn() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        let eventId = try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        _ = try await stores.assets.archive(tenant: EventFixtures.tenant, assetId: "hello", at: clock.now())
+        try await engine(stores).stepDue()
+        #expect(try await messages(stores).isEmpty)
+        let instance = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        let (_, steps) = try #require(
+            try await stores.journeyInstances.instance(tenant: EventFixtures.tenant, instanceId: instance.instanceId)
+        )
+        #expect(steps.first?.outcome == "asset_not_found")
+        #expect(instance.stepId == JourneyFixtures.step(2), "it waits on")
+    }
+
+    @Test func aPausedJourneysCustomersWaitAndAnArchivedOnesEnd() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        let eventId = try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        _ = try await stores.journeys.setPaused(
+            true,
+            tenant: EventFixtures.tenant,
+            journeyId: journeyId,
+            at: clock.now()
+        )
+        let engine = engine(stores)
+        try await engine.stepDue()
+        #expect(try await messages(stores).isEmpty, "a paused journey sends nothing")
+        _ = try await stores.journeys.setPaused(
+            false,
+            tenant: EventFixtures.tenant,
+            journeyId: journeyId,
+            at: clock.now()
+        )
+        clock.advance(by: .seconds(30))
+        try await engine.stepDue()
+        #expect(try await messages(stores).count == 1, "resumed where it waited")
+        _ = try await stores.journeys.archive(tenant: EventFixtures.tenant, journeyId: journeyId, at: clock.now())
+        clock.advance(by: .seconds(7200))
+        try await engine.stepDue()
+        let instance = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        #expect(instance.status == .exited)
+        #expect(try await messages(stores).count == 1)
+    }
+}

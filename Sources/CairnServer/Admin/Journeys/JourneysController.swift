@@ -4,7 +4,7 @@ import Hummingbird
 
 /// A brand's journeys under `/admin/v1/brands/{clientId}/{accountId}/{brandId}/journeys`: `POST`
 /// creates one (Cairn assigns its 24-hex `journeyId`) with its definition as the first draft,
-/// `PUT {journeyId}` saves a new draft version, `POST {journeyId}/publish` makes the draft live,
+/// `PUT {journeyId}` saves a new draft version (or creates the journey with that id), `POST {journeyId}/publish` makes the draft live,
 /// `POST …/pause` and `…/resume`, `DELETE` archives, `GET` one (with its versions) or all (newest
 /// first, `limit` and `before`). A definition is checked when saved: each refusal is `400` with a
 /// code, a sentence and the step (`stepId`); a send of an asset the brand does not have (or has
@@ -41,19 +41,34 @@ struct JourneysController: Sendable {
         return response
     }
 
-    @Sendable func save(request: Request, context: AdminContext) async throws -> JourneyAnswer.One {
+    /// A new draft version; for an id the brand has no journey of, a new journey with that id (a
+    /// journey moved from another system keeps the id its events already name).
+    @Sendable func save(request: Request, context: AdminContext) async throws -> Response {
         let (tenant, journeyId) = (try context.administeredTenant(), try Self.journeyId(context))
         let (json, definition) = try await checked(request, tenant: tenant)
+        let now = clock.now()
+        guard try await journeys.journey(tenant: tenant, journeyId: journeyId) != nil else {
+            let journey = try await journeys.create(
+                tenant: tenant,
+                journeyId: journeyId,
+                name: definition.name,
+                definition: json,
+                at: now
+            )
+            var response = try JourneyAnswer.One(journey: .init(journey)).response(from: request, context: context)
+            response.status = .created
+            return response
+        }
         let journey = try await Self.answering {
             try await journeys.saveDraft(
                 tenant: tenant,
                 journeyId: journeyId,
                 name: definition.name,
                 definition: json,
-                at: clock.now()
+                at: now
             )
         }
-        return JourneyAnswer.One(journey: .init(journey))
+        return try JourneyAnswer.One(journey: .init(journey)).response(from: request, context: context)
     }
 
     @Sendable func publish(request: Request, context: AdminContext) async throws -> JourneyAnswer.One {

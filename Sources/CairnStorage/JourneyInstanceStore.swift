@@ -5,8 +5,8 @@ public import CairnCore
 /// its step recorded in one transaction with the messages it made, fenced by the claim's attempt
 /// (a claim that lost its lease writes nothing, so a step is never taken twice).
 public protocol JourneyInstanceStore: Sendable {
-    /// Claims up to `limit` active instances whose wake time has come and whose lease (if any)
-    /// has ended, leasing each for `lease` (on PostgreSQL, by the database's clock).
+    /// Claims up to `limit` active instances whose wake time has come, or that were told of an
+    /// event they listen for, and whose lease (if any) has ended, leasing each for `lease` (on PostgreSQL, by the database's clock).
     func claimDue(now: Timestamp, lease: Duration, limit: Int) async throws -> [ClaimedInstance]
     /// Records one claimed instance's progress: its new state, the steps it took and the messages
     /// its sends made, together; false (nothing written) when the claim is no longer its.
@@ -24,24 +24,47 @@ public struct ClaimedInstance: Sendable {
     public var instance: JourneyInstance
     /// The claim's number (the instance's attempts after it): what fences its writes.
     public var attempt: Int
+    /// The customer's events it listens for that came since it last stepped, oldest first.
+    public var signals: [Signal]
 
-    public init(instance: JourneyInstance, attempt: Int) {
+    public struct Signal: Sendable, Hashable {
+        public var id: Int64
+        public var eventName: String
+
+        public init(id: Int64, eventName: String) {
+            self.id = id
+            self.eventName = eventName
+        }
+    }
+
+    public init(instance: JourneyInstance, attempt: Int, signals: [Signal] = []) {
         self.instance = instance
         self.attempt = attempt
+        self.signals = signals
     }
 }
 
 /// One claimed instance's step: its new state, what it did, and the messages it made.
 public struct InstanceProgress: Sendable {
     public var attempt: Int
+    /// Its new state; `listening` says which of the customer's events it waits on from now.
     public var instance: JourneyInstance
     public var steps: [JourneyStepRecord]
     public var messages: [OutboxMessage]
+    /// The last signal it took in (those up to it are done with).
+    public var signalsThrough: Int64?
 
-    public init(attempt: Int, instance: JourneyInstance, steps: [JourneyStepRecord], messages: [OutboxMessage]) {
+    public init(
+        attempt: Int,
+        instance: JourneyInstance,
+        steps: [JourneyStepRecord],
+        messages: [OutboxMessage],
+        signalsThrough: Int64? = nil
+    ) {
         self.attempt = attempt
         self.instance = instance
         self.steps = steps
         self.messages = messages
+        self.signalsThrough = signalsThrough
     }
 }

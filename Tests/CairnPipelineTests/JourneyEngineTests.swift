@@ -103,3 +103,74 @@ import Testing
         #expect(try await messages(stores).count == 1)
     }
 }
+
+/// Issue 24: the customer's later events reach their instances: a wait_for_event matched, an
+/// exitOn ending the journey early.
+extension JourneyEngineTests {
+    /// A track event of `userId` named `name`, processed.
+    func track(_ name: String, userId: String = "u1", _ stores: CairnStores) async throws {
+        let token = try await EventFixtures.token(in: stores, at: clock.now())
+        try await stores.eventLog.append([
+            EventFixtures.entry(token: token, name: name, userId: userId, receivedAt: clock.now())
+        ])
+        try await EventFixtures.processAll(stores, at: clock.now(), sends: JourneyFixtures.emailContext)
+    }
+
+    @Test func anExitOnEventEndsTheJourneyBeforeItsNextSend() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        let eventId = try await JourneyFixtures.start(journeyId, tier: "gold", in: stores, at: clock.now())
+        let engine = engine(stores)
+        try await engine.stepDue()
+        clock.advance(by: .seconds(60))
+        try await track("Page Viewed", stores)
+        #expect(try await engine.stepDue() == 0, "an event it does not listen for wakes nothing")
+        try await track("BOOKING COMPLETED", stores)
+        #expect(try await engine.stepDue() == 1)
+        let instance = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        #expect(instance.status == .exited)
+        clock.advance(by: .seconds(7200))
+        try await engine.stepDue()
+        #expect(try await messages(stores).map(\.assetId) == ["hello"], "no gold offer after the goal")
+    }
+
+    @Test func aWaitForEventIsMatchedByTheCustomersEvent() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        _ = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        let step = JourneyFixtures.step
+        let waiting: JSONValue = [
+            "name": "Thanks",
+            "steps": [
+                [
+                    "id": .string(step(1)), "type": "wait_for_event", "event": "Order Completed", "timeout": "P1D",
+                    "matched": .string(step(2)), "timedOut": .string(step(3)),
+                ],
+                ["id": .string(step(2)), "type": "send", "assetId": "gold"],
+                ["id": .string(step(3)), "type": "send", "assetId": "hello"],
+            ],
+        ]
+        let journeyId = Journey.makeId(at: clock.now())
+        _ = try await stores.journeys.create(
+            tenant: EventFixtures.tenant,
+            journeyId: journeyId,
+            name: "Thanks",
+            definition: waiting,
+            at: clock.now()
+        )
+        _ = try await stores.journeys.publish(tenant: EventFixtures.tenant, journeyId: journeyId, at: clock.now())
+        let eventId = try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        let engine = engine(stores)
+        try await engine.stepDue()
+        #expect(try await messages(stores).isEmpty, "waiting for the order")
+        clock.advance(by: .seconds(30))
+        try await track("order completed", stores)
+        #expect(try await engine.stepDue() == 1)
+        #expect(try await messages(stores).map(\.assetId) == ["gold"])
+        let instance = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        #expect(instance.status == .completed)
+        let (_, steps) = try #require(
+            try await stores.journeyInstances.instance(tenant: EventFixtures.tenant, instanceId: instance.instanceId)
+        )
+        #expect(steps.map(\.outcome) == ["waiting", "matched", "sent", "completed"])
+    }
+}

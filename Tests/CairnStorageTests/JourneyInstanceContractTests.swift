@@ -111,3 +111,56 @@ extension JourneyInstanceContractTests {
         #expect(try await stores.journeyInstances.claimDue(now: later(6), lease: .seconds(60), limit: 10).isEmpty)
     }
 }
+
+extension JourneyInstanceContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func aCustomersEventReachesTheInstancesListeningForIt(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: time)
+        let eventId = try await JourneyFixtures.start(journeyId, in: stores, at: time)
+        let claimed = try #require(
+            try await stores.journeyInstances.claimDue(now: later(1), lease: .seconds(60), limit: 10).first
+        )
+        var waiting = claimed.instance
+        waiting.visits = 2
+        waiting.stepId = JourneyFixtures.step(2)
+        waiting.wakeAt = later(7200)
+        waiting.listening = ["booking completed"]
+        #expect(
+            try await stores.journeyInstances.record(
+                InstanceProgress(attempt: claimed.attempt, instance: waiting, steps: [], messages: []),
+                at: later(2)
+            )
+        )
+        #expect(try await stores.journeyInstances.claimDue(now: later(3), lease: .seconds(60), limit: 10).isEmpty)
+
+        let token = try await EventFixtures.token(in: stores, at: later(4))
+        try await stores.eventLog.append([
+            EventFixtures.entry(token: token, name: "Page Viewed", userId: "u1", receivedAt: later(4)),
+            EventFixtures.entry(token: token, name: "Booking Completed", userId: "u1", receivedAt: later(5)),
+        ])
+        try await EventFixtures.processAll(stores, at: later(5), sends: JourneyFixtures.emailContext)
+        let told = try await stores.journeyInstances.claimDue(now: later(6), lease: .seconds(60), limit: 10)
+        #expect(told.map(\.instance.instanceId) == [claimed.instance.instanceId], "woken by the event, not its timer")
+        #expect(told.first?.signals.map(\.eventName) == ["booking completed"])
+        var done = waiting
+        done.listening = ["booking completed"]
+        #expect(
+            try await stores.journeyInstances.record(
+                InstanceProgress(
+                    attempt: try #require(told.first?.attempt),
+                    instance: done,
+                    steps: [],
+                    messages: [],
+                    signalsThrough: told.first?.signals.last?.id
+                ),
+                at: later(7)
+            )
+        )
+        #expect(
+            try await stores.journeyInstances.claimDue(now: later(8), lease: .seconds(60), limit: 10).isEmpty,
+            "a signal taken in is done with"
+        )
+        _ = eventId
+    }
+}

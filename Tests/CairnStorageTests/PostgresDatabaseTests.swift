@@ -62,7 +62,7 @@ struct PostgresDatabaseTests {
                 "0001_tokens", "0002_event_log", "0003_profiles", "0004_segment", "0005_many_nodes",
                 "0006_admin_and_assets", "0007_lookups", "0008_outbox", "0009_regulations", "0010_outbox_lanes",
                 "0011_message_receipts", "0012_regulation_failures", "0013_admin_token_brands", "0014_export_parts",
-                "0015_devices", "0016_push_keys", "0017_journeys", "0018_journey_instances",
+                "0015_devices", "0016_push_keys", "0017_journeys", "0018_journey_instances", "0019_journey_signals",
             ]
         )
     }

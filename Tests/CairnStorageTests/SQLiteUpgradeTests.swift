@@ -52,7 +52,7 @@ import Testing
         }
         let stores = try await CairnStores.open(.sqlite(path: path))
         let database = try SQLiteDatabase(path: path)
-        #expect(try await database.appliedMigrations().last == "0018_journey_instances")
+        #expect(try await database.appliedMigrations().last == "0019_journey_signals")
         #expect(try await stores.eventLog.event(id: oldId, tenant: tenant)?.entry.event.eventName == "old")
         // The brand its events named exists after the upgrade, with the defaults.
         let brand = try #require(try await stores.brands.brand(tenant))

@@ -56,3 +56,17 @@ extension JourneyInstance {
     /// Not yet entered: the engine enters it at `stepId`, at once.
     public var isNew: Bool { visits == 0 && status == .active }
 }
+
+/// A customer's event that instances listening for it are told of (an exitOn, a wait_for_event).
+public struct JourneySignal: Sendable, Hashable {
+    public var customerId: String
+    /// Lowercase.
+    public var eventName: String
+    public var at: Timestamp
+
+    public init(customerId: String, eventName: String, at: Timestamp) {
+        self.customerId = customerId
+        self.eventName = eventName
+        self.at = at
+    }
+}

@@ -33,6 +33,9 @@ public struct JourneyInstance: Sendable, Hashable {
     public var awaiting: String?
     public var enteredAt: Timestamp
     public var endedAt: Timestamp?
+    /// The event names (lowercase) it listens for now: its journey's exitOn and a
+    /// wait_for_event's event, while it is active. Kept beside it (not with its row).
+    public var listening: Set<String> = []
 
     public init(
         instanceId: String,

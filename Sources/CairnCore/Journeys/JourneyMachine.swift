@@ -32,6 +32,13 @@ public enum JourneyMachine {
         public var steps: [JourneyStepRecord]
         /// Whether anything changed (an event a waiting instance ignores changes nothing).
         public var changed: Bool
+
+        public init(instance: JourneyInstance, sends: [Send] = [], steps: [JourneyStepRecord] = [], changed: Bool = false) {
+            self.instance = instance
+            self.sends = sends
+            self.steps = steps
+            self.changed = changed
+        }
     }
 
     /// What the customer is, for a split.
@@ -56,6 +63,19 @@ public enum JourneyMachine {
         customer: Customer,
         timeZone zoneName: String,
         at now: Timestamp
+    ) -> Progress {
+        var progress = step(instance, definition, input, customer, zoneName, now)
+        progress.instance.listening = listening(progress.instance, definition)
+        return progress
+    }
+
+    private static func step(
+        _ instance: JourneyInstance,
+        _ definition: JourneyDefinition,
+        _ input: Input,
+        _ customer: Customer,
+        _ zoneName: String,
+        _ now: Timestamp
     ) -> Progress {
         let timeZone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0)!
         var progress = Progress(instance: instance, sends: [], steps: [], changed: false)
@@ -91,6 +111,14 @@ public enum JourneyMachine {
             }
         }
         return progress
+    }
+
+    /// What an instance listens for: its journey's exitOn and its wait_for_event's event, while active.
+    public static func listening(_ instance: JourneyInstance, _ definition: JourneyDefinition) -> Set<String> {
+        guard instance.status == .active else { return [] }
+        var names = Set(definition.exitOn.map { $0.lowercased() })
+        if let awaiting = instance.awaiting { names.insert(awaiting.lowercased()) }
+        return names
     }
 
     private static func go(

@@ -18,6 +18,9 @@ public struct ProfileProcessor {
         /// Customers the batch's start_journey commands put on journeys: new instances, which the
         /// journey engine enters at once.
         public var journeyInstances: [JourneyInstance] = []
+        /// Track events of customers whose instances listen for events: told to those that
+        /// listen for their names.
+        public var journeySignals: [JourneySignal] = []
         /// The customers the batch created (every other profile in `profiles` existed before it):
         /// a store updates those only if they still exist.
         public var createdCustomers: Set<String> = []
@@ -46,6 +49,7 @@ public struct ProfileProcessor {
     private var newAnonymousIds: [IdentityKey: String] = [:]
     private var messages: [OutboxMessage] = []
     private var instances: [JourneyInstance] = []
+    private var signals: [JourneySignal] = []
     private var created: Set<String> = []
     private let sends: SendPlanner
     private let now: Timestamp
@@ -91,6 +95,11 @@ public struct ProfileProcessor {
                 processor.instances[index].customerId = target
             }
         }
+        for index in processor.signals.indices {
+            if let target = processor.merged[processor.signals[index].customerId] {
+                processor.signals[index].customerId = target
+            }
+        }
         var result = Result(
             profiles: processor.changed.sorted().compactMap { processor.snapshot.profiles[$0] },
             mergedCustomers: processor.merged,
@@ -101,6 +110,7 @@ public struct ProfileProcessor {
         )
         result.createdCustomers = processor.created
         result.journeyInstances = processor.instances
+        result.journeySignals = processor.signals
         return result
     }
 
@@ -146,6 +156,9 @@ public struct ProfileProcessor {
                 )
             }
         case .track:
+            if let name = event.eventName, snapshot.journeyListeners.contains(customerId) {
+                signals.append(JourneySignal(customerId: customerId, eventName: name.lowercased(), at: event.eventTime))
+            }
             switch event.eventName.flatMap({ try? Command.parse(eventName: $0, body: body) }) {
             case .send(let channel, let assetId)?:
                 if let error = send(channel: channel, assetId: assetId, logged: logged, body: body, profile: profile) {
@@ -239,6 +252,8 @@ public struct ProfileProcessor {
         )
         instance.stepId = start
         instance.wakeAt = now
+        instance.listening = Set(definition.exitOn.map { $0.lowercased() })
+        if !instance.listening.isEmpty { snapshot.journeyListeners.insert(profile.customerId) }
         instances.append(instance)
         snapshot.enrolments.entered(profile.customerId, journeyId: journey.journeyId)
         return nil

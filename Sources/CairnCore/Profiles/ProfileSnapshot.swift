@@ -9,6 +9,8 @@ public struct ProfileSnapshot: Sendable {
     public var brandChannels: Set<BrandChannel> = []
     /// The journeys start_journey commands name, and their customers' instances of them.
     public var enrolments = JourneyEnrolments()
+    /// The batch's customers with an instance listening for their events (exitOn, wait_for_event).
+    public var journeyListeners: Set<String> = []
     /// The suppressions the batch's customers may be under (see `BatchKeys.suppressionKeys`).
     public var suppressions = Suppressions()
     private(set) var byUserId: [IdentityKey: String] = [:]

@@ -115,9 +115,12 @@ public final class JourneyEngine: Service, Sendable {
         else {
             return try await end(claimed, now: now)
         }
+        let signalsThrough = claimed.signals.last?.id
         if journey.status == .paused {
+            // It waits where it is; the events that came meanwhile are kept for when it resumes.
             var waiting = instance
             waiting.wakeAt = now.adding(settings.pausedRecheck)
+            waiting.listening = JourneyMachine.listening(instance, definition)
             _ = try await stores.journeyInstances.record(
                 InstanceProgress(attempt: claimed.attempt, instance: waiting, steps: [], messages: []),
                 at: now
@@ -125,16 +128,26 @@ public final class JourneyEngine: Service, Sendable {
             return false
         }
         let timeZone = try await stores.brands.brand(instance.tenant)?.timeZone ?? Brand.defaultTimeZone
-        let input: JourneyMachine.Input =
-            instance.isNew ? .enter(stepId: instance.stepId ?? definition.entryStepId) : .wake
-        var progress = JourneyMachine.advance(
-            instance,
-            in: definition,
-            on: input,
-            customer: JourneyMachine.Customer(traits: profile.traits, consent: profile.consent),
-            timeZone: timeZone,
-            at: now
-        )
+        let customer = JourneyMachine.Customer(traits: profile.traits, consent: profile.consent)
+        // A new instance enters; then the events it was told of, in order; then its own wake time.
+        var inputs: [JourneyMachine.Input] = []
+        if instance.isNew { inputs.append(.enter(stepId: instance.stepId ?? definition.entryStepId)) }
+        inputs += claimed.signals.map { .event(name: $0.eventName) }
+        inputs.append(.wake)
+        var progress = JourneyMachine.Progress(instance: instance, sends: [], steps: [], changed: false)
+        for input in inputs {
+            let next = JourneyMachine.advance(
+                progress.instance,
+                in: definition,
+                on: input,
+                customer: customer,
+                timeZone: timeZone,
+                at: now
+            )
+            progress.instance = next.instance
+            progress.sends += next.sends
+            progress.steps += next.steps
+        }
         var messages: [OutboxMessage] = []
         for send in progress.sends {
             let outcome = try await plan(send, for: progress.instance, profile: profile, at: now)
@@ -153,7 +166,8 @@ public final class JourneyEngine: Service, Sendable {
                 attempt: claimed.attempt,
                 instance: progress.instance,
                 steps: progress.steps,
-                messages: messages
+                messages: messages,
+                signalsThrough: signalsThrough
             ),
             at: now
         )
@@ -205,8 +219,15 @@ public final class JourneyEngine: Service, Sendable {
             visit: ended.visits
         )
         ended.stepId = nil
+        ended.listening = []
         _ = try await stores.journeyInstances.record(
-            InstanceProgress(attempt: claimed.attempt, instance: ended, steps: [record], messages: []),
+            InstanceProgress(
+                attempt: claimed.attempt,
+                instance: ended,
+                steps: [record],
+                messages: [],
+                signalsThrough: claimed.signals.last?.id
+            ),
             at: now
         )
         return false

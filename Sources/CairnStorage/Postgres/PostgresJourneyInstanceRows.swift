@@ -24,6 +24,59 @@ enum PostgresJourneyInstanceRows {
             """,
             logger: logger
         )
+        try await listen(instance, on: connection, logger: logger)
+    }
+
+    /// Replaces what the instance listens for with `instance.listening`.
+    static func listen(_ instance: JourneyInstance, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "DELETE FROM journey_listeners WHERE instance_id = \(instance.instanceId)",
+            logger: logger
+        )
+        let names = instance.listening.sorted()
+        guard !names.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO journey_listeners (customer_id, event_name, instance_id)
+            SELECT \(instance.customerId), name, \(instance.instanceId) FROM unnest(\(names)) AS name
+            ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    /// Tells the instances listening for a customer's event of it, and marks them to be stepped.
+    static func signal(_ signal: JourneySignal, on connection: PostgresConnection, logger: Logger) async throws {
+        let told = try await connection.query(
+            """
+            INSERT INTO journey_signals (instance_id, event_name, at)
+            SELECT instance_id, \(signal.eventName), \(signal.at.millisecondsSinceEpoch) FROM journey_listeners
+            WHERE customer_id = \(signal.customerId) AND event_name = \(signal.eventName)
+            RETURNING instance_id
+            """,
+            logger: logger
+        ).collect().map { try $0.decode(String.self) }
+        guard !told.isEmpty else { return }
+        try await connection.query(
+            "UPDATE journey_instances SET signalled = true WHERE status = 'active' AND instance_id = ANY(\(told))",
+            logger: logger
+        )
+    }
+
+    /// Which of `customers` have an instance listening for their events.
+    static func listeners(
+        among customers: some Sequence<CustomerProfile>,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Set<String> {
+        let ids = customers.map(\.customerId)
+        guard !ids.isEmpty else { return [] }
+        return Set(
+            try await connection.query(
+                "SELECT DISTINCT customer_id FROM journey_listeners WHERE customer_id = ANY(\(ids))",
+                logger: logger
+            ).collect().map { try $0.decode(String.self) }
+        )
     }
 
     static func decode(_ row: PostgresRow) throws -> JourneyInstance {

@@ -18,7 +18,7 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
     public func claimDue(now: Timestamp, lease: Duration, limit: Int) async throws -> [ClaimedInstance] {
         let logger = database.logger
         return try await database.transaction { connection in
-            try await connection.query(
+            var claimed = try await connection.query(
                 """
                 UPDATE journey_instances AS j
                 SET lease_until = \(unescaped: Self.databaseNow) + \(lease.milliseconds), attempts = j.attempts + 1
@@ -27,6 +27,12 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
                     WHERE status = 'active' AND wake_at IS NOT NULL AND wake_at <= \(now.millisecondsSinceEpoch)
                         AND (lease_until IS NULL OR lease_until <= \(unescaped: Self.databaseNow))
                     ORDER BY wake_at LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                    OR j.instance_id IN (
+                    SELECT instance_id FROM journey_instances
+                    WHERE status = 'active' AND signalled
+                        AND (lease_until IS NULL OR lease_until <= \(unescaped: Self.databaseNow))
+                    LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: PostgresJourneyInstanceRows.columns), j.attempts
                 """,
@@ -37,6 +43,19 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
                     attempt: try row.makeRandomAccess()[17].decode(Int.self)
                 )
             }
+            for index in claimed.indices {
+                claimed[index].signals = try await connection.query(
+                    """
+                    SELECT id, event_name FROM journey_signals WHERE instance_id = \(claimed[index].instance.instanceId)
+                    ORDER BY id
+                    """,
+                    logger: logger
+                ).collect().map { row in
+                    let (id, name) = try row.decode((Int64, String).self)
+                    return ClaimedInstance.Signal(id: id, eventName: name)
+                }
+            }
+            return claimed
         }
     }
 
@@ -49,13 +68,31 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
                 UPDATE journey_instances SET status = \(instance.status.rawValue), step_id = \(instance.stepId),
                     visits = \(instance.visits), wake_at = \(instance.wakeAt?.millisecondsSinceEpoch),
                     awaiting = \(instance.awaiting), ended_at = \(instance.endedAt?.millisecondsSinceEpoch),
-                    data = \(ByteBuffer(bytes: JSONValue.object(instance.data).encoded())), lease_until = NULL
+                    data = \(ByteBuffer(bytes: JSONValue.object(instance.data).encoded())), lease_until = NULL,
+                    signalled = false
                 WHERE instance_id = \(instance.instanceId) AND attempts = \(progress.attempt) AND status = 'active'
                 RETURNING instance_id
                 """,
                 logger: logger
             ).collect()
             guard !updated.isEmpty else { return false }
+            try await connection.query(
+                """
+                DELETE FROM journey_signals WHERE instance_id = \(instance.instanceId)
+                    AND (id <= \(progress.signalsThrough ?? 0) OR \(instance.status != .active))
+                """,
+                logger: logger
+            )
+            try await PostgresJourneyInstanceRows.listen(instance, on: connection, logger: logger)
+            // Events that came while it stepped wait for the next claim.
+            try await connection.query(
+                """
+                UPDATE journey_instances SET signalled = true
+                WHERE instance_id = \(instance.instanceId) AND status = 'active'
+                    AND EXISTS (SELECT 1 FROM journey_signals WHERE instance_id = \(instance.instanceId))
+                """,
+                logger: logger
+            )
             let next =
                 try await connection.query(
                     "SELECT coalesce(max(seq), 0) + 1 FROM journey_steps WHERE instance_id = \(instance.instanceId)",

@@ -315,6 +315,7 @@ enum PostgresMigrations {
         ("0016_push_keys", pushKeys),
         ("0017_journeys", journeys),
         ("0018_journey_instances", journeyInstances),
+        ("0019_journey_signals", journeySignals),
     ]
 
     static func migrate(_ database: PostgresDatabase) async throws {

@@ -110,6 +110,11 @@ extension PostgresProcessingStore {
             on: connection,
             logger: database.logger
         )
+        snapshot.journeyListeners = try await PostgresJourneyInstanceRows.listeners(
+            among: snapshot.profiles.values,
+            on: connection,
+            logger: database.logger
+        )
         return snapshot
     }
 
@@ -184,6 +189,9 @@ extension PostgresProcessingStore {
         // Likewise its customers' journeys: started if and only if the start_journey is processed.
         for instance in result.journeyInstances {
             try await PostgresJourneyInstanceRows.insert(instance, on: connection, logger: database.logger)
+        }
+        for signal in result.journeySignals {
+            try await PostgresJourneyInstanceRows.signal(signal, on: connection, logger: database.logger)
         }
     }
 

@@ -22,6 +22,46 @@ enum SQLiteJourneyInstanceRows {
             instance.visits, instance.wakeAt?.millisecondsSinceEpoch, instance.awaiting,
             instance.enteredAt.millisecondsSinceEpoch, instance.endedAt?.millisecondsSinceEpoch,
         ])
+        try listen(instance, db)
+    }
+
+    /// Replaces what the instance listens for with `instance.listening`.
+    static func listen(_ instance: JourneyInstance, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM journey_listeners WHERE instance_id = ?")
+            .execute(arguments: [instance.instanceId])
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO journey_listeners (customer_id, event_name, instance_id) VALUES (?, ?, ?)"
+        )
+        for name in instance.listening.sorted() {
+            try insert.execute(arguments: [instance.customerId, name, instance.instanceId])
+        }
+    }
+
+    /// Tells the instances listening for a customer's event of it, and marks them to be stepped.
+    static func signal(_ signal: JourneySignal, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO journey_signals (instance_id, event_name, at)
+                SELECT instance_id, ?, ? FROM journey_listeners WHERE customer_id = ? AND event_name = ?
+                """
+        ).execute(arguments: [signal.eventName, signal.at.millisecondsSinceEpoch, signal.customerId, signal.eventName])
+        guard db.changesCount > 0 else { return }
+        try db.cachedStatement(
+            sql: """
+                UPDATE journey_instances SET signalled = 1 WHERE status = 'active' AND instance_id IN (
+                    SELECT instance_id FROM journey_listeners WHERE customer_id = ? AND event_name = ?)
+                """
+        ).execute(arguments: [signal.customerId, signal.eventName])
+    }
+
+    /// Which of `customers` have an instance listening for their events.
+    static func listeners(among customers: some Sequence<CustomerProfile>, _ db: Database) throws -> Set<String> {
+        let query = try db.cachedStatement(sql: "SELECT 1 FROM journey_listeners WHERE customer_id = ? LIMIT 1")
+        var found: Set<String> = []
+        for profile in customers where try Bool.fetchOne(query, arguments: [profile.customerId]) != nil {
+            found.insert(profile.customerId)
+        }
+        return found
     }
 
     static func decode(_ row: Row) throws -> JourneyInstance {

@@ -14,21 +14,37 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
     public func claimDue(now: Timestamp, lease: Duration, limit: Int) async throws -> [ClaimedInstance] {
         let (at, until) = (now.millisecondsSinceEpoch, now.adding(lease).millisecondsSinceEpoch)
         return try await database.write { db in
-            try Row.fetchAll(
+            let claimed = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
                         UPDATE journey_instances SET lease_until = ?, attempts = attempts + 1
                         WHERE instance_id IN (
-                            SELECT instance_id FROM journey_instances
-                            WHERE status = 'active' AND wake_at IS NOT NULL AND wake_at <= ?
-                                AND (lease_until IS NULL OR lease_until <= ?)
-                            ORDER BY wake_at LIMIT ?)
+                            SELECT instance_id FROM (
+                                SELECT instance_id FROM journey_instances
+                                WHERE status = 'active' AND wake_at IS NOT NULL AND wake_at <= ?
+                                    AND (lease_until IS NULL OR lease_until <= ?)
+                                ORDER BY wake_at LIMIT ?)
+                            UNION
+                            SELECT instance_id FROM (
+                                SELECT instance_id FROM journey_instances
+                                WHERE status = 'active' AND signalled = 1 AND (lease_until IS NULL OR lease_until <= ?)
+                                LIMIT ?))
                         RETURNING \(SQLiteJourneyInstanceRows.columns), attempts
                         """
                 ),
-                arguments: [until, at, at, limit]
+                arguments: [until, at, at, limit, at, limit]
             ).map { row in
                 ClaimedInstance(instance: try SQLiteJourneyInstanceRows.decode(row), attempt: row["attempts"])
+            }
+            let signals = try db.cachedStatement(
+                sql: "SELECT id, event_name FROM journey_signals WHERE instance_id = ? ORDER BY id"
+            )
+            return try claimed.map { item in
+                var item = item
+                item.signals = try Row.fetchAll(signals, arguments: [item.instance.instanceId]).map {
+                    ClaimedInstance.Signal(id: $0[0], eventName: $0[1])
+                }
+                return item
             }
         }
     }
@@ -39,7 +55,7 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
             try db.cachedStatement(
                 sql: """
                     UPDATE journey_instances SET status = ?, step_id = ?, visits = ?, wake_at = ?, awaiting = ?,
-                        ended_at = ?, data = ?, lease_until = NULL
+                        ended_at = ?, data = ?, lease_until = NULL, signalled = 0
                     WHERE instance_id = ? AND attempts = ? AND status = 'active'
                     """
             ).execute(arguments: [
@@ -48,6 +64,21 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
                 Data(JSONValue.object(instance.data).encoded()), instance.instanceId, progress.attempt,
             ])
             guard db.changesCount == 1 else { return false }
+            try db.cachedStatement(sql: "DELETE FROM journey_signals WHERE instance_id = ? AND id <= ?")
+                .execute(arguments: [instance.instanceId, progress.signalsThrough ?? 0])
+            try SQLiteJourneyInstanceRows.listen(instance, db)
+            // Events that came while it stepped wait for the next claim.
+            if instance.status == .active {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE journey_instances SET signalled = 1
+                        WHERE instance_id = ? AND EXISTS (SELECT 1 FROM journey_signals WHERE instance_id = ?)
+                        """
+                ).execute(arguments: [instance.instanceId, instance.instanceId])
+            } else {
+                try db.cachedStatement(sql: "DELETE FROM journey_signals WHERE instance_id = ?")
+                    .execute(arguments: [instance.instanceId])
+            }
             let next =
                 try Int.fetchOne(
                     db,

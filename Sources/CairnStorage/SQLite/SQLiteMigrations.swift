@@ -313,6 +313,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0018_journey_instances") { db in
             try db.execute(sql: SQLiteMigrations.journeyInstances)
         }
+        migrator.registerMigration("0019_journey_signals") { db in
+            try db.execute(sql: SQLiteMigrations.journeySignals)
+        }
         return migrator
     }
 }

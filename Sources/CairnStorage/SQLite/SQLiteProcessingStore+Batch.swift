@@ -114,6 +114,7 @@ extension SQLiteProcessingStore {
             into: &snapshot,
             db
         )
+        snapshot.journeyListeners = try SQLiteJourneyInstanceRows.listeners(among: snapshot.profiles.values, db)
         return snapshot
     }
 
@@ -184,5 +185,6 @@ extension SQLiteProcessingStore {
         for message in result.messages { try SQLiteMessageRows.insert(message, db) }
         // Likewise its customers' journeys: started if and only if the start_journey is processed.
         for instance in result.journeyInstances { try SQLiteJourneyInstanceRows.insert(instance, db) }
+        for signal in result.journeySignals { try SQLiteJourneyInstanceRows.signal(signal, db) }
     }
 }

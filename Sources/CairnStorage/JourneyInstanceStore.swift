@@ -17,6 +17,18 @@ public protocol JourneyInstanceStore: Sendable {
     func instances(eventId: EventID) async throws -> [JourneyInstance]
     /// How many active instances are due now (the `cairn_journey_timers_due` gauge).
     func dueCount(now: Timestamp) async throws -> Int
+    /// A journey's instances, newest first: `status` and `userId` when given, `limit` at most,
+    /// those older than the instance `before` when given.
+    func instances(
+        tenant: Tenant,
+        journeyId: String,
+        status: JourneyInstance.Status?,
+        userId: String?,
+        limit: Int,
+        before: String?
+    ) async throws -> [JourneyInstance]
+    /// How many active instances are on each step of a journey.
+    func stepCounts(tenant: Tenant, journeyId: String) async throws -> [String: Int]
 }
 
 /// An instance as the engine holds it: the claim that leased it.

@@ -153,3 +153,37 @@ import Testing
         #expect(badBefore.code == "invalid_before")
     }
 }
+
+extension JourneysAPITests {
+    @Test func aJourneysCustomersAreListedWithTheirStepsAndCountedPerStep() async throws {
+        let (app, admin) = try await app()
+        let journeyId = try await JourneyFixtures.liveJourney(
+            in: app.stores,
+            tenant: TestApp.tenant,
+            at: app.clock.now()
+        )
+        let eventId = try await JourneyFixtures.start(
+            journeyId,
+            in: app.stores,
+            tenant: TestApp.tenant,
+            at: app.clock.now()
+        )
+        let instance = try #require(try await app.stores.journeyInstances.instances(eventId: eventId).first)
+        let path = Self.brand + "/journeys/" + journeyId
+        let (list, one, shown, missing, badStatus) = try await app.test { client in
+            (
+                try await client.admin(.get, path + "/instances?status=active&userId=u1", token: admin),
+                try await client.admin(.get, path + "/instances/" + instance.instanceId, token: admin),
+                try await client.admin(.get, path, token: admin),
+                try await client.admin(.get, path + "/instances/01a25316-77d3-73e9-8297-148fea26e77a", token: admin),
+                try await client.admin(.get, path + "/instances?status=lost", token: admin)
+            )
+        }
+        #expect(list.json["instances"]?.arrayValue?.map { $0["instanceId"] } == [.string(instance.instanceId)])
+        #expect(one.json["instance"]?["eventId"] == .string(eventId.description))
+        #expect(one.json["instance"]?["steps"] == [])
+        #expect(shown.json["customersAtSteps"] == [.init(stringLiteral: JourneyFixtures.step(1)): 1])
+        #expect(missing.code == "instance_not_found")
+        #expect(badStatus.code == "invalid_status")
+    }
+}

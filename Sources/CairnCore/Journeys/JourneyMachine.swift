@@ -33,7 +33,12 @@ public enum JourneyMachine {
         /// Whether anything changed (an event a waiting instance ignores changes nothing).
         public var changed: Bool
 
-        public init(instance: JourneyInstance, sends: [Send] = [], steps: [JourneyStepRecord] = [], changed: Bool = false) {
+        public init(
+            instance: JourneyInstance,
+            sends: [Send] = [],
+            steps: [JourneyStepRecord] = [],
+            changed: Bool = false
+        ) {
             self.instance = instance
             self.sends = sends
             self.steps = steps

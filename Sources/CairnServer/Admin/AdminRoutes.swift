@@ -19,7 +19,14 @@ enum AdminRoutes {
         AdminTokensController(tokens: stores.adminTokens, clock: clock).addRoutes(to: admin)
         let brand = admin.group("brands/:clientId/:accountId/:brandId").add(middleware: AdminBrandScopeMiddleware())
         AssetsController(assets: stores.assets, clock: clock).addRoutes(to: brand)
-        JourneysController(journeys: stores.journeys, assets: stores.assets, clock: clock).addRoutes(to: brand)
+        JourneysController(
+            journeys: stores.journeys,
+            assets: stores.assets,
+            instances: stores.journeyInstances,
+            clock: clock
+        )
+        .addRoutes(to: brand)
+        JourneyInstancesController(instances: stores.journeyInstances).addRoutes(to: brand)
         AssetPreviewController(assets: stores.assets, profiles: stores.profiles).addRoutes(to: brand)
         channels.addRoutes(to: brand)
         MessagesController(outbox: stores.outbox, clock: clock).addRoutes(to: brand)

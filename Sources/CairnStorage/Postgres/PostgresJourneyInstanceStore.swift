@@ -167,6 +167,44 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
         ).map(PostgresJourneyInstanceRows.decode)
     }
 
+    public func instances(
+        tenant: Tenant,
+        journeyId: String,
+        status: JourneyInstance.Status?,
+        userId: String?,
+        limit: Int,
+        before: String?
+    ) async throws -> [JourneyInstance] {
+        try await database.query(
+            """
+            SELECT \(unescaped: PostgresJourneyInstanceRows.columns) FROM journey_instances
+            WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId)
+                AND brand_id = \(tenant.brandId) AND journey_id = \(journeyId)
+                AND (\(status == nil) OR status = \(status?.rawValue ?? ""))
+                AND (\(userId == nil) OR user_id = \(userId ?? ""))
+                AND (\(before == nil) OR instance_id < \(before ?? ""))
+            ORDER BY instance_id DESC LIMIT \(limit)
+            """
+        ).map(PostgresJourneyInstanceRows.decode)
+    }
+
+    public func stepCounts(tenant: Tenant, journeyId: String) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try await database.query(
+            """
+            SELECT step_id, count(*) FROM journey_instances
+            WHERE client_id = \(tenant.clientId) AND account_id = \(tenant.accountId)
+                AND brand_id = \(tenant.brandId) AND journey_id = \(journeyId) AND status = 'active'
+                AND step_id IS NOT NULL
+            GROUP BY step_id
+            """
+        ) {
+            let (step, count) = try row.decode((String, Int).self)
+            counts[step] = count
+        }
+        return counts
+    }
+
     public func dueCount(now: Timestamp) async throws -> Int {
         try await database.query(
             """

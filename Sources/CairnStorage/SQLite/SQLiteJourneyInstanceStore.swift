@@ -150,6 +150,57 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
         }
     }
 
+    public func instances(
+        tenant: Tenant,
+        journeyId: String,
+        status: JourneyInstance.Status?,
+        userId: String?,
+        limit: Int,
+        before: String?
+    ) async throws -> [JourneyInstance] {
+        try await database.read { db in
+            var sql = """
+                SELECT \(SQLiteJourneyInstanceRows.columns) FROM journey_instances
+                WHERE client_id = ? AND account_id = ? AND brand_id = ? AND journey_id = ?
+                """
+            var arguments: StatementArguments = [tenant.clientId, tenant.accountId, tenant.brandId, journeyId]
+            if let status {
+                sql += " AND status = ?"
+                arguments += [status.rawValue]
+            }
+            if let userId {
+                sql += " AND user_id = ?"
+                arguments += [userId]
+            }
+            if let before {
+                sql += " AND instance_id < ?"
+                arguments += [before]
+            }
+            sql += " ORDER BY instance_id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteJourneyInstanceRows.decode)
+        }
+    }
+
+    public func stepCounts(tenant: Tenant, journeyId: String) async throws -> [String: Int] {
+        try await database.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT step_id, count(*) FROM journey_instances
+                    WHERE client_id = ? AND account_id = ? AND brand_id = ? AND journey_id = ? AND status = 'active'
+                        AND step_id IS NOT NULL
+                    GROUP BY step_id
+                    """,
+                arguments: [tenant.clientId, tenant.accountId, tenant.brandId, journeyId]
+            ) {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+
     public func dueCount(now: Timestamp) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(

@@ -77,6 +77,13 @@ enum JourneyAnswer {
         let journey: Journey
     }
 
+    /// `GET …/journeys/{journeyId}`: the journey, and how many customers wait on each step.
+    struct Shown: ResponseEncodable, Sendable {
+        let success = true
+        let journey: Journey
+        let customersAtSteps: [String: Int]
+    }
+
     /// `GET …/journeys`, newest first.
     struct List: ResponseEncodable, Sendable {
         let success = true

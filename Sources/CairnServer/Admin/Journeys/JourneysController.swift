@@ -12,6 +12,7 @@ import Hummingbird
 struct JourneysController: Sendable {
     let journeys: any JourneyStore
     let assets: any AssetStore
+    let instances: any JourneyInstanceStore
     let clock: any CairnClock
 
     func addRoutes(to group: RouterGroup<AdminContext>) {
@@ -100,8 +101,11 @@ struct JourneysController: Sendable {
         return JourneyAnswer.One(journey: .init(journey))
     }
 
-    @Sendable func show(request: Request, context: AdminContext) async throws -> JourneyAnswer.One {
-        JourneyAnswer.One(journey: .init(try await find(context)))
+    /// The journey with its versions, and how many customers are on each step now.
+    @Sendable func show(request: Request, context: AdminContext) async throws -> JourneyAnswer.Shown {
+        let journey = try await find(context)
+        let counts = try await instances.stepCounts(tenant: journey.tenant, journeyId: journey.journeyId)
+        return JourneyAnswer.Shown(journey: .init(journey), customersAtSteps: counts)
     }
 
     @Sendable func archive(request: Request, context: AdminContext) async throws -> JourneyAnswer.One {

@@ -105,6 +105,7 @@ struct AppServices {
             BacklogSampler(
                 processing: stores.processing,
                 outbox: stores.outbox,
+                journeys: stores.journeyInstances,
                 metrics: metrics,
                 clock: clock,
                 logger: logger
@@ -166,6 +167,7 @@ struct AppServices {
                     sends: sends,
                     clock: clock,
                     messagesQueued: messagesQueued,
+                    metrics: metrics,
                     logger: logger
                 )
             )

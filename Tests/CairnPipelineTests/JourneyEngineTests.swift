@@ -2,6 +2,7 @@ import CairnCore
 import CairnStorage
 import CairnTestFixtures
 import Logging
+import MetricsTestKit
 import Testing
 
 @testable import CairnPipeline
@@ -172,5 +173,43 @@ extension JourneyEngineTests {
             try await stores.journeyInstances.instance(tenant: EventFixtures.tenant, instanceId: instance.instanceId)
         )
         #expect(steps.map(\.outcome) == ["waiting", "matched", "sent", "completed"])
+    }
+}
+
+/// Issue 24's metrics: steps counted by type and outcome; due timers sampled.
+extension JourneyEngineTests {
+    @Test func stepsAreCountedAndDueTimersSampled() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        let metrics = TestMetrics()
+        let sampler = BacklogSampler(
+            processing: stores.processing,
+            outbox: stores.outbox,
+            journeys: stores.journeyInstances,
+            metrics: CairnMetrics(factory: metrics),
+            clock: clock,
+            logger: Logger(label: "sampler")
+        )
+        await sampler.sample()
+        #expect(try metrics.expectGauge("cairn_journey_timers_due").lastValue == 1)
+        let engine = JourneyEngine(
+            stores: stores,
+            sends: JourneyFixtures.emailContext,
+            clock: clock,
+            metrics: CairnMetrics(factory: metrics),
+            logger: Logger(label: "journeys")
+        )
+        try await engine.stepDue()
+        #expect(
+            try metrics.expectCounter("cairn_journey_steps_total", [("type", "send"), ("outcome", "sent")]).totalValue
+                == 1
+        )
+        #expect(
+            try metrics.expectCounter("cairn_journey_steps_total", [("type", "wait"), ("outcome", "waiting")])
+                .totalValue == 1
+        )
+        await sampler.sample()
+        #expect(try metrics.expectGauge("cairn_journey_timers_due").lastValue == 0)
     }
 }

@@ -42,6 +42,7 @@ public final class JourneyEngine: Service, Sendable {
     private let settings: Settings
     private let wake: WakeSignal
     private let messagesQueued: WakeSignal?
+    private let metrics: CairnMetrics
     private let logger: Logger
 
     public init(
@@ -51,8 +52,10 @@ public final class JourneyEngine: Service, Sendable {
         settings: Settings = Settings(),
         wake: WakeSignal = WakeSignal(),
         messagesQueued: WakeSignal? = nil,
+        metrics: CairnMetrics = .none,
         logger: Logger
     ) {
+        self.metrics = metrics
         self.stores = stores
         self.planner = SendPlanner(context: sends)
         self.clock = clock
@@ -171,6 +174,7 @@ public final class JourneyEngine: Service, Sendable {
             ),
             at: now
         )
+        if saved { for step in progress.steps { metrics.journeyStep(type: step.type, outcome: step.outcome) } }
         return saved && !messages.isEmpty
     }
 

@@ -5,10 +5,12 @@ public import ServiceLifecycle
 
 /// Reads what waits, for the gauges an operator alerts on: the events the processor has yet to
 /// apply (`cairn_processor_backlog`) and the messages the outbox has yet to send
-/// (`cairn_outbox_depth`), every `interval`. On PostgreSQL both count every node's work.
+/// (`cairn_outbox_depth`), and the journey steps due (`cairn_journey_timers_due`), every
+/// `interval`. On PostgreSQL they count every node's work.
 public struct BacklogSampler: Service {
     let processing: any ProcessingStore
     let outbox: any OutboxStore
+    let journeys: (any JourneyInstanceStore)?
     let metrics: CairnMetrics
     let interval: Duration
     let clock: any CairnClock
@@ -17,6 +19,7 @@ public struct BacklogSampler: Service {
     public init(
         processing: any ProcessingStore,
         outbox: any OutboxStore,
+        journeys: (any JourneyInstanceStore)? = nil,
         metrics: CairnMetrics,
         interval: Duration = .seconds(5),
         clock: any CairnClock = SystemClock(),
@@ -24,6 +27,7 @@ public struct BacklogSampler: Service {
     ) {
         self.processing = processing
         self.outbox = outbox
+        self.journeys = journeys
         self.metrics = metrics
         self.interval = interval
         self.clock = clock
@@ -42,6 +46,7 @@ public struct BacklogSampler: Service {
         do {
             metrics.processorBacklog(try await processing.backlog())
             metrics.outboxDepth(try await outbox.depth())
+            if let journeys { metrics.journeyTimersDue(try await journeys.dueCount(now: clock.now())) }
         } catch {
             logger.debug(
                 "reading the backlogs for the metrics failed",

@@ -115,6 +115,21 @@ public struct CairnMetrics: Sendable {
         Gauge(label: "cairn_processor_backlog", factory: factory).record(count)
     }
 
+    /// One journey step taken: its type (`send`, `wait`, …) and outcome (`sent`, `waiting`, `yes`,
+    /// a send's refusal code…).
+    public func journeyStep(type: String, outcome: String) {
+        Counter(
+            label: "cairn_journey_steps_total",
+            dimensions: [("type", type), ("outcome", outcome)],
+            factory: factory
+        ).increment()
+    }
+
+    /// Journey instances whose wake time has come and that wait to be stepped.
+    public func journeyTimersDue(_ count: Int) {
+        Gauge(label: "cairn_journey_timers_due", factory: factory).record(count)
+    }
+
     /// Messages waiting in the outbox (queued or being sent).
     public func outboxDepth(_ count: Int) {
         Gauge(label: "cairn_outbox_depth", factory: factory).record(count)

@@ -80,6 +80,7 @@ public struct CairnStores: Sendable {
             let (regulations, processing) = (
                 SQLiteRegulationStore(database: database), SQLiteProcessingStore(database: database)
             )
+            let journeyInstances = SQLiteJourneyInstanceStore(database: database)
             return CairnStores(
                 eventLog: eventLog,
                 tokens: SQLiteTokenStore(database: database),
@@ -87,7 +88,7 @@ public struct CairnStores: Sendable {
                 brands: SQLiteBrandStore(database: database),
                 assets: SQLiteAssetStore(database: database),
                 journeys: SQLiteJourneyStore(database: database),
-                journeyInstances: SQLiteJourneyInstanceStore(database: database),
+                journeyInstances: journeyInstances,
                 channels: SQLiteChannelStore(database: database),
                 outbox: outbox,
                 regulations: regulations,
@@ -95,7 +96,7 @@ public struct CairnStores: Sendable {
                 processing: processing,
                 profiles: SQLiteProfileReader(database: database),
                 probe: database,
-                personalData: [eventLog, outbox, regulations, processing]
+                personalData: [eventLog, outbox, journeyInstances, regulations, processing]
             )
         case .postgres(let location):
             try await PostgresDatabase.migrate(location, settings: settings)
@@ -104,6 +105,7 @@ public struct CairnStores: Sendable {
             let (regulations, processing) = (
                 PostgresRegulationStore(database: database), PostgresProcessingStore(database: database)
             )
+            let journeyInstances = PostgresJourneyInstanceStore(database: database)
             return CairnStores(
                 eventLog: eventLog,
                 tokens: PostgresTokenStore(database: database),
@@ -111,7 +113,7 @@ public struct CairnStores: Sendable {
                 brands: PostgresBrandStore(database: database),
                 assets: PostgresAssetStore(database: database),
                 journeys: PostgresJourneyStore(database: database),
-                journeyInstances: PostgresJourneyInstanceStore(database: database),
+                journeyInstances: journeyInstances,
                 channels: PostgresChannelStore(database: database),
                 outbox: outbox,
                 regulations: regulations,
@@ -120,7 +122,7 @@ public struct CairnStores: Sendable {
                 profiles: PostgresProfileReader(database: database),
                 probe: database,
                 rateLimits: PostgresRateLimitLedger(database: database),
-                personalData: [eventLog, outbox, regulations, processing],
+                personalData: [eventLog, outbox, journeyInstances, regulations, processing],
                 services: [database]
             )
         }

@@ -11,16 +11,16 @@ import Testing
         #expect(RegulationPlan(for: .track).steps == [.unsuppress(.noTrack)])
         #expect(
             RegulationPlan(for: .delete).steps == [
-                .erase(.events), .erase(.messages), .erase(.regulations), .erase(.profiles),
+                .erase(.events), .erase(.messages), .erase(.journeys), .erase(.regulations), .erase(.profiles),
             ]
         )
         #expect(
             RegulationPlan(for: .suppressWithDelete).steps == [
-                .suppress(.suppress), .cancelWaiting, .erase(.events), .erase(.messages), .erase(.regulations),
-                .erase(.profiles),
+                .suppress(.suppress), .cancelWaiting, .erase(.events), .erase(.messages), .erase(.journeys),
+                .erase(.regulations), .erase(.profiles),
             ]
         )
-        #expect(RegulationPlan(for: .access).steps == [.export([.events, .messages])])
+        #expect(RegulationPlan(for: .access).steps == [.export([.events, .messages, .journeys])])
     }
 
     @Test(arguments: RegulationType.allCases)

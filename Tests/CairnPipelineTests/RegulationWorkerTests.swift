@@ -76,7 +76,11 @@ import Testing
 
         let done = try #require(try await stores.regulations.regulation(id: id, tenant: tenant))
         #expect(done.status == .done)
-        #expect(done.result == ["customers": 1, "events": 3, "messages": 2, "earlierRegulations": 1, "profiles": 1])
+        #expect(
+            done.result == [
+                "customers": 1, "events": 3, "messages": 2, "journeys": 0, "earlierRegulations": 1, "profiles": 1,
+            ]
+        )
         #expect(done.subject.value == nil)
         #expect(done.subject.digest == RegulationSubject(kind: .userId, value: "u1").digest)
         #expect(try await stores.profiles.profile(userId: "u1", tenant: tenant) == nil)
@@ -167,7 +171,7 @@ import Testing
         let done = try #require(try await stores.regulations.regulation(id: id, tenant: tenant))
         #expect(done.hasExport)
         #expect(done.subject.value == "u1")
-        #expect(done.result == ["customers": 1, "events": 2, "messages": 1])
+        #expect(done.result == ["customers": 1, "events": 2, "messages": 1, "journeys": 0])
         let bytes = try #require(try await stores.regulations.export(id: id, tenant: tenant))
         let export = try JSONParser.parse(bytes)
         #expect(export["subject"]?["userId"] == "u1")
@@ -194,7 +198,11 @@ import Testing
         #expect(try await worker(stores, clock: clock).performNext())
         let done = try #require(try await stores.regulations.regulation(id: id, tenant: tenant))
         #expect(done.status == .done)
-        #expect(done.result == ["customers": 0, "events": 0, "messages": 0, "earlierRegulations": 0, "profiles": 0])
+        #expect(
+            done.result == [
+                "customers": 0, "events": 0, "messages": 0, "journeys": 0, "earlierRegulations": 0, "profiles": 0,
+            ]
+        )
     }
 
     /// A worker that waits (polling only every ten minutes here) starts when rung.

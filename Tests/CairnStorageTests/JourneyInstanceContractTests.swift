@@ -164,3 +164,23 @@ extension JourneyInstanceContractTests {
         _ = eventId
     }
 }
+
+extension JourneyInstanceContractTests {
+    @Test(arguments: StoreBackend.allCases)
+    func journeysAreExportedEndedWhenSuppressedAndErased(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: time)
+        let eventId = try await JourneyFixtures.start(journeyId, in: stores, at: time)
+        let instance = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        let subject = DataSubject(tenant: EventFixtures.tenant, customerIds: [instance.customerId])
+        let journeys = try stores.holding(.journeys)
+        let exported = try await journeys.export(subject, page: 100)
+        #expect(exported[instance.customerId]?.first?["instanceId"] == .string(instance.instanceId))
+        #expect(exported[instance.customerId]?.first?["data"]?["bookingId"] == "B1")
+        #expect(try await journeys.cancelWaiting(subject, page: 100, at: later(1)) == 1)
+        #expect(try await stores.journeyInstances.instances(eventId: eventId).first?.status == .exited)
+        #expect(try await stores.journeyInstances.claimDue(now: later(2), lease: .seconds(60), limit: 10).isEmpty)
+        #expect(try await journeys.erase(subject, limit: 100, at: later(3)) == 1)
+        #expect(try await stores.journeyInstances.instances(eventId: eventId).isEmpty)
+    }
+}

@@ -6,6 +6,8 @@ public enum PersonalData: String, Sendable, Hashable, CaseIterable {
     case events
     /// The recipients and content of the messages sent (or to be sent) to the customer.
     case messages
+    /// The customer's journeys: where they are and every step they took.
+    case journeys
     /// What finished regulations about the customer kept of them: subjects and access exports.
     case regulations = "earlierRegulations"
     /// The customer's profile, ids and group memberships.

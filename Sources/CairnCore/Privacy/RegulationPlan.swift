@@ -28,10 +28,10 @@ public struct RegulationPlan: Sendable, Hashable {
 
     /// The order of an erasure: events and messages while the profile still finds them, then
     /// what earlier regulations kept, and the profile last.
-    public static let erasure: [PersonalData] = [.events, .messages, .regulations, .profiles]
+    public static let erasure: [PersonalData] = [.events, .messages, .journeys, .regulations, .profiles]
 
-    /// What an access export holds besides the profiles: the customers' events and messages.
-    public static let exported: [PersonalData] = [.events, .messages]
+    /// What an access export holds besides the profiles: the customers' events, messages and journeys.
+    public static let exported: [PersonalData] = [.events, .messages, .journeys]
 }
 
 /// One step of a regulation's plan.

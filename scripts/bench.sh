@@ -10,6 +10,7 @@
 #   scripts/bench.sh --database postgres://user@host:port/db   # PostgreSQL beside SQLite, 2 nodes beside 1
 #   scripts/bench.sh --sends         # only the sends benchmark (scripts/bench-sends.sh), which also runs last
 #   scripts/bench.sh --templates     # only the templates benchmark (scripts/bench-templates.sh), run before it
+#   scripts/bench.sh --journeys      # only the journeys benchmark (scripts/bench-journeys.sh), run before the sends
 #   BENCH_BINARY=/path/to/cairn scripts/bench.sh               # a cairn built elsewhere (another commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,10 @@ fi
 
 if [ "${1:-}" = "--templates" ]; then
     exec scripts/bench-templates.sh "${@:2}"
+fi
+
+if [ "${1:-}" = "--journeys" ]; then
+    exec scripts/bench-journeys.sh "${@:2}"
 fi
 
 SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
@@ -143,5 +148,7 @@ printf '  %-34s %12s\n' "non-2xx or socket errors" \
     "$(( $(field errors "$health") + $(field errors "$track") + $(field errors "$batch") + $(field errors "$segment") + $(field errors "$track_live") ))"
 
 BENCH_BINARY="$BIN" scripts/bench-templates.sh
+echo
+BENCH_BINARY="$BIN" scripts/bench-journeys.sh
 echo
 BENCH_BINARY="$BIN" scripts/bench-sends.sh

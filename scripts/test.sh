@@ -142,7 +142,8 @@ bench_log="$pg_dir/bench-smoke.log"
 bench_smoke() {
     BENCH_BINARY="$(swift build --show-bin-path)/cairn" BENCH_SECONDS=1 BENCH_TARGET_EVENTS=2000 \
         BENCH_BACKLOG_EVENTS=2000 BENCH_SENDS=200 BENCH_SENDS_LARGE=400 BENCH_FAIR_BACKLOG=400 \
-        BENCH_PG_SENDS=200 BENCH_TEMPLATE_TAGS="100 1000" BENCH_DATABASE="postgres://cairn@127.0.0.1:$pg_port/postgres" \
+        BENCH_PG_SENDS=200 BENCH_TEMPLATE_TAGS="100 1000" BENCH_JOURNEY_CUSTOMERS=200 \
+        BENCH_JOURNEY_WAITING=1000 BENCH_DATABASE="postgres://cairn@127.0.0.1:$pg_port/postgres" \
         scripts/bench.sh "$@" >"$bench_log" 2>&1 || {
         echo "scripts/bench.sh $* no longer runs:" >&2
         tail -n 40 "$bench_log" >&2
@@ -152,6 +153,11 @@ bench_smoke() {
 bench_smoke
 if ! grep -q '^cairn templates benchmark' "$bench_log"; then
     echo "scripts/bench.sh no longer runs the templates benchmark:" >&2
+    tail -n 40 "$bench_log" >&2
+    exit 1
+fi
+if ! grep -q '^cairn journeys benchmark' "$bench_log"; then
+    echo "scripts/bench.sh no longer runs the journeys benchmark:" >&2
     tail -n 40 "$bench_log" >&2
     exit 1
 fi

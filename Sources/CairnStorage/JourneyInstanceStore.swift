@@ -8,9 +8,10 @@ public protocol JourneyInstanceStore: Sendable {
     /// Claims up to `limit` active instances whose wake time has come, or that were told of an
     /// event they listen for, and whose lease (if any) has ended, leasing each for `lease` (on PostgreSQL, by the database's clock).
     func claimDue(now: Timestamp, lease: Duration, limit: Int) async throws -> [ClaimedInstance]
-    /// Records one claimed instance's progress: its new state, the steps it took and the messages
-    /// its sends made, together; false (nothing written) when the claim is no longer its.
-    func record(_ progress: InstanceProgress, at time: Timestamp) async throws -> Bool
+    /// Records claimed instances' progress in one transaction: each one's new state, the steps it
+    /// took and the messages its sends made; false for one (nothing of it written) whose claim
+    /// is no longer its.
+    func record(_ progresses: [InstanceProgress], at time: Timestamp) async throws -> [Bool]
     /// One instance with the steps it took, oldest first.
     func instance(tenant: Tenant, instanceId: String) async throws -> (JourneyInstance, [JourneyStepRecord])?
     /// The instances a start_journey event made.
@@ -29,6 +30,13 @@ public protocol JourneyInstanceStore: Sendable {
     ) async throws -> [JourneyInstance]
     /// How many active instances are on each step of a journey.
     func stepCounts(tenant: Tenant, journeyId: String) async throws -> [String: Int]
+}
+
+extension JourneyInstanceStore {
+    /// Records one claimed instance's progress (see `record(_:at:)` of many).
+    public func record(_ progress: InstanceProgress, at time: Timestamp) async throws -> Bool {
+        try await record([progress], at: time).first ?? false
+    }
 }
 
 /// An instance as the engine holds it: the claim that leased it.

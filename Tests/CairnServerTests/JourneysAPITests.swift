@@ -17,6 +17,7 @@ import Testing
         let app = try await TestApp { configuration in
             configuration.sending.enabled = false
             configuration.processor.enabled = false
+            configuration.journeysEnabled = false
         }
         let (record, secret) = AdminTokenRecord.issue(name: "ops", now: app.clock.now())
         try await app.stores.adminTokens.insert(record)

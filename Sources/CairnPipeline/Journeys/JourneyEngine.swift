@@ -76,7 +76,17 @@ public final class JourneyEngine: Service, Sendable {
         }
     }
 
-    /// Claims what is due and steps it; how many instances it claimed.
+    /// What one round of steps reads once for all its instances: the journeys, the brands' time
+    /// zones, the assets their sends name and whether the brands have their own providers.
+    private struct Reads {
+        var journeys: [IdentityKey: Journey?] = [:]
+        var timeZones: [Tenant: String] = [:]
+        var assets: [IdentityKey: Asset?] = [:]
+        var ownChannels: [BrandChannel: Bool] = [:]
+    }
+
+    /// Claims what is due, steps it, and records every step of the round in one transaction;
+    /// how many instances it claimed.
     @discardableResult
     public func stepDue() async throws -> Int {
         let claimed: [ClaimedInstance]
@@ -90,10 +100,12 @@ public final class JourneyEngine: Service, Sendable {
             logger.error("claiming due journey steps failed", metadata: ["error": "\(String(reflecting: error))"])
             throw error
         }
-        var queued = false
+        guard !claimed.isEmpty else { return 0 }
+        var reads = Reads()
+        var progresses: [InstanceProgress] = []
         for item in claimed {
             do {
-                queued = try await step(item) || queued
+                progresses.append(try await step(item, &reads))
             } catch {
                 // Left to its lease: stepped again once it ends.
                 logger.error(
@@ -102,21 +114,33 @@ public final class JourneyEngine: Service, Sendable {
                 )
             }
         }
+        let saved = try await stores.journeyInstances.record(progresses, at: clock.now())
+        var queued = false
+        for (progress, saved) in zip(progresses, saved) where saved {
+            for step in progress.steps { metrics.journeyStep(type: step.type, outcome: step.outcome) }
+            queued = queued || !progress.messages.isEmpty
+        }
         if queued { messagesQueued?.ring() }
         return claimed.count
     }
 
-    /// Steps one instance and records it; whether it queued messages.
-    private func step(_ claimed: ClaimedInstance) async throws -> Bool {
+    /// One instance's step: its new state, the steps it took, the messages its sends made.
+    private func step(_ claimed: ClaimedInstance, _ reads: inout Reads) async throws -> InstanceProgress {
         let instance = claimed.instance
         let now = clock.now()
-        let journey = try await stores.journeys.journey(tenant: instance.tenant, journeyId: instance.journeyId)
+        let key = IdentityKey(instance.tenant, instance.journeyId)
+        if reads.journeys[key] == nil {
+            reads.journeys[key] = .some(
+                try await stores.journeys.journey(tenant: instance.tenant, journeyId: instance.journeyId)
+            )
+        }
+        let journey = reads.journeys[key] ?? nil
         let profile = try await stores.profiles.profile(customerId: instance.customerId, tenant: instance.tenant)
         guard let journey, journey.status != .archived, let profile,
             let version = journey.versions.first(where: { $0.version == instance.version }),
             let definition = try? JourneyDefinition(json: version.definition)
         else {
-            return try await end(claimed, now: now)
+            return end(claimed, now: now)
         }
         let signalsThrough = claimed.signals.last?.id
         if journey.status == .paused {
@@ -124,20 +148,20 @@ public final class JourneyEngine: Service, Sendable {
             var waiting = instance
             waiting.wakeAt = now.adding(settings.pausedRecheck)
             waiting.listening = JourneyMachine.listening(instance, definition)
-            _ = try await stores.journeyInstances.record(
-                InstanceProgress(attempt: claimed.attempt, instance: waiting, steps: [], messages: []),
-                at: now
-            )
-            return false
+            return InstanceProgress(attempt: claimed.attempt, instance: waiting, steps: [], messages: [])
         }
-        let timeZone = try await stores.brands.brand(instance.tenant)?.timeZone ?? Brand.defaultTimeZone
+        if reads.timeZones[instance.tenant] == nil {
+            reads.timeZones[instance.tenant] =
+                try await stores.brands.brand(instance.tenant)?.timeZone ?? Brand.defaultTimeZone
+        }
+        let timeZone = reads.timeZones[instance.tenant] ?? Brand.defaultTimeZone
         let customer = JourneyMachine.Customer(traits: profile.traits, consent: profile.consent)
         // A new instance enters; then the events it was told of, in order; then its own wake time.
         var inputs: [JourneyMachine.Input] = []
         if instance.isNew { inputs.append(.enter(stepId: instance.stepId ?? definition.entryStepId)) }
         inputs += claimed.signals.map { .event(name: $0.eventName) }
         inputs.append(.wake)
-        var progress = JourneyMachine.Progress(instance: instance, sends: [], steps: [], changed: false)
+        var progress = JourneyMachine.Progress(instance: instance)
         for input in inputs {
             let next = JourneyMachine.advance(
                 progress.instance,
@@ -153,7 +177,7 @@ public final class JourneyEngine: Service, Sendable {
         }
         var messages: [OutboxMessage] = []
         for send in progress.sends {
-            let outcome = try await plan(send, for: progress.instance, profile: profile, at: now)
+            let outcome = try await plan(send, for: progress.instance, profile: profile, at: now, &reads)
             guard let index = progress.steps.firstIndex(where: { $0.stepId == send.stepId && $0.visit == send.visit })
             else { continue }
             switch outcome {
@@ -164,18 +188,13 @@ public final class JourneyEngine: Service, Sendable {
                 progress.steps[index].outcome = error.code
             }
         }
-        let saved = try await stores.journeyInstances.record(
-            InstanceProgress(
-                attempt: claimed.attempt,
-                instance: progress.instance,
-                steps: progress.steps,
-                messages: messages,
-                signalsThrough: signalsThrough
-            ),
-            at: now
+        return InstanceProgress(
+            attempt: claimed.attempt,
+            instance: progress.instance,
+            steps: progress.steps,
+            messages: messages,
+            signalsThrough: signalsThrough
         )
-        if saved { for step in progress.steps { metrics.journeyStep(type: step.type, outcome: step.outcome) } }
-        return saved && !messages.isEmpty
     }
 
     /// A send step's message for the customer as they are now: the asset's live version with the
@@ -184,13 +203,20 @@ public final class JourneyEngine: Service, Sendable {
         _ send: JourneyMachine.Send,
         for instance: JourneyInstance,
         profile: CustomerProfile,
-        at now: Timestamp
-    )
-        async throws -> Result<[OutboxMessage], EventError>
-    {
-        let asset = try await stores.assets.asset(tenant: instance.tenant, assetId: send.assetId)
+        at now: Timestamp,
+        _ reads: inout Reads
+    ) async throws -> Result<[OutboxMessage], EventError> {
+        let assetKey = IdentityKey(instance.tenant, send.assetId)
+        if reads.assets[assetKey] == nil {
+            reads.assets[assetKey] = .some(try await stores.assets.asset(tenant: instance.tenant, assetId: send.assetId))
+        }
+        let asset = reads.assets[assetKey] ?? nil
         let channel = asset?.channel ?? .email
-        let own = try await stores.channels.channel(tenant: instance.tenant, channel: channel) != nil
+        let lane = BrandChannel(tenant: instance.tenant, channel: channel)
+        if reads.ownChannels[lane] == nil {
+            reads.ownChannels[lane] = try await stores.channels.channel(tenant: instance.tenant, channel: channel) != nil
+        }
+        let own = reads.ownChannels[lane] ?? false
         var body = instance.data
         body["journey"] = .object(instance.data)
         return planner.plan(
@@ -209,7 +235,7 @@ public final class JourneyEngine: Service, Sendable {
     }
 
     /// Ends an instance whose journey was archived or whose customer is gone.
-    private func end(_ claimed: ClaimedInstance, now: Timestamp) async throws -> Bool {
+    private func end(_ claimed: ClaimedInstance, now: Timestamp) -> InstanceProgress {
         var ended = claimed.instance
         ended.status = .exited
         ended.endedAt = now
@@ -224,16 +250,12 @@ public final class JourneyEngine: Service, Sendable {
         )
         ended.stepId = nil
         ended.listening = []
-        _ = try await stores.journeyInstances.record(
-            InstanceProgress(
-                attempt: claimed.attempt,
-                instance: ended,
-                steps: [record],
-                messages: [],
-                signalsThrough: claimed.signals.last?.id
-            ),
-            at: now
+        return InstanceProgress(
+            attempt: claimed.attempt,
+            instance: ended,
+            steps: [record],
+            messages: [],
+            signalsThrough: claimed.signals.last?.id
         )
-        return false
     }
 }

@@ -59,9 +59,22 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
         }
     }
 
-    public func record(_ progress: InstanceProgress, at time: Timestamp) async throws -> Bool {
+    public func record(_ progresses: [InstanceProgress], at time: Timestamp) async throws -> [Bool] {
         let logger = database.logger
         return try await database.transaction { connection in
+            var saved: [Bool] = []
+            for progress in progresses {
+                saved.append(try await Self.record(progress, on: connection, logger: logger))
+            }
+            return saved
+        }
+    }
+
+    /// Records one claimed instance's progress in the transaction under way.
+    static func record(_ progress: InstanceProgress, on connection: PostgresConnection, logger: Logger) async throws
+        -> Bool
+    {
+        do {
             let instance = progress.instance
             let updated = try await connection.query(
                 """

@@ -49,59 +49,62 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
         }
     }
 
-    public func record(_ progress: InstanceProgress, at time: Timestamp) async throws -> Bool {
-        try await database.write { db in
-            let instance = progress.instance
+    public func record(_ progresses: [InstanceProgress], at time: Timestamp) async throws -> [Bool] {
+        try await database.write { db in try progresses.map { try Self.record($0, db) } }
+    }
+
+    /// Records one claimed instance's progress in the transaction under way.
+    static func record(_ progress: InstanceProgress, _ db: Database) throws -> Bool {
+        let instance = progress.instance
+        try db.cachedStatement(
+            sql: """
+                UPDATE journey_instances SET status = ?, step_id = ?, visits = ?, wake_at = ?, awaiting = ?,
+                    ended_at = ?, data = ?, lease_until = NULL, signalled = 0
+                WHERE instance_id = ? AND attempts = ? AND status = 'active'
+                """
+        ).execute(arguments: [
+            instance.status.rawValue, instance.stepId, instance.visits, instance.wakeAt?.millisecondsSinceEpoch,
+            instance.awaiting, instance.endedAt?.millisecondsSinceEpoch,
+            Data(JSONValue.object(instance.data).encoded()), instance.instanceId, progress.attempt,
+        ])
+        guard db.changesCount == 1 else { return false }
+        try db.cachedStatement(sql: "DELETE FROM journey_signals WHERE instance_id = ? AND id <= ?")
+            .execute(arguments: [instance.instanceId, progress.signalsThrough ?? 0])
+        try SQLiteJourneyInstanceRows.listen(instance, db)
+        // Events that came while it stepped wait for the next claim.
+        if instance.status == .active {
             try db.cachedStatement(
                 sql: """
-                    UPDATE journey_instances SET status = ?, step_id = ?, visits = ?, wake_at = ?, awaiting = ?,
-                        ended_at = ?, data = ?, lease_until = NULL, signalled = 0
-                    WHERE instance_id = ? AND attempts = ? AND status = 'active'
+                    UPDATE journey_instances SET signalled = 1
+                    WHERE instance_id = ? AND EXISTS (SELECT 1 FROM journey_signals WHERE instance_id = ?)
                     """
-            ).execute(arguments: [
-                instance.status.rawValue, instance.stepId, instance.visits, instance.wakeAt?.millisecondsSinceEpoch,
-                instance.awaiting, instance.endedAt?.millisecondsSinceEpoch,
-                Data(JSONValue.object(instance.data).encoded()), instance.instanceId, progress.attempt,
-            ])
-            guard db.changesCount == 1 else { return false }
-            try db.cachedStatement(sql: "DELETE FROM journey_signals WHERE instance_id = ? AND id <= ?")
-                .execute(arguments: [instance.instanceId, progress.signalsThrough ?? 0])
-            try SQLiteJourneyInstanceRows.listen(instance, db)
-            // Events that came while it stepped wait for the next claim.
-            if instance.status == .active {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE journey_instances SET signalled = 1
-                        WHERE instance_id = ? AND EXISTS (SELECT 1 FROM journey_signals WHERE instance_id = ?)
-                        """
-                ).execute(arguments: [instance.instanceId, instance.instanceId])
-            } else {
-                try db.cachedStatement(sql: "DELETE FROM journey_signals WHERE instance_id = ?")
-                    .execute(arguments: [instance.instanceId])
-            }
-            let next =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT coalesce(max(seq), 0) + 1 FROM journey_steps WHERE instance_id = ?",
-                    arguments: [instance.instanceId]
-                ) ?? 1
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO journey_steps (instance_id, seq, at, step_id, type, outcome, visit, message_ids)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            for (offset, step) in progress.steps.enumerated() {
-                try insert.execute(arguments: [
-                    instance.instanceId, next + offset, step.at.millisecondsSinceEpoch, step.stepId, step.type,
-                    step.outcome, step.visit,
-                    step.messageIds.isEmpty
-                        ? nil : Data(JSONValue.array(step.messageIds.map(JSONValue.string)).encoded()),
-                ])
-            }
-            for message in progress.messages { try SQLiteMessageRows.insert(message, db) }
-            return true
+            ).execute(arguments: [instance.instanceId, instance.instanceId])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM journey_signals WHERE instance_id = ?")
+                .execute(arguments: [instance.instanceId])
         }
+        let next =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT coalesce(max(seq), 0) + 1 FROM journey_steps WHERE instance_id = ?",
+                arguments: [instance.instanceId]
+            ) ?? 1
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO journey_steps (instance_id, seq, at, step_id, type, outcome, visit, message_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for (offset, step) in progress.steps.enumerated() {
+            try insert.execute(arguments: [
+                instance.instanceId, next + offset, step.at.millisecondsSinceEpoch, step.stepId, step.type,
+                step.outcome, step.visit,
+                step.messageIds.isEmpty
+                    ? nil : Data(JSONValue.array(step.messageIds.map(JSONValue.string)).encoded()),
+            ])
+        }
+        for message in progress.messages { try SQLiteMessageRows.insert(message, db) }
+        return true
     }
 
     public func instance(tenant: Tenant, instanceId: String) async throws -> (JourneyInstance, [JourneyStepRecord])? {

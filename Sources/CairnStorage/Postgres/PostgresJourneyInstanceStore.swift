@@ -71,7 +71,11 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
     }
 
     /// Records one claimed instance's progress in the transaction under way.
-    static func record(_ progress: InstanceProgress, on connection: PostgresConnection, logger: Logger) async throws
+    static func record(
+        _ progress: InstanceProgress,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws
         -> Bool
     {
         do {

@@ -85,4 +85,26 @@ final class HTTPExchange: HTTPClientResponseDelegate {
             return answer
         }
     }
+
+    /// Sends `request` as `run` does, with its failures as a provider's: no answer is
+    /// `unavailable` (`provider` names it in the sentence: "FCM unreachable: …"), an unknown
+    /// outcome once the whole request was written (the provider may have taken it).
+    static func send(
+        _ request: HTTPClient.Request,
+        client: HTTPClient,
+        maximumAnswerBytes: Int,
+        timeout: Duration,
+        clock: any CairnClock,
+        provider: String
+    ) async throws(ProviderError) -> Answer {
+        let exchange = HTTPExchange(maximumAnswerBytes: maximumAnswerBytes)
+        do {
+            return try await exchange.run(request, client: client, timeout: timeout, clock: clock)
+        } catch {
+            let what = (error as? HTTPClientError) == .deadlineExceeded ? "no answer within \(timeout)" : "\(error)"
+            var failure = ProviderError.unavailable("\(provider) unreachable: \(what)")
+            if exchange.requestSent { failure.kind = .unknownOutcome }
+            throw failure
+        }
+    }
 }

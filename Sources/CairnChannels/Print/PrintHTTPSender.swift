@@ -93,16 +93,14 @@ public final class PrintHTTPSender: ChannelSender {
         } catch {
             throw .misconfigured("Print: the provider's URL cannot be used (\(error))")
         }
-        let exchange = HTTPExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
-        let answer: HTTPExchange.Answer
-        do {
-            answer = try await exchange.run(request, client: client, timeout: timeout, clock: clock)
-        } catch {
-            let what = (error as? HTTPClientError) == .deadlineExceeded ? "no answer within \(timeout)" : "\(error)"
-            var failure = ProviderError.unavailable("Print provider unreachable: \(what)")
-            if exchange.requestSent { failure.kind = .unknownOutcome }
-            throw failure
-        }
+        let answer = try await HTTPExchange.send(
+            request,
+            client: client,
+            maximumAnswerBytes: Self.maximumAnswerBytes,
+            timeout: timeout,
+            clock: clock,
+            provider: "Print provider"
+        )
         let json = try? JSONParser.parse(Array(answer.body.readableBytesView))
         if (200..<300).contains(answer.status) { return json?["id"]?.stringValue }
         let words =

@@ -89,16 +89,14 @@ public final class FCMClient: Sendable {
         } catch {
             throw .misconfigured("FCM: the send URL cannot be used (\(error))")
         }
-        let exchange = HTTPExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
-        let answer: HTTPExchange.Answer
-        do {
-            answer = try await exchange.run(request, client: client, timeout: timeout, clock: clock)
-        } catch {
-            let what = (error as? HTTPClientError) == .deadlineExceeded ? "no answer within \(timeout)" : "\(error)"
-            var failure = ProviderError.unavailable("FCM unreachable: \(what)")
-            if exchange.requestSent { failure.kind = .unknownOutcome }
-            throw failure
-        }
+        let answer = try await HTTPExchange.send(
+            request,
+            client: client,
+            maximumAnswerBytes: Self.maximumAnswerBytes,
+            timeout: timeout,
+            clock: clock,
+            provider: "FCM"
+        )
         let json = try? JSONParser.parse(Array(answer.body.readableBytesView))
         if (200..<300).contains(answer.status) {
             return json?["name"]?.stringValue ?? ""

@@ -109,16 +109,14 @@ public final class WebPushClient: Sendable {
         } catch {
             throw .misconfigured("Web Push: the endpoint cannot be used (\(error)).")
         }
-        let exchange = HTTPExchange(maximumAnswerBytes: Self.maximumAnswerBytes)
-        let answer: HTTPExchange.Answer
-        do {
-            answer = try await exchange.run(request, client: client, timeout: timeout, clock: clock)
-        } catch {
-            let what = (error as? HTTPClientError) == .deadlineExceeded ? "no answer within \(timeout)" : "\(error)"
-            var failure = ProviderError.unavailable("Web Push: \(host) unreachable: \(what)")
-            if exchange.requestSent { failure.kind = .unknownOutcome }
-            throw failure
-        }
+        let answer = try await HTTPExchange.send(
+            request,
+            client: client,
+            maximumAnswerBytes: Self.maximumAnswerBytes,
+            timeout: timeout,
+            clock: clock,
+            provider: "Web Push: \(host)"
+        )
         guard !(200..<300).contains(answer.status) else { return }
         throw Self.failure(
             status: answer.status,

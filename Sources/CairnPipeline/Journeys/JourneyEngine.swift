@@ -208,13 +208,16 @@ public final class JourneyEngine: Service, Sendable {
     ) async throws -> Result<[OutboxMessage], EventError> {
         let assetKey = IdentityKey(instance.tenant, send.assetId)
         if reads.assets[assetKey] == nil {
-            reads.assets[assetKey] = .some(try await stores.assets.asset(tenant: instance.tenant, assetId: send.assetId))
+            reads.assets[assetKey] = .some(
+                try await stores.assets.asset(tenant: instance.tenant, assetId: send.assetId)
+            )
         }
         let asset = reads.assets[assetKey] ?? nil
         let channel = asset?.channel ?? .email
         let lane = BrandChannel(tenant: instance.tenant, channel: channel)
         if reads.ownChannels[lane] == nil {
-            reads.ownChannels[lane] = try await stores.channels.channel(tenant: instance.tenant, channel: channel) != nil
+            reads.ownChannels[lane] =
+                try await stores.channels.channel(tenant: instance.tenant, channel: channel) != nil
         }
         let own = reads.ownChannels[lane] ?? false
         var body = instance.data

@@ -166,6 +166,7 @@ struct AppServices {
                     stores: stores,
                     sends: sends,
                     clock: clock,
+                    settings: JourneyEngine.Settings(lease: configuration.journeyLease),
                     messagesQueued: messagesQueued,
                     metrics: metrics,
                     logger: logger

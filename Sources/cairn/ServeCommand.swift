@@ -43,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help(Settings.sendAttempts)) var sendAttempts: Int?
     @Option(help: help(Settings.sendRetryBase)) var sendRetryBaseMs: Int?
     @Option(help: help(Settings.sendLease)) var sendLease: Int?
+    @Option(help: help(Settings.journeyLease)) var journeyLease: Int?
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(Settings.allowPrivateURLs.helpText)) var allowPrivateUrls: Bool?
     @Option(help: help(Settings.caDirectory)) var caDirectory: String?
     @Option(help: help(Settings.pushDeviceExpiry)) var pushDeviceExpiry: Int?
@@ -125,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let sendAttempts { flags[Settings.sendAttempts] = .int(sendAttempts) }
         if let sendRetryBaseMs { flags[Settings.sendRetryBase] = .int(sendRetryBaseMs) }
         if let sendLease { flags[Settings.sendLease] = .int(sendLease) }
+        if let journeyLease { flags[Settings.journeyLease] = .int(journeyLease) }
         if let allowPrivateUrls { flags[Settings.allowPrivateURLs] = .bool(allowPrivateUrls) }
         if let caDirectory { flags[Settings.caDirectory] = .string(caDirectory) }
         if let pushDeviceExpiry { flags[Settings.pushDeviceExpiry] = .int(pushDeviceExpiry) }

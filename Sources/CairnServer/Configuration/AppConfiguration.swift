@@ -14,6 +14,9 @@ public struct AppConfiguration: Sendable {
     public var regulations = RegulationSettings()
     /// Whether this node steps customers through journeys (when its role runs workers).
     public var journeysEnabled = true
+    /// How long a node's claim on a journey step lasts: a step caught by a crash is taken again
+    /// (by any node) once it ends.
+    public var journeyLease: Duration = .seconds(60)
     /// What this node runs: the HTTP surfaces, the background workers, or both.
     public var role = NodeRole.all
     public var logLevel = Logger.Level.info

@@ -71,6 +71,7 @@ enum PostgresJourneyInstanceRows {
     ) async throws -> Set<String> {
         let ids = customers.map(\.customerId)
         guard !ids.isEmpty else { return [] }
+        // One statement for the batch, which the index answers whether or not anything listens.
         return Set(
             try await connection.query(
                 "SELECT DISTINCT customer_id FROM journey_listeners WHERE customer_id = ANY(\(ids))",

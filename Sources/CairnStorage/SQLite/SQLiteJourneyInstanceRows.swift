@@ -56,6 +56,9 @@ enum SQLiteJourneyInstanceRows {
 
     /// Which of `customers` have an instance listening for their events.
     static func listeners(among customers: some Sequence<CustomerProfile>, _ db: Database) throws -> Set<String> {
+        // Nothing listens at all (no journey has an exitOn or a waiting customer): nothing to look up.
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM journey_listeners)")) == true
+        else { return [] }
         let query = try db.cachedStatement(sql: "SELECT 1 FROM journey_listeners WHERE customer_id = ? LIMIT 1")
         var found: Set<String> = []
         for profile in customers where try Bool.fetchOne(query, arguments: [profile.customerId]) != nil {

@@ -167,13 +167,23 @@ enum Settings {
         defaultText: SettingDefaults.onOff(SettingDefaults.app.journeysEnabled)
     )
 
+    static let journeyLease = Setting(
+        key: "journeys.leaseSeconds",
+        flag: "journey-lease",
+        environment: "CAIRN_JOURNEY_LEASE",
+        valueName: "seconds",
+        help: "How long a node's claim on a journey step lasts: a step caught mid-way by a crash is taken again, "
+            + "by any node, once it ends.",
+        defaultText: SettingDefaults.seconds(SettingDefaults.app.journeyLease)
+    )
+
     /// Every subcommand reads these.
     static let storage = [database, poolSize, statementTimeout]
     /// `serve` reads these too.
     static let serve =
         [
             host, port, idleTimeout, bodyTimeout, maxConnections, role, maxBodyBytes, messageIdWindow, processor,
-            processorWorkers, regulationLease, regulationAttempts, metricsToken, logLevel, journeys,
+            processorWorkers, regulationLease, regulationAttempts, metricsToken, logLevel, journeys, journeyLease,
         ] + sending
     static let all = [config] + storage + serve
 

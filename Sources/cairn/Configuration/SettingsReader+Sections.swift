@@ -83,6 +83,12 @@ extension SettingsReader {
         configuration.sending = try await sending()
         try await readPrint(into: &configuration.sending, database: configuration.storage.database)
         if let enabled = try await switchValue(Settings.journeys) { configuration.journeysEnabled = enabled }
+        if let lease = try await int(Settings.journeyLease) {
+            guard (1...86_400).contains(lease) else {
+                throw CLIError("The journey lease must be between 1 second and a day (86400).")
+            }
+            configuration.journeyLease = .seconds(lease)
+        }
         if let token = try await string(Settings.metricsToken), !token.isEmpty {
             configuration.metricsToken = token
         }

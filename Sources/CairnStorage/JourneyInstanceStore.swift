@@ -50,10 +50,13 @@ public struct ClaimedInstance: Sendable {
     public struct Signal: Sendable, Hashable {
         public var id: Int64
         public var eventName: String
+        /// The event's time.
+        public var at: Timestamp
 
-        public init(id: Int64, eventName: String) {
+        public init(id: Int64, eventName: String, at: Timestamp) {
             self.id = id
             self.eventName = eventName
+            self.at = at
         }
     }
 

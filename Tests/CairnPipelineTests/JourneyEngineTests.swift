@@ -213,3 +213,82 @@ extension JourneyEngineTests {
         #expect(try metrics.expectGauge("cairn_journey_timers_due").lastValue == 0)
     }
 }
+
+/// Review of issue 24: an event that came after a wait_for_event's timeout does not match it,
+/// though the engine runs late; an event awaited later counts from the start.
+extension JourneyEngineTests {
+    func waitingJourney(_ stores: CairnStores, timeout: String = "P1D") async throws -> String {
+        _ = try await JourneyFixtures.liveJourney(in: stores, at: clock.now())
+        let step = JourneyFixtures.step
+        let definition: JSONValue = [
+            "name": "Thanks",
+            "steps": [
+                ["id": .string(step(1)), "type": "send", "assetId": "hello", "next": .string(step(2))],
+                [
+                    "id": .string(step(2)), "type": "wait_for_event", "event": "Order Completed",
+                    "timeout": .string(timeout), "matched": .string(step(3)), "timedOut": .string(step(4)),
+                ],
+                ["id": .string(step(3)), "type": "send", "assetId": "gold"],
+                ["id": .string(step(4)), "type": "exit"],
+            ],
+        ]
+        let journeyId = Journey.makeId(at: clock.now())
+        _ = try await stores.journeys.create(
+            tenant: EventFixtures.tenant,
+            journeyId: journeyId,
+            name: "Thanks",
+            definition: definition,
+            at: clock.now()
+        )
+        _ = try await stores.journeys.publish(tenant: EventFixtures.tenant, journeyId: journeyId, at: clock.now())
+        return journeyId
+    }
+
+    @Test func anEventAfterTheTimeoutDoesNotMatchThoughTheEngineIsLate() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await waitingJourney(stores)
+        try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        try await engine(stores).stepDue()
+        // The engine is down past the timeout; the event comes after it.
+        clock.advance(by: .seconds(2 * 86_400))
+        try await track("Order Completed", stores)
+        try await engine(stores).stepDue()
+        #expect(try await messages(stores).map(\.assetId) == ["hello"], "timed out, not matched")
+    }
+
+    @Test func anAwaitedEventBeforeTheWaitIsRecordedStillCounts() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await waitingJourney(stores)
+        try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        // Before the engine has entered the customer (so before the wait is recorded).
+        clock.advance(by: .seconds(1))
+        try await track("Order Completed", stores)
+        try await engine(stores).stepDue()
+        try await engine(stores).stepDue()
+        #expect(try await messages(stores).map(\.assetId).sorted() == ["gold", "hello"])
+    }
+
+    @Test func aPausedJourneysSignalledCustomersDoNotSpin() async throws {
+        let stores = try await StoreBackend.sqlite.makeStores()
+        let journeyId = try await waitingJourney(stores)
+        try await JourneyFixtures.start(journeyId, in: stores, at: clock.now())
+        let engine = engine(stores)
+        try await engine.stepDue()
+        _ = try await stores.journeys.setPaused(
+            true,
+            tenant: EventFixtures.tenant,
+            journeyId: journeyId,
+            at: clock.now()
+        )
+        try await track("Order Completed", stores)
+        #expect(try await engine.stepDue() == 0, "a paused journey's told customers wait")
+        _ = try await stores.journeys.setPaused(
+            false,
+            tenant: EventFixtures.tenant,
+            journeyId: journeyId,
+            at: clock.now()
+        )
+        #expect(try await engine.stepDue() == 1)
+        #expect(try await messages(stores).map(\.assetId).sorted() == ["gold", "hello"])
+    }
+}

@@ -41,6 +41,15 @@ public struct JourneyDefinition: Sendable, Hashable {
         return exitOn.contains { $0.lowercased() == lowered }
     }
 
+    /// The event names (lowercase) its instances listen for: exitOn and every wait_for_event's.
+    public var listenedFor: Set<String> {
+        var names = Set(exitOn.map { $0.lowercased() })
+        for step in steps {
+            if case .waitForEvent(let event, _, _, _) = step.kind { names.insert(event.lowercased()) }
+        }
+        return names
+    }
+
     /// The assets its send steps name.
     public var assetIds: [String] {
         steps.compactMap { step in

@@ -118,12 +118,12 @@ public enum JourneyMachine {
         return progress
     }
 
-    /// What an instance listens for: its journey's exitOn and its wait_for_event's event, while active.
+    /// What an instance listens for while active: its journey's exitOn and every wait_for_event's
+    /// event (from the start, so an awaited event that comes before the wait is recorded still
+    /// counts; one that does not apply to its step changes nothing).
     public static func listening(_ instance: JourneyInstance, _ definition: JourneyDefinition) -> Set<String> {
         guard instance.status == .active else { return [] }
-        var names = Set(definition.exitOn.map { $0.lowercased() })
-        if let awaiting = instance.awaiting { names.insert(awaiting.lowercased()) }
-        return names
+        return definition.listenedFor
     }
 
     private static func go(

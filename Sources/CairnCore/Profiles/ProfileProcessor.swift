@@ -252,7 +252,7 @@ public struct ProfileProcessor {
         )
         instance.stepId = start
         instance.wakeAt = now
-        instance.listening = Set(definition.exitOn.map { $0.lowercased() })
+        instance.listening = definition.listenedFor
         if !instance.listening.isEmpty { snapshot.journeyListeners.insert(profile.customerId) }
         instances.append(instance)
         snapshot.enrolments.entered(profile.customerId, journeyId: journey.journeyId)

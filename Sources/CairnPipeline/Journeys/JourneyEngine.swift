@@ -156,25 +156,29 @@ public final class JourneyEngine: Service, Sendable {
         }
         let timeZone = reads.timeZones[instance.tenant] ?? Brand.defaultTimeZone
         let customer = JourneyMachine.Customer(traits: profile.traits, consent: profile.consent)
-        // A new instance enters; then the events it was told of, in order; then its own wake time.
-        var inputs: [JourneyMachine.Input] = []
-        if instance.isNew { inputs.append(.enter(stepId: instance.stepId ?? definition.entryStepId)) }
-        inputs += claimed.signals.map { .event(name: $0.eventName) }
-        inputs.append(.wake)
+        // A new instance enters; then the events it was told of, in order, each after the wake
+        // time it came after (an event after a wait_for_event's timeout does not match it); then
+        // its own wake time.
         var progress = JourneyMachine.Progress(instance: instance)
-        for input in inputs {
+        func apply(_ input: JourneyMachine.Input, at time: Timestamp) {
             let next = JourneyMachine.advance(
                 progress.instance,
                 in: definition,
                 on: input,
                 customer: customer,
                 timeZone: timeZone,
-                at: now
+                at: time
             )
             progress.instance = next.instance
             progress.sends += next.sends
             progress.steps += next.steps
         }
+        if instance.isNew { apply(.enter(stepId: instance.stepId ?? definition.entryStepId), at: now) }
+        for signal in claimed.signals {
+            if let wakeAt = progress.instance.wakeAt, wakeAt <= signal.at, wakeAt <= now { apply(.wake, at: wakeAt) }
+            apply(.event(name: signal.eventName), at: now)
+        }
+        apply(.wake, at: now)
         var messages: [OutboxMessage] = []
         for send in progress.sends {
             let outcome = try await plan(send, for: progress.instance, profile: profile, at: now, &reads)

@@ -32,7 +32,12 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
                     SELECT instance_id FROM journey_instances
                     WHERE status = 'active' AND signalled
                         AND (lease_until IS NULL OR lease_until <= \(unescaped: Self.databaseNow))
-                    LIMIT \(limit)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM journeys AS p WHERE p.client_id = journey_instances.client_id
+                                AND p.account_id = journey_instances.account_id
+                                AND p.brand_id = journey_instances.brand_id
+                                AND p.journey_id = journey_instances.journey_id AND p.status = 'paused')
+                    ORDER BY wake_at LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: PostgresJourneyInstanceRows.columns), j.attempts
                 """,
@@ -46,13 +51,13 @@ public struct PostgresJourneyInstanceStore: JourneyInstanceStore {
             for index in claimed.indices {
                 claimed[index].signals = try await connection.query(
                     """
-                    SELECT id, event_name FROM journey_signals WHERE instance_id = \(claimed[index].instance.instanceId)
+                    SELECT id, event_name, at FROM journey_signals WHERE instance_id = \(claimed[index].instance.instanceId)
                     ORDER BY id
                     """,
                     logger: logger
                 ).collect().map { row in
-                    let (id, name) = try row.decode((Int64, String).self)
-                    return ClaimedInstance.Signal(id: id, eventName: name)
+                    let (id, name, at) = try row.decode((Int64, String, Int64).self)
+                    return ClaimedInstance.Signal(id: id, eventName: name, at: Timestamp(millisecondsSinceEpoch: at))
                 }
             }
             return claimed

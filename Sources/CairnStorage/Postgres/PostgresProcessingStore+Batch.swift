@@ -142,6 +142,14 @@ extension PostgresProcessingStore {
                 "UPDATE messages SET customer_id = \(to) WHERE customer_id = \(from)",
                 logger: database.logger
             )
+            try await connection.query(
+                "UPDATE journey_instances SET customer_id = \(to) WHERE customer_id = \(from)",
+                logger: database.logger
+            )
+            try await connection.query(
+                "UPDATE journey_listeners SET customer_id = \(to) WHERE customer_id = \(from)",
+                logger: database.logger
+            )
             try await connection.query("DELETE FROM customers WHERE id = \(from)", logger: database.logger)
         }
         let aliases = result.newAnonymousIds.sorted { $0.key.id < $1.key.id }

@@ -24,9 +24,10 @@ extension PostgresProcessingStore: PersonalDataStore {
                 """,
                 logger: logger
             )
-            _ = try await PostgresErasure.eraseMessages(of: ids, at: time, on: connection, logger: logger)
-            // Their journeys (and the steps they took, by cascade) go with them.
+            // Their journeys first (the steps they took go by cascade): no step can queue a message
+            // for them after their messages are erased.
             try await connection.query("DELETE FROM journey_instances WHERE customer_id = ANY(\(ids))", logger: logger)
+            _ = try await PostgresErasure.eraseMessages(of: ids, at: time, on: connection, logger: logger)
             try await connection.query("DELETE FROM customer_aliases WHERE customer_id = ANY(\(ids))", logger: logger)
             return try await connection.query(
                 "DELETE FROM customers WHERE id = ANY(\(ids)) RETURNING id",

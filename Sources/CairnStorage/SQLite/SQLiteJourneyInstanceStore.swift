@@ -28,7 +28,12 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
                             SELECT instance_id FROM (
                                 SELECT instance_id FROM journey_instances
                                 WHERE status = 'active' AND signalled = 1 AND (lease_until IS NULL OR lease_until <= ?)
-                                LIMIT ?))
+                                    AND NOT EXISTS (
+                                        SELECT 1 FROM journeys AS j WHERE j.client_id = journey_instances.client_id
+                                            AND j.account_id = journey_instances.account_id
+                                            AND j.brand_id = journey_instances.brand_id
+                                            AND j.journey_id = journey_instances.journey_id AND j.status = 'paused')
+                                ORDER BY wake_at LIMIT ?))
                         RETURNING \(SQLiteJourneyInstanceRows.columns), attempts
                         """
                 ),
@@ -37,12 +42,12 @@ public struct SQLiteJourneyInstanceStore: JourneyInstanceStore {
                 ClaimedInstance(instance: try SQLiteJourneyInstanceRows.decode(row), attempt: row["attempts"])
             }
             let signals = try db.cachedStatement(
-                sql: "SELECT id, event_name FROM journey_signals WHERE instance_id = ? ORDER BY id"
+                sql: "SELECT id, event_name, at FROM journey_signals WHERE instance_id = ? ORDER BY id"
             )
             return try claimed.map { item in
                 var item = item
                 item.signals = try Row.fetchAll(signals, arguments: [item.instance.instanceId]).map {
-                    ClaimedInstance.Signal(id: $0[0], eventName: $0[1])
+                    ClaimedInstance.Signal(id: $0[0], eventName: $0[1], at: Timestamp(millisecondsSinceEpoch: $0[2]))
                 }
                 return item
             }

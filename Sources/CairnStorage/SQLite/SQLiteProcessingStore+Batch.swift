@@ -130,6 +130,10 @@ extension SQLiteProcessingStore {
                 .execute(arguments: [to, from])
             try db.cachedStatement(sql: "UPDATE messages SET customer_id = ? WHERE customer_id = ?")
                 .execute(arguments: [to, from])
+            try db.cachedStatement(sql: "UPDATE journey_instances SET customer_id = ? WHERE customer_id = ?")
+                .execute(arguments: [to, from])
+            try db.cachedStatement(sql: "UPDATE OR IGNORE journey_listeners SET customer_id = ? WHERE customer_id = ?")
+                .execute(arguments: [to, from])
             try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").execute(arguments: [from])
         }
         let insertAlias = try db.cachedStatement(

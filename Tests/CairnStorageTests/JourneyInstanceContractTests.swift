@@ -184,3 +184,54 @@ extension JourneyInstanceContractTests {
         #expect(try await stores.journeyInstances.instances(eventId: eventId).isEmpty)
     }
 }
+
+extension JourneyInstanceContractTests {
+    /// Review of issue 24: an alias that merges a customer on a journey into another moves the
+    /// journey with them: the other customer's events reach it, and their erasure removes it.
+    @Test(arguments: StoreBackend.allCases)
+    func aMergedCustomersJourneysMoveWithThem(_ backend: StoreBackend) async throws {
+        let stores = try await backend.makeStores()
+        let journeyId = try await JourneyFixtures.liveJourney(in: stores, at: time)
+        let eventId = try await JourneyFixtures.start(journeyId, userId: "u1", in: stores, at: time)
+        let claimed = try #require(
+            try await stores.journeyInstances.claimDue(now: later(1), lease: .seconds(60), limit: 10).first
+        )
+        var waiting = claimed.instance
+        waiting.visits = 2
+        waiting.stepId = JourneyFixtures.step(2)
+        waiting.wakeAt = later(7200)
+        waiting.listening = ["booking completed"]
+        #expect(
+            try await stores.journeyInstances.record(
+                InstanceProgress(attempt: claimed.attempt, instance: waiting, steps: [], messages: []),
+                at: later(2)
+            )
+        )
+        let token = try await EventFixtures.token(in: stores, at: later(3))
+        try await stores.eventLog.append([
+            EventFixtures.entry(
+                .identify,
+                token: token,
+                userId: "u2",
+                traits: ["firstName": "Bo"],
+                receivedAt: later(3)
+            ),
+            EventFixtures.entry(.alias, token: token, userId: "u2", previousId: "u1", receivedAt: later(4)),
+        ])
+        try await EventFixtures.processAll(stores, at: later(4), sends: JourneyFixtures.emailContext)
+        let target = try #require(try await stores.profiles.profile(userId: "u2", tenant: EventFixtures.tenant))
+        let moved = try #require(try await stores.journeyInstances.instances(eventId: eventId).first)
+        #expect(moved.customerId == target.customerId, "the journey is the merged customer's")
+
+        try await stores.eventLog.append([
+            EventFixtures.entry(token: token, name: "Booking Completed", userId: "u2", receivedAt: later(5))
+        ])
+        try await EventFixtures.processAll(stores, at: later(5), sends: JourneyFixtures.emailContext)
+        let told = try await stores.journeyInstances.claimDue(now: later(6), lease: .seconds(60), limit: 10)
+        #expect(told.first?.signals.map(\.eventName) == ["booking completed"], "their events reach it")
+
+        let subject = DataSubject(tenant: EventFixtures.tenant, customerIds: [target.customerId])
+        _ = try await stores.holding(.journeys).erase(subject, limit: 100, at: later(7))
+        #expect(try await stores.journeyInstances.instances(eventId: eventId).isEmpty, "their erasure removes it")
+    }
+}

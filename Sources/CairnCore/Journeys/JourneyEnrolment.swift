@@ -43,14 +43,10 @@ extension EventError {
 }
 
 extension JourneyInstance {
-    /// The journey data of a start event: its root fields, with its properties beneath them (as
-    /// a send's merge data reads them).
+    /// The journey data of a start event: its root fields, with its properties beneath them, as
+    /// a send's merge data reads an event (`MergeData(event:customer:)`).
     public static func data(of body: [String: JSONValue]) -> [String: JSONValue] {
-        var data = body
-        if case .object(let properties)? = body["properties"] {
-            data.merge(properties) { own, _ in own }
-        }
-        return data
+        MergeData(event: .object(body), customer: nil).root
     }
 
     /// Not yet entered: the engine enters it at `stepId`, at once.

@@ -42,19 +42,19 @@ public struct ProfileProcessor {
         }
     }
 
-    private(set) var snapshot: ProfileSnapshot
+    var snapshot: ProfileSnapshot
     private var changed: Set<String> = []
     private var changedGroups: Set<IdentityKey> = []
     private var merged: [String: String] = [:]
     private var newAnonymousIds: [IdentityKey: String] = [:]
-    private var messages: [OutboxMessage] = []
-    private var instances: [JourneyInstance] = []
+    var messages: [OutboxMessage] = []
+    var instances: [JourneyInstance] = []
     private var signals: [JourneySignal] = []
     private var created: Set<String> = []
-    private let sends: SendPlanner
-    private let now: Timestamp
+    let sends: SendPlanner
+    let now: Timestamp
     /// Makes a new unique id (a UUID): for new customers and new messages.
-    private let makeId: () -> String
+    let makeId: () -> String
 
     public init(
         snapshot: ProfileSnapshot,
@@ -187,76 +187,6 @@ public struct ProfileProcessor {
             customerId: customerId,
             errors: errors
         )
-    }
-
-    /// Plans a send command against the customer as they are now; a message goes to the outbox.
-    private mutating func send(
-        channel: AssetChannel,
-        assetId: String,
-        logged: LoggedEvent,
-        body: [String: JSONValue],
-        profile: CustomerProfile
-    ) -> EventError? {
-        let tenant = logged.entry.tenant
-        let request = SendPlanner.Request(
-            eventId: logged.entry.id,
-            body: body,
-            channel: channel,
-            assetId: assetId,
-            profile: profile,
-            asset: snapshot.assets[IdentityKey(tenant, assetId)],
-            brandHasProvider: snapshot.brandChannels.contains(BrandChannel(tenant: tenant, channel: channel))
-        )
-        switch sends.plan(request, makeId: makeId, at: now) {
-        case .success(let planned):
-            messages.append(contentsOf: planned)
-            return nil
-        case .failure(let error):
-            return error
-        }
-    }
-
-    /// Puts the customer on the journey's live version, at its entry step or `stepId`: a new
-    /// instance, which the engine enters at once. The checks run in this order: identified, the
-    /// journey exists, is live, has the step, and its reentry rule lets the customer in.
-    private mutating func enter(
-        journeyId: String,
-        stepId: String?,
-        logged: LoggedEvent,
-        body: [String: JSONValue],
-        profile: CustomerProfile
-    ) -> EventError? {
-        guard profile.identified else { return .customerNotIdentified }
-        let tenant = logged.entry.tenant
-        guard Journey.isId(journeyId),
-            let journey = snapshot.enrolments.journeys[IdentityKey(tenant, journeyId.lowercased())]
-        else { return .journeyNotFound }
-        guard journey.status == .live, let live = journey.live,
-            let definition = try? JourneyDefinition(json: live.definition)
-        else { return .journeyNotLive }
-        let start = stepId ?? definition.entryStepId
-        guard definition.step(start) != nil else { return .stepNotFound }
-        guard
-            snapshot.enrolments.mayEnter(profile.customerId, journeyId: journey.journeyId, reentry: definition.reentry)
-        else { return .alreadyInJourney }
-        var instance = JourneyInstance(
-            instanceId: makeId(),
-            tenant: tenant,
-            journeyId: journey.journeyId,
-            version: live.version,
-            customerId: profile.customerId,
-            userId: profile.userId,
-            eventId: logged.entry.id,
-            data: JourneyInstance.data(of: body),
-            enteredAt: now
-        )
-        instance.stepId = start
-        instance.wakeAt = now
-        instance.listening = definition.listenedFor
-        if !instance.listening.isEmpty { snapshot.journeyListeners.insert(profile.customerId) }
-        instances.append(instance)
-        snapshot.enrolments.entered(profile.customerId, journeyId: journey.journeyId)
-        return nil
     }
 
     /// An identify call's traits: `traits`, over `context.traits` where RudderStack's SDKs put them.

@@ -1,6 +1,5 @@
 import CairnChannels
-import NIOCore
-import NIOPosix
+import CairnTestFixtures
 import Testing
 
 /// A connection that cannot be made says why, in full (NIO's own text stopped at
@@ -9,11 +8,11 @@ import Testing
     typealias Support = SMTPClientSecurityTests
 
     @Test func aRefusedConnectionNamesTheAddressAndTheReason() async throws {
-        // A port that was free a moment ago: nothing listens on it.
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(listener.localAddress?.port)
-        try await listener.close()
+        // A port held bound but not listening: refused, and no other test's server can take it
+        // meanwhile (as one could take a port only found free a moment ago).
+        let reservation = try PortReservation()
+        defer { reservation.release() }
+        let port = reservation.port
         let client = try Support.client("smtp://127.0.0.1:\(port)")
         let error = try #require(await Support.failure(client, Support.email(to: "ok@example.com")))
         await client.shutdown()
